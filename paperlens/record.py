@@ -1,0 +1,134 @@
+"""The :class:`Paper` record: one paper, whatever file or service it came from."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from types import MappingProxyType
+from typing import Any
+
+from .ids import paper_id
+
+__all__ = ["PAPER_FIELDS", "Paper"]
+
+
+def _freeze(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return MappingProxyType({k: _freeze(v) for k, v in value.items()})
+    if isinstance(value, list):
+        return tuple(_freeze(v) for v in value)
+    return value
+
+
+@dataclass(frozen=True)
+class Paper:
+    """One paper.
+
+    Lists (``authors``, ``categories``, ``references``) are tuples and ``extra`` is a
+    read-only mapping, so a Paper cannot be changed by accident; use
+    :meth:`replace` for a changed copy.
+
+    ``references`` holds identifiers of cited works as the source gave them,
+    normalised where recognised (arXiv id, DOI, OpenAlex ``W…`` id, Semantic
+    Scholar id) or a title otherwise.
+
+    Examples
+    --------
+    >>> import paperlens as pl
+    >>> paper = pl.load_sample()["2203.05482"]
+    >>> paper.title[:11], paper.arxiv_id, paper.year is None  # its date was not confirmed
+    ('Model soups', '2203.05482', True)
+    >>> paper.replace(venue="ICML").venue
+    'ICML'
+    """
+
+    id: str
+    title: str
+    abstract: str | None = None
+    authors: tuple[str, ...] = ()
+    year: int | None = None
+    date: dt.date | None = None
+    venue: str | None = None
+    categories: tuple[str, ...] = ()
+    doi: str | None = None
+    arxiv_id: str | None = None
+    openalex_id: str | None = None
+    s2_id: str | None = None
+    url: str | None = None
+    references: tuple[str, ...] = ()
+    citation_count: int | None = None
+    source: str | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for name in ("authors", "categories", "references"):
+            value = getattr(self, name)
+            if not isinstance(value, tuple):
+                value = tuple(value) if value is not None else ()
+                object.__setattr__(self, name, value)
+        if not isinstance(self.extra, MappingProxyType):
+            object.__setattr__(self, "extra", _freeze(dict(self.extra or {})))
+        if self.year is None and self.date is not None:
+            object.__setattr__(self, "year", self.date.year)
+
+    @classmethod
+    def create(cls, *, title: str, **values: Any) -> Paper:
+        """Build a Paper, deriving ``id`` from its identifiers when not given.
+
+        >>> Paper.create(title="Attention", doi="10.1000/abc").id
+        '10.1000/abc'
+        """
+        if not values.get("id"):
+            year = values.get("year")
+            date = values.get("date")
+            if year is None and date is not None:
+                year = date.year
+            values["id"] = paper_id(
+                arxiv_id=values.get("arxiv_id"),
+                doi=values.get("doi"),
+                openalex_id=values.get("openalex_id"),
+                s2_id=values.get("s2_id"),
+                title=title,
+                year=year,
+            )
+        return cls(title=title, **values)
+
+    def replace(self, **changes: Any) -> Paper:
+        """A copy with some fields changed."""
+        return replace(self, **changes)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The record as plain Python values (lists, dict, ``datetime.date``)."""
+        out: dict[str, Any] = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, tuple):
+                value = list(value)
+            elif isinstance(value, Mapping):
+                value = _thaw(value)
+            out[f.name] = value
+        return out
+
+    def __repr__(self) -> str:
+        title = self.title if len(self.title) <= 60 else self.title[:57] + "..."
+        first = self.authors[0] if self.authors else "unknown authors"
+        more = " et al." if len(self.authors) > 1 else ""
+        year = self.year if self.year is not None else "n.d."
+        return f"<Paper {self.id}: {title!r}, {first}{more}, {year}>"
+
+    def _repr_html_(self) -> str:
+        from .display.tables import paper_html
+
+        return paper_html(self)
+
+
+def _thaw(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {k: _thaw(v) for k, v in value.items()}
+    if isinstance(value, tuple):
+        return [_thaw(v) for v in value]
+    return value
+
+
+PAPER_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Paper))

@@ -1,0 +1,130 @@
+"""The load report: what every read did with every record.
+
+A reader fills one :class:`FileReport` per file: how many records the file
+holds, how many became papers, how many were merged into a paper already read
+(duplicates), and each record it skipped with where and why. The counts always
+add up: ``loaded + merged + len(skipped) == records``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+__all__ = ["FileReport", "LoadReport", "Skip"]
+
+
+@dataclass(frozen=True)
+class Skip:
+    """One record a reader did not load: the file, where in it, and why."""
+
+    file: str | None
+    where: str | None
+    reason: str
+
+    def __str__(self) -> str:
+        place = ", ".join(p for p in (self.file, self.where) if p)
+        return f"{place}: {self.reason}" if place else self.reason
+
+
+@dataclass
+class FileReport:
+    """What happened to the records of one file (or one query)."""
+
+    file: str
+    format: str
+    records: int = 0
+    loaded: int = 0
+    merged: int = 0
+    skipped: list[Skip] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def skip(self, where: str | None, reason: str) -> None:
+        """Record a skipped record (``where`` is e.g. ``"line 12"`` or ``"entry smith2020"``)."""
+        self.skipped.append(Skip(self.file, where, reason))
+
+    @property
+    def accounted(self) -> bool:
+        """Whether every record is loaded, merged or skipped."""
+        return self.loaded + self.merged + len(self.skipped) == self.records
+
+    def __str__(self) -> str:
+        return (
+            f"{self.file} ({self.format}): {self.records} records, {self.loaded} loaded, "
+            f"{self.merged} merged, {len(self.skipped)} skipped"
+        )
+
+
+class LoadReport:
+    """The reports of every file that made a corpus.
+
+    Examples
+    --------
+    >>> import paperlens as pl
+    >>> report = pl.load_sample().report
+    >>> report.records, report.loaded, report.merged, len(report.skipped)
+    (69, 69, 0, 0)
+    """
+
+    def __init__(self, files: Iterable[FileReport] = ()) -> None:
+        self.files: list[FileReport] = list(files)
+
+    @property
+    def records(self) -> int:
+        return sum(f.records for f in self.files)
+
+    @property
+    def loaded(self) -> int:
+        return sum(f.loaded for f in self.files)
+
+    @property
+    def merged(self) -> int:
+        return sum(f.merged for f in self.files)
+
+    @property
+    def skipped(self) -> list[Skip]:
+        return [s for f in self.files for s in f.skipped]
+
+    def __add__(self, other: LoadReport) -> LoadReport:
+        return LoadReport([*self.files, *other.files])
+
+    def __bool__(self) -> bool:
+        return bool(self.files)
+
+    def summary(self) -> str:
+        """One line: files, records, loaded, merged, skipped."""
+        n = len(self.files)
+        return (
+            f"read {n} file{'s' if n != 1 else ''}: {self.records} records, {self.loaded} loaded, "
+            f"{self.merged} merged as duplicates, {len(self.skipped)} skipped"
+        )
+
+    def __str__(self) -> str:
+        lines = [self.summary()]
+        for f in self.files:
+            lines.append(f"  {f}")
+            lines.extend(f"    note: {note}" for note in f.notes)
+            lines.extend(f"    skipped {s.where or ''}: {s.reason}" for s in f.skipped)
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return f"<LoadReport: {self.summary()}>"
+
+    def to_frame(self):  # -> pandas.DataFrame
+        """One row per file: file, format, records, loaded, merged, skipped."""
+        import pandas as pd
+
+        return pd.DataFrame(
+            [
+                {
+                    "file": f.file,
+                    "format": f.format,
+                    "records": f.records,
+                    "loaded": f.loaded,
+                    "merged": f.merged,
+                    "skipped": len(f.skipped),
+                }
+                for f in self.files
+            ],
+            columns=["file", "format", "records", "loaded", "merged", "skipped"],
+        )

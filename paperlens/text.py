@@ -1,0 +1,86 @@
+"""Text helpers shared by search, concepts and readers: LaTeX stripping, tokens."""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["STOP_WORDS", "normalize_space", "strip_latex", "tokenize"]
+
+_MATH = re.compile(r"\$\$.*?\$\$|\$[^$]*\$", re.S)
+_CMD_WITH_ARG = re.compile(
+    r"\\(?:emph|textbf|textit|texttt|textrm|textsc|mathrm|mathbf|mathit|text|url|href|cite[tp]?)\*?\{([^{}]*)\}"
+)
+_CMD = re.compile(r"\\[a-zA-Z]+\*?")
+_BRACES = re.compile(r"[{}]")
+
+
+def normalize_space(text: str) -> str:
+    """Collapse every run of white space (hard line breaks included) into one space."""
+    return " ".join(text.split())
+
+
+def strip_latex(text: str, *, keep_math: bool = True) -> str:
+    """Remove LaTeX markup, keeping the words.
+
+    >>> strip_latex(r"We \\emph{propose} $O(n \\log n)$ sorting of {GPU} data")
+    'We propose O(n n) sorting of GPU data'
+    >>> strip_latex(r"a $\\alpha$-test", keep_math=False)
+    'a -test'
+    """
+    if not keep_math:
+        text = _MATH.sub(" ", text)
+    else:
+        text = _MATH.sub(lambda m: m.group(0).strip("$"), text)
+    for _ in range(3):  # nested \emph{\textbf{x}}
+        new = _CMD_WITH_ARG.sub(r"\1", text)
+        if new == text:
+            break
+        text = new
+    text = _CMD.sub(" ", text)
+    text = _BRACES.sub("", text)
+    text = re.sub(r" +([,.;:)])", r"\1", normalize_space(text))
+    return text
+
+
+# A compact English stop list (articles, pronouns, auxiliaries, prepositions) plus
+# words that carry no topic in abstracts.
+STOP_WORDS = frozenset(
+    """
+    a about above after again against all also am an and any are as at be because been before being
+    below between both but by can could did do does doing down during each few for from further had
+    has have having he her here hers herself him himself his how i if in into is it its itself just
+    me more most my myself no nor not now of off on once only or other our ours ourselves out over
+    own same she should so some such than that the their theirs them themselves then there these
+    they this those through to too under until up very was we were what when where which while who
+    whom why will with would you your yours yourself yourselves however thus therefore via using
+    use used based paper propose proposed show shows shown present presents approach method methods
+    new results result work also well may might must one two three first second many much often
+    across within without us et al e g i e eg ie
+    """.split()  # noqa: SIM905
+)
+
+_TOKEN = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
+
+
+def _stem(token: str) -> str:
+    if len(token) > 4 and token.endswith("ies"):
+        return token[:-3] + "y"
+    if len(token) > 3 and token.endswith("s") and not token.endswith(("ss", "us", "is")):
+        return token[:-1]
+    return token
+
+
+def tokenize(text: str | None) -> list[str]:
+    """Lower-cased word tokens without stop words, plurals folded, hyphens split.
+
+    >>> tokenize("Low-Rank Adaptation of Large Language Models")
+    ['low', 'rank', 'adaptation', 'large', 'language', 'model']
+    """
+    if not text:
+        return []
+    out = []
+    for token in _TOKEN.findall(text.lower()):
+        for part in token.replace("'", "-").split("-"):
+            if part and part not in STOP_WORDS and not (len(part) == 1 and part.isalpha()):
+                out.append(_stem(part))
+    return out

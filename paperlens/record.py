@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, fields, replace
 from types import MappingProxyType
 from typing import Any
 
-from .ids import paper_id
+from .ids import normalize_arxiv_id, normalize_doi, normalize_openalex_id, normalize_s2_id, paper_id
 
 __all__ = ["PAPER_FIELDS", "Paper"]
 
@@ -62,6 +62,18 @@ class Paper:
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        for name, normalize in _NORMALIZERS.items():
+            value = getattr(self, name)
+            if value == "":
+                object.__setattr__(self, name, None)
+            elif value is not None:
+                normal = normalize(value)
+                if normal is None:
+                    from .errors import PaperlensError
+
+                    raise PaperlensError(f"{name}={value!r} is not a valid {name.replace('_', ' ')}")
+                if normal != value:
+                    object.__setattr__(self, name, normal)
         for name in ("authors", "categories", "references"):
             value = getattr(self, name)
             if not isinstance(value, tuple):
@@ -79,6 +91,9 @@ class Paper:
         >>> Paper.create(title="Attention", doi="10.1000/abc").id
         '10.1000/abc'
         """
+        for name, normalize in _NORMALIZERS.items():
+            if values.get(name):
+                values[name] = normalize(values[name]) or values[name]  # invalid ones fail in __post_init__
         if not values.get("id"):
             year = values.get("year")
             date = values.get("date")
@@ -130,5 +145,12 @@ def _thaw(value: Any) -> Any:
         return [_thaw(v) for v in value]
     return value
 
+
+_NORMALIZERS = {
+    "doi": normalize_doi,
+    "arxiv_id": normalize_arxiv_id,
+    "openalex_id": normalize_openalex_id,
+    "s2_id": normalize_s2_id,
+}
 
 PAPER_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Paper))

@@ -69,7 +69,11 @@ def _guard(render):
             return render(obj)
         except Exception as exc:  # a repr must never break the notebook: show what went wrong
             last = traceback.format_exception_only(type(exc), exc)[-1].strip()
-            return f"<pre>{esc(repr(obj))}\n(paperlens could not render HTML: {esc(last)})</pre>"
+            try:
+                text = repr(obj)
+            except Exception:
+                text = object.__repr__(obj)
+            return f"<pre>{esc(text)}\n(paperlens could not render HTML: {esc(last)})</pre>"
 
     wrapper.__doc__ = render.__doc__
     wrapper.__name__ = render.__name__

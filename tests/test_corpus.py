@@ -1,0 +1,251 @@
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import paperlens as pl
+from paperlens import Corpus, FieldError, Paper, PaperlensError, PaperNotFoundError
+
+
+def make(title, **kw):
+    return Paper.create(title=title, **kw)
+
+
+@pytest.fixture(scope="module")
+def sample():
+    return pl.load_sample()
+
+
+@pytest.fixture
+def small():
+    return Corpus(
+        [
+            make(
+                "Alpha graphs",
+                authors=("Ada Lovelace", "Alan Turing"),
+                year=2019,
+                venue="NeurIPS",
+                categories=("cs.LG",),
+                doi="10.1000/a",
+                citation_count=10,
+                abstract="Graphs of alpha.",
+            ),
+            make(
+                "Beta language models",
+                authors=("Grace Hopper",),
+                year=2021,
+                venue="ACL",
+                categories=("cs.CL",),
+                arxiv_id="2101.00001",
+                citation_count=3,
+                abstract="Language models.",
+            ),
+            make(
+                "Gamma vision",
+                authors=("Alan Turing",),
+                date=dt.date(2023, 5, 1),
+                venue="CVPR",
+                categories=("cs.CV", "cs.LG"),
+                abstract=None,
+            ),
+            make("Delta without year", authors=()),
+        ]
+    )
+
+
+def test_repr_and_len(sample, small):
+    assert repr(sample) == "<Corpus: 69 papers, 2019–2025>"
+    assert len(small) == 4
+    assert repr(Corpus()) == "<Corpus: 0 papers>"
+    assert repr(small[:1]) == "<Corpus: 1 paper, 2019>"
+
+
+def test_indexing_by_id_position_slice(sample):
+    paper = sample["2203.05482"]
+    assert isinstance(paper, Paper) and paper.title.startswith("Model soups")
+    assert sample["arXiv:2203.05482v2"] == paper
+    assert sample["https://arxiv.org/abs/2203.05482"] == paper
+    assert sample[0].id == sample.ids[0]
+    assert sample[-1].id == sample.ids[-1]
+    assert sample[2:5].ids == sample.ids[2:5]
+    with pytest.raises(IndexError):
+        sample[69]
+    with pytest.raises(PaperNotFoundError, match=r"9999\.99999"):
+        sample["9999.99999"]
+    with pytest.raises(TypeError):
+        sample[1.5]
+    assert "2203.05482" in sample and "nope" not in sample and 3 not in sample
+
+
+def test_df_is_a_copy(sample):
+    df = sample.df
+    df.loc[0, "title"] = "changed"
+    assert sample[0].title != "changed"
+    assert len(sample) == 69
+
+
+def test_paper_is_immutable(sample):
+    paper = sample[0]
+    with pytest.raises(AttributeError):
+        paper.title = "x"
+    with pytest.raises(TypeError):
+        paper.extra["x"] = 1
+    assert isinstance(paper.authors, tuple)
+
+
+def test_filter_year_range_open_ends(small):
+    assert [p.title for p in small.filter(year=(2020, None))] == ["Beta language models", "Gamma vision"]
+    assert [p.title for p in small.filter(year=(None, 2020))] == ["Alpha graphs"]
+    assert [p.title for p in small.filter(year=2021)] == ["Beta language models"]
+    assert len(small.filter(date=("2023-01-01", None))) == 1
+
+
+def test_filter_authors_any_all(small):
+    assert len(small.filter(authors="turing")) == 2
+    assert len(small.filter(authors=["Lovelace", "Hopper"])) == 2
+    assert small.filter(authors=["Lovelace", "Turing"], authors_mode="all").ids == [small[0].id]
+    with pytest.raises(PaperlensError, match="authors_mode"):
+        small.filter(authors="x", authors_mode="some")
+
+
+def test_filter_other_fields(small):
+    assert small.filter(venue="acl").ids == [small[1].id]
+    assert len(small.filter(categories="cs.LG")) == 2
+    assert len(small.filter(categories=["cs.CL", "cs.CV"])) == 2
+    assert len(small.filter(has_abstract=True)) == 2
+    assert len(small.filter(has_abstract=False)) == 2
+    assert small.filter(text="language MODELS").ids == [small[1].id]
+    assert small.filter(min_citations=5).ids == [small[0].id]
+    assert small.filter(lambda p: p.title.startswith("G")).ids == [small[2].id]
+    assert small.filter(where=lambda p: not p.authors).ids == [small[3].id]
+    assert small.filter(ids=[small[3].id]).ids == [small[3].id]
+    # criteria combine with AND
+    assert small.filter(categories="cs.LG", year=(2020, None)).ids == [small[2].id]
+
+
+def test_filter_unknown_field_suggests(small):
+    with pytest.raises(FieldError, match="did you mean 'authors'"):
+        small.filter(author="x")
+    with pytest.raises(FieldError, match="did you mean 'year'"):
+        small.sort_by("yeer")
+
+
+def test_search_ranks_title_matches_first(sample):
+    hits = sample.search("low-rank adaptation")
+    assert len(hits) > 0
+    scores = hits.df["score"].to_numpy()
+    assert np.all(np.diff(scores) <= 0) and np.all(scores > 0)
+    top = hits[0]
+    assert "low-rank" in top.title.lower() and "adaptation" in top.title.lower()
+    assert len(sample.search("low-rank adaptation", top=2)) == 2
+    assert len(sample.search("zzzxqv")) == 0
+    with pytest.raises(PaperlensError):
+        sample.search("  ")
+
+
+def test_search_title_weighted_over_abstract():
+    corpus = Corpus(
+        [
+            make("Unrelated title", abstract="We study transformers for sequence data. " * 3),
+            make("Transformers for graphs", abstract="A short abstract about networks and trees."),
+        ]
+    )
+    assert corpus.search("transformers")[0].title == "Transformers for graphs"
+
+
+def test_subset_search_uses_root_index_and_keeps_order(sample):
+    subset = sample.filter(year=(2023, None))
+    hits = subset.search("language model")
+    assert set(hits.ids) <= set(subset.ids)
+    assert subset.root is sample and hits.root is sample
+    full = sample.search("language model")
+    expected = [i for i in full.ids if i in set(subset.ids)]
+    assert hits.ids == expected
+    assert "search" in sample._cache and "search" not in subset._cache
+
+
+def test_sort_by(small):
+    assert [p.year for p in small.sort_by("year")] == [2019, 2021, 2023, None]
+    assert [p.year for p in small.sort_by("year", ascending=False)] == [2023, 2021, 2019, None]
+    assert small.sort_by("citation_count")[0].citation_count == 10  # high first by default
+    assert small.sort_by("authors")[0].authors == ("Ada Lovelace", "Alan Turing")
+    assert small.sort_by("title").ids[0] == small[0].id
+
+
+def test_head_sample(sample):
+    assert sample.head(3).ids == sample.ids[:3]
+    a, b = sample.sample(10, seed=7), sample.sample(10, seed=7)
+    assert a.ids == b.ids and len(set(a.ids)) == 10
+    assert sample.sample(10, seed=8).ids != a.ids
+    assert len(sample.sample(frac=0.5, seed=1)) == 34 or len(sample.sample(frac=0.5, seed=1)) == 35
+
+
+def test_set_operations(sample):
+    a, b = sample[:40], sample[30:]
+    assert len(a | b) == 69
+    assert (a & b).ids == sample.ids[30:40]
+    assert (a - b).ids == sample.ids[:30]
+    assert len(sample - sample) == 0
+
+
+def test_merge_detects_duplicates_by_doi_arxiv_and_title_year():
+    one = Corpus([make("Model Soups", doi="10.1000/soup", year=2022), make("Other", year=2020)])
+    two = Corpus(
+        [
+            make("Model soups: averaging weights", arxiv_id="2203.05482", doi="10.1000/SOUP"),  # same DOI
+            make("other", year=2020, venue="ICML"),  # same folded title + year
+            make("Other", year=2021),  # different year: a different paper
+        ]
+    )
+    merged = one | two
+    assert len(merged) == 3
+    soup = merged["10.1000/soup"]
+    assert soup.arxiv_id == "2203.05482" and soup.id == "2203.05482" and soup.title == "Model Soups"
+    assert merged[1].venue == "ICML"
+    step = merged.report.files[-1]
+    assert (step.records, step.loaded, step.merged) == (5, 3, 2)
+
+
+def test_constructor_bridges_records_sharing_different_ids():
+    papers = [
+        make("A", doi="10.1000/a"),
+        make("A preprint", arxiv_id="2001.00001"),
+        make("A", doi="10.1000/a", arxiv_id="2001.00001"),  # joins the two above
+    ]
+    corpus = Corpus(papers)
+    assert len(corpus) == 1
+    assert corpus[0].doi == "10.1000/a" and corpus[0].arxiv_id == "2001.00001"
+
+
+def test_corpus_equality_and_unhashable(sample):
+    assert sample == pl.load_sample()
+    assert sample != sample[:5]
+    with pytest.raises(TypeError):
+        hash(sample)
+
+
+def test_html_repr_escapes_and_never_raises():
+    evil = "<img src=x onerror=alert(1)>"
+    corpus = Corpus([make(evil, authors=(evil,), venue=evil, url="javascript:alert(1)")])
+    out = corpus._repr_html_()
+    assert "<img" not in out and "&lt;img src=x onerror=alert(1)&gt;" in out
+    paper_out = corpus[0]._repr_html_()
+    assert "<img" not in paper_out and "javascript:" not in paper_out
+
+    class Broken(Corpus):
+        def __len__(self):
+            raise RuntimeError("boom <b>")
+
+    broken = Broken.__new__(Broken)
+    broken.__dict__.update(corpus.__dict__)
+    html = pl.Corpus._repr_html_(broken)
+    assert "could not render" in html and "<b>" not in html
+
+
+def test_dates_and_years_are_consistent(sample):
+    df = sample.df
+    with_date = df[df["date"].notna()]
+    assert (with_date["date"].dt.year == with_date["year"]).all()
+    assert isinstance(sample.filter(year=(2023, 2023))[0].date, dt.date)
+    assert df["year"].dtype == pd.Int64Dtype()

@@ -1,0 +1,50 @@
+"""The bundled sample corpus equals what the seed files say, and rebuilds identically."""
+
+import csv
+from importlib.resources import files
+
+import paperlens as pl
+from paperlens.data.build_sample import build
+from paperlens.io.jsonl import write_jsonl
+
+SEED = files("paperlens.data") / "seed"
+
+
+def _tsv(name):
+    with (SEED / name).open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle, delimiter="\t"))
+
+
+def test_sample_matches_seed_metadata_row_by_row():
+    corpus = pl.load_sample()
+    rows = _tsv("seed_metadata.tsv")
+    assert len(corpus) == len(rows) == 69
+    for paper, row in zip(corpus, rows, strict=True):
+        assert paper.arxiv_id == row["arxiv_id"]  # read as text: 2310.10700 keeps its trailing zero
+        assert paper.authors == tuple(a.strip() for a in row["authors"].split(";"))
+        if row["published"]:
+            assert paper.date.isoformat() == row["published"]
+        else:  # blank stays missing, nothing guessed
+            assert paper.date is None and paper.year is None
+        assert paper.categories == ((row["primary_category"],) if row["primary_category"] else ())
+        assert paper.abstract and len(paper.abstract) > 200
+
+
+def test_sample_references_are_the_seed_citations():
+    corpus = pl.load_sample()
+    expected = {(r["citing_arxiv_id"], r["cited_arxiv_id"]) for r in _tsv("seed_citations.tsv")}
+    found = {(p.id, ref) for p in corpus for ref in p.references}
+    assert found == expected and len(found) == 13
+
+
+def test_shipped_sample_is_what_the_build_script_makes():
+    shipped = (files("paperlens.data") / "sample.jsonl").read_text(encoding="utf-8")
+    assert write_jsonl(build()) == shipped
+
+
+def test_listing_chrome_is_reported_not_loaded():
+    corpus = pl.read_daily_papers(SEED / "daily_papers_snapshot.txt")
+    report = corpus.report.files[0]
+    assert report.records == 69 and report.loaded == 69 and not report.skipped
+    assert "Get trending papers in your email inbox!" in report.notes[0]
+    assert "2310.10700" in {p.arxiv_id for p in pl.load_sample()}

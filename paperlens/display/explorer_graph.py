@@ -1,0 +1,132 @@
+"""The explorer's graph pane: the graph of the filtered papers, capped, with the clicked paper marked.
+
+:class:`GraphPane` draws through :func:`paperlens.display.graphview.graph` into an
+``ipywidgets.HTML`` (the view's ``<iframe srcdoc>``, which draws offline). At most
+``max_nodes`` papers are drawn: the first ones in table order, plus the selected
+paper if it would be left out. The caption says how many papers are hidden and
+repeats any warning the graph builder gave (e.g. "no citation links").
+"""
+
+from __future__ import annotations
+
+import inspect
+import warnings
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import ipywidgets as widgets
+import numpy as np
+
+from .tables import esc
+
+if TYPE_CHECKING:
+    from ..corpus import Corpus
+
+__all__ = ["KINDS", "GraphPane", "color_options"]
+
+KINDS = ("citation", "concept", "both")
+_HEIGHT = 520
+
+
+def _graph_function() -> Callable[..., Any] | None:
+    try:
+        from .graphview import graph
+    except ImportError:
+        return None
+    return graph
+
+
+def color_options() -> list[tuple[str, str | None]]:
+    """``(label, value)`` choices for colouring nodes, as the graph view offers them."""
+    draw = _graph_function()
+    choices = getattr(inspect.getmodule(draw), "COLOR_BY", None) if draw is not None else None
+    if not choices:
+        return [("default", None)]
+    return [(c or "nothing", c) for c in choices]
+
+
+class GraphPane(widgets.VBox):
+    """Kind and colour controls, a caption, and the drawn graph.
+
+    ``kind_control`` and ``color_control`` are plain widgets; the explorer links
+    them to its ``graph_kind`` / ``color_by`` traits and calls :meth:`draw`.
+    """
+
+    def __init__(self, *, kind: str, color_by: str | None, max_nodes: int) -> None:
+        self.max_nodes = int(max_nodes)
+        self.draws = 0  # how many times a graph was drawn (the caption carries it as data-draw)
+        self.kind_control = widgets.ToggleButtons(
+            options=[("citations", "citation"), ("concepts", "concept"), ("both", "both")],
+            value=kind,
+            description="links",
+            style={"button_width": "6.5em", "description_width": "3em"},
+        )
+        self.color_control = widgets.Dropdown(
+            options=color_options(),
+            value=color_by,
+            description="colour by",
+            layout=widgets.Layout(width="16em"),
+            style={"description_width": "5em"},
+        )
+        self.caption = widgets.HTML()
+        self.view = widgets.HTML(layout=widgets.Layout(width="100%", min_height="60px"))
+        self.view.add_class("pl-graph")
+        super().__init__(
+            [
+                widgets.HBox([self.kind_control, self.color_control], layout=widgets.Layout(align_items="center")),
+                self.caption,
+                self.view,
+            ],
+            layout=widgets.Layout(width="100%"),
+        )
+        self.add_class("pl-pane")
+
+    def draw(
+        self,
+        root: Corpus,
+        positions: np.ndarray,
+        *,
+        kind: str,
+        color_by: str | None,
+        selected: int | None = None,
+        selected_id: str | None = None,
+    ) -> None:
+        """Draw the papers at root ``positions`` (table order), at most ``max_nodes`` of them."""
+        draw = _graph_function()
+        if draw is None:
+            self.caption.value = "<i>The graph view is not available (paperlens.display.graphview is missing).</i>"
+            return
+        total = len(positions)
+        shown = positions[: self.max_nodes]
+        if selected is not None and selected not in shown and bool((positions == selected).any()):
+            shown = np.append(shown[: self.max_nodes - 1], selected)
+        if len(shown) == 0:
+            self.view.value = ""
+            self.caption.value = "<span data-draw='0' data-nodes='0'><i>No paper to draw.</i></span>"
+            return
+        known = getattr(inspect.getmodule(draw), "OPTIONS", ())
+        options: dict[str, Any] = {"kind": kind, "color_by": color_by}
+        if "height" in known:
+            options["height"] = _HEIGHT
+        if selected_id is not None and "highlight" in known:
+            options["highlight"] = selected_id
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            view = draw(root._select(shown), **options)
+            html = view.embed_html() if hasattr(view, "embed_html") else view._repr_html_()
+        hidden = total - len(shown)
+        note = ""
+        if hidden > 0:
+            also = " and the selected paper" if len(shown) and shown[-1] == selected else ""
+            note = (
+                f"; {hidden:,} more hidden: it shows the first {len(shown):,} in table order{also} "
+                "(narrow the filters or sort differently to see others)"
+            )
+        messages = dict.fromkeys(str(w.message).split(" See ")[0] for w in caught)
+        warning = f"<br><small style='color:#8a5a00'>{esc(' '.join(messages))}</small>" if messages else ""
+        self.draws += 1
+        self.view.value = html
+        self.caption.value = (
+            f"<span data-draw='{self.draws}' data-nodes='{len(shown)}'>Graph of <b>{len(shown):,}</b> of "
+            f"{total:,} papers ({esc(kind)} links){esc(note)}</span>{warning}"
+        )

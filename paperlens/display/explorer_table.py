@@ -1,0 +1,194 @@
+"""The explorer's results table: one page of papers as standard ipywidgets, clickable and sortable.
+
+A ``GridBox`` holds a header row of sort buttons and one row per paper: the
+title is a ``Button`` (clicking it selects the paper in Python), the other cells
+are ``HTML`` widgets with escaped text. Row widgets are created once and reused,
+so a refresh only changes values (one comm message per changed widget). A pager
+(previous / "page i of n" / next / page size) sits underneath.
+
+The table is a view: it holds no corpus. :class:`paperlens.display.explorer.Explorer`
+hands it rows and state and receives clicks through the callbacks given.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, NamedTuple
+
+import ipywidgets as widgets
+
+from .tables import esc
+
+__all__ = ["COLUMNS", "ResultsTable", "Row"]
+
+
+class Column(NamedTuple):
+    name: str  # the Row field shown
+    header: str  # header text
+    sort_key: str  # the Explorer sort key it sorts by
+    width: str  # CSS grid track
+
+
+#: Every column the table can show; the explorer leaves out those with no data.
+COLUMNS = (
+    Column("title", "title", "title", "minmax(12em, 1fr)"),
+    Column("authors", "authors", "authors", "minmax(8em, 13em)"),
+    Column("year", "year", "year", "4.5em"),
+    Column("venue", "venue", "venue", "minmax(5em, 9em)"),
+    Column("citations", "cited", "citations", "4.5em"),
+    Column("score", "score", "relevance", "4.5em"),
+    Column("id", "id", "id", "minmax(6em, 9em)"),
+)
+_NUMERIC = {"year", "citations", "score"}
+
+
+class Row(NamedTuple):
+    """One paper as the table shows it (plain values; the table escapes them)."""
+
+    id: str
+    title: str
+    authors: str
+    year: str
+    venue: str
+    citations: str
+    score: str
+
+
+class ResultsTable(widgets.VBox):
+    """A page of papers with sort headers, clickable titles and a pager.
+
+    Parameters
+    ----------
+    columns : names of :data:`COLUMNS` to show, in order (``title`` is required).
+    on_sort : called with a sort key when a header is clicked.
+    on_select : called with a paper id when a title is clicked.
+    on_page : called with the new 1-based page number.
+    on_page_size : called with the new page size.
+    page_sizes : choices of the page-size dropdown.
+    """
+
+    def __init__(
+        self,
+        columns: Sequence[str],
+        *,
+        on_sort: Callable[[str], Any],
+        on_select: Callable[[str], Any],
+        on_page: Callable[[int], Any],
+        on_page_size: Callable[[int], Any],
+        page_size: int = 20,
+        page_sizes: Sequence[int] = (10, 20, 50, 100),
+    ) -> None:
+        known = {c.name: c for c in COLUMNS}
+        self.columns = [known[name] for name in columns]
+        if not self.columns or self.columns[0].name != "title":
+            raise ValueError("the first column of the results table must be 'title'")
+        self._on_select = on_select
+        self._on_page = on_page
+        self._page = 1
+        self._n_pages = 1
+        self.row_ids: list[str] = []  # ids of the rows shown, in order
+        self._pool: list[tuple[widgets.Button, list[widgets.HTML]]] = []
+
+        self.headers: dict[str, widgets.Button] = {}
+        for column in self.columns:
+            button = widgets.Button(
+                description=column.header,
+                tooltip=f"sort by {column.sort_key}; click again to reverse",
+                layout=widgets.Layout(width="auto", height="28px", margin="0"),
+            )
+            button.add_class("pl-head")
+            button.on_click(lambda _b, key=column.sort_key: on_sort(key))
+            self.headers[column.sort_key] = button
+        self.grid = widgets.GridBox(
+            layout=widgets.Layout(
+                grid_template_columns=" ".join(c.width for c in self.columns),
+                grid_gap="1px 6px",
+                width="100%",
+                align_items="center",
+            )
+        )
+        self.grid.add_class("pl-table")
+        self.empty = widgets.HTML("<i>No paper matches these filters.</i>", layout=widgets.Layout(display="none"))
+
+        self.prev = widgets.Button(description="◀ prev", layout=widgets.Layout(width="6.5em"))
+        self.next = widgets.Button(description="next ▶", layout=widgets.Layout(width="6.5em"))
+        self.prev.on_click(lambda _b: self._on_page(self._page - 1))
+        self.next.on_click(lambda _b: self._on_page(self._page + 1))
+        self.page_label = widgets.HTML(layout=widgets.Layout(margin="0 8px"))
+        self.page_size = widgets.Dropdown(
+            options=sorted({*page_sizes, page_size}),
+            value=page_size,
+            description="per page",
+            layout=widgets.Layout(width="10.5em"),
+            style={"description_width": "4.5em"},
+        )
+        self.page_size.observe(lambda change: on_page_size(change["new"]), names="value")
+        pager = widgets.HBox([self.prev, self.page_label, self.next, self.page_size])
+        pager.add_class("pl-pager")
+        super().__init__([self.grid, self.empty, pager], layout=widgets.Layout(width="100%"))
+
+    def _row_widgets(self, i: int) -> tuple[widgets.Button, list[widgets.HTML]]:
+        while len(self._pool) <= i:
+            title = widgets.Button(layout=widgets.Layout(width="auto", height="auto", min_height="26px", margin="0"))
+            title.add_class("pl-row")
+            slot = len(self._pool)
+            title.on_click(lambda _b, slot=slot: self._click(slot))
+            cells = [widgets.HTML(layout=widgets.Layout(margin="0")) for _ in self.columns[1:]]
+            for cell in cells:
+                cell.add_class("pl-cell")
+            self._pool.append((title, cells))
+        return self._pool[i]
+
+    def _click(self, slot: int) -> None:
+        if slot < len(self.row_ids):
+            self._on_select(self.row_ids[slot])
+
+    def update(
+        self,
+        rows: Sequence[Row],
+        *,
+        page: int,
+        n_pages: int,
+        sort_key: str,
+        ascending: bool,
+        selected: str | None,
+    ) -> None:
+        """Show ``rows`` (one page) with the given pager and sort state."""
+        self._page, self._n_pages = page, n_pages
+        self.row_ids = [row.id for row in rows]
+        children: list[widgets.Widget] = []
+        for key, button in self.headers.items():
+            column = next(c for c in self.columns if c.sort_key == key)
+            arrow = (" ▲" if ascending else " ▼") if key == sort_key else ""
+            if button.description != column.header + arrow:
+                button.description = column.header + arrow
+            children.append(button)
+        for i, row in enumerate(rows):
+            title, cells = self._row_widgets(i)
+            style = "info" if row.id == selected else ""
+            with title.hold_sync():
+                title.description = row.title
+                title.tooltip = f"{row.title}\n{row.id}: click to show details"
+                title.button_style = style
+            for cell, column in zip(cells, self.columns[1:], strict=True):
+                text = getattr(row, column.name)
+                if column.name == "id":
+                    value = f"<code title='{esc(text)}'>{esc(text)}</code>"
+                elif column.name in _NUMERIC:
+                    value = f"<span style='float:right'>{esc(text)}</span>"
+                else:
+                    value = f"<span title='{esc(text)}'>{esc(text)}</span>"
+                if cell.value != value:
+                    cell.value = value
+            children.extend([title, *cells])
+        if tuple(children) != self.grid.children:
+            self.grid.children = tuple(children)
+        self.empty.layout.display = "none" if rows else ""
+        self.page_label.value = f"page {page} of {n_pages}"
+        self.prev.disabled = page <= 1
+        self.next.disabled = page >= n_pages
+
+    def click(self, paper_id: str) -> None:
+        """Click the title of the row showing ``paper_id`` (as a person would)."""
+        slot = self.row_ids.index(paper_id)
+        self._pool[slot][0].click()

@@ -101,3 +101,11 @@ class LoadWarning(PaperlensWarning):
 
     Silence with ``warnings.simplefilter("ignore", paperlens.LoadWarning)``.
     """
+
+
+class GraphWarning(PaperlensWarning):
+    """A graph was built but says less than expected (no citation could be resolved, say).
+
+    The graph's ``graph.graph["notes"]`` explains in full. Silence with
+    ``warnings.simplefilter("ignore", paperlens.errors.GraphWarning)``.
+    """

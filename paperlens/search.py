@@ -46,8 +46,8 @@ class SearchIndex:
         self.k1 = k1
         self.b = b
         self.vocabulary: dict[str, int] = {}
-        title_matrix = self._count([strip_latex(t) if t else "" for t in titles])
-        abstract_matrix = self._count([strip_latex(a) if a else "" for a in abstracts])
+        title_matrix = self._count([strip_latex(t) if isinstance(t, str) else "" for t in titles])
+        abstract_matrix = self._count([strip_latex(a) if isinstance(a, str) else "" for a in abstracts])
         n_terms = len(self.vocabulary)
         title_matrix.resize((len(titles), n_terms))
         abstract_matrix.resize((len(abstracts), n_terms))

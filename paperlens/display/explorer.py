@@ -207,9 +207,9 @@ class Explorer(widgets.VBox):
 
     query = traitlets.Unicode("")
     years = traitlets.Any(None, allow_none=True)
-    authors = traitlets.Tuple()
+    authors = traitlets.Any(())
     venue = traitlets.Unicode(None, allow_none=True)
-    categories = traitlets.Tuple()
+    categories = traitlets.Any(())
     community = traitlets.Any(None, allow_none=True)
     min_citations = traitlets.Int(0)
     has_abstract = traitlets.Bool(False)
@@ -374,6 +374,8 @@ class Explorer(widgets.VBox):
     @traitlets.validate("authors")
     def _validate_authors(self, proposal: dict[str, Any]) -> tuple[str, ...]:
         value = proposal["value"]
+        if value is None:
+            return ()
         if isinstance(value, str):
             value = (value,)
         return tuple(dict.fromkeys(str(v).strip() for v in value if str(v).strip()))
@@ -381,6 +383,8 @@ class Explorer(widgets.VBox):
     @traitlets.validate("categories")
     def _validate_categories(self, proposal: dict[str, Any]) -> tuple[str, ...]:
         value = proposal["value"]
+        if value is None:
+            return ()
         if isinstance(value, str):
             value = (value,)
         out = tuple(dict.fromkeys(str(v) for v in value))

@@ -219,8 +219,8 @@ class FilterIndex:
             elif key == "year":
                 # The date when known, else 1 January of the year: papers of one year sort by date.
                 dates = df["date"]
-                day = dates.dt.year * 10000.0 + dates.dt.month * 100.0 + dates.dt.day
-                values = day.fillna(df["year"].astype("Float64") * 10000.0 + 101.0).astype("Float64")
+                day = (dates.dt.year * 10000.0 + dates.dt.month * 100.0 + dates.dt.day).astype("Float64")
+                values = day.fillna(df["year"].astype("Float64") * 10000.0 + 101.0)
             else:
                 raise ValueError(f"unknown sort key {key!r}; known: {SORT_KEYS}")
             self._ranks[key] = _dense_rank(values)
@@ -242,8 +242,8 @@ class FilterIndex:
         """
         tie = base_rank[positions]
         if key == "relevance":
-            if scores is None:
-                order = np.argsort(tie if ascending else -tie, kind="stable")
+            if scores is None:  # no search: the base corpus's order ("descending" = as given, best first)
+                order = np.argsort(-tie if ascending else tie, kind="stable")
                 return positions[order]
             primary = scores[positions]
             order = np.lexsort((tie, primary if ascending else -primary))

@@ -1,0 +1,516 @@
+"""The explorer, in process (no browser): controls -> filters -> corpus, count, table, detail pane, graph.
+
+Truth comes from elsewhere: ``Corpus.filter`` / ``Corpus.search`` (the core's own
+filtering, written independently of the explorer's numpy index) and plain Python
+over the papers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import html
+import itertools
+import re
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import paperlens as pl
+from paperlens.display.explorer import FILTERS, Explorer
+from paperlens.display.explorer_detail import detail_html, highlight
+from paperlens.display.explorer_index import FilterIndex
+
+HOSTILE_TITLE = "<script>alert('x')</script> Graph & <b>networks</b>"
+HOSTILE_AUTHOR = '"><img src=x onerror=alert(1)>'
+VENUES = ("NeurIPS", "ICML", "ACL", None)
+CATEGORIES = ("cs.LG", "cs.CL", "cs.CV", "stat.ML")
+POOL = ("Ada Lovelace", "Alan Turing", "Grace Hopper", "Edsger Dijkstra", "Barbara Liskov", "Donald Knuth")
+WORDS = ("graph", "network", "language", "model", "vision", "transformer", "kernel", "soup", "sparse", "attention")
+
+
+def _papers() -> list[pl.Paper]:
+    rng = np.random.default_rng(7)
+    papers = []
+    for i in range(45):
+        year = None if i % 11 == 3 else int(2016 + i % 8)
+        date = dt.date(year, 1 + i % 12, 1 + i % 27) if year is not None and i % 3 else None
+        words = [WORDS[j] for j in rng.choice(len(WORDS), 3, replace=False)]
+        authors = tuple(POOL[j] for j in sorted(rng.choice(len(POOL), 1 + i % 3, replace=False)))
+        refs = tuple(f"2301.{j:05d}" for j in range(max(0, i - 3), i) if (i + j) % 4 == 0)
+        papers.append(
+            pl.Paper.create(
+                title=f"Study {i:02d} of {' '.join(words)}",
+                abstract=None if i % 7 == 5 else f"We look at {words[0]} and {words[1]} with care; {words[2]}.",
+                authors=authors,
+                year=year,
+                date=date,
+                venue=VENUES[i % 4],
+                categories=(CATEGORIES[i % 4],) + ((CATEGORIES[(i + 1) % 4],) if i % 5 == 0 else ()),
+                arxiv_id=f"2301.{i:05d}",
+                citation_count=None if i % 6 == 1 else (i * 7) % 50,
+                references=refs,
+            )
+        )
+    papers.append(
+        pl.Paper.create(
+            title=HOSTILE_TITLE,
+            abstract='A graph <i>abstract</i> with R&D and "quotes" about networks.',
+            authors=(HOSTILE_AUTHOR, "Alan Turing"),
+            year=2020,
+            venue="ICML",
+            categories=("cs.LG",),
+            arxiv_id="2301.99999",
+            url="javascript:alert(1)",
+            citation_count=3,
+            references=("2301.00001", "2301.00002"),
+        )
+    )
+    return papers
+
+
+@pytest.fixture(scope="module")
+def corpus() -> pl.Corpus:
+    return pl.Corpus(_papers())
+
+
+@pytest.fixture
+def explorer(corpus: pl.Corpus) -> Explorer:
+    return Explorer(corpus, graph=False, page_size=10)
+
+
+def ids_of(corpus: pl.Corpus) -> set[str]:
+    return set(corpus.ids)
+
+
+def count_in(html_text: str) -> tuple[int, int]:
+    text = re.sub("<[^>]+>", "", html_text)
+    match = re.search(r"([\d,]+) of ([\d,]+) papers", text)
+    assert match, text
+    return int(match.group(1).replace(",", "")), int(match.group(2).replace(",", ""))
+
+
+# --------------------------------------------------------------------------- opening
+
+
+def test_opens_on_the_whole_corpus(corpus, explorer):
+    assert isinstance(explorer, pl.Explorer)  # the lazy public name is this class
+    assert explorer.corpus.ids == corpus.ids  # relevance without a query: corpus order
+    assert count_in(explorer.count.value) == (len(corpus), len(corpus))
+    assert explorer.table_ids == corpus.ids[:10]
+    assert explorer.controls["years"].value == (2016, 2023)
+    assert explorer.selected is None
+    assert "Click a paper" in explorer.detail.value
+
+
+def test_corpus_explore_delegates_and_displays_as_a_widget(corpus):
+    import ipywidgets
+
+    explorer = corpus.explore(graph=False, query="graph")
+    assert isinstance(explorer, ipywidgets.VBox)
+    assert explorer.query == "graph" and explorer.controls["query"].value == "graph"
+    bundle = explorer._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+    assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == explorer.model_id
+
+
+def test_bad_options_are_clear_errors(corpus):
+    with pytest.raises(pl.PaperlensError, match="did you mean 'query'"):
+        Explorer(corpus, qurey="x")
+    with pytest.raises(pl.PaperlensError, match="Corpus"):
+        Explorer(corpus.df)
+    with pytest.raises(pl.PaperlensError, match="graph_kind"):
+        Explorer(corpus, graph_kind="cites")
+
+
+# --------------------------------------------------------------------------- filters from the controls
+
+
+def test_search_box_ranks_like_corpus_search(corpus, explorer):
+    explorer.controls["query"].value = "graph network"  # no event loop here: applied at once
+    truth = corpus.search("graph network")
+    assert explorer.query == "graph network"
+    assert explorer.corpus.ids == truth.ids  # same papers, same ranking
+    assert np.allclose(explorer.corpus.scores.to_numpy(), truth.scores.to_numpy())
+    assert count_in(explorer.count.value) == (len(truth), len(corpus))
+    assert explorer.table_ids == truth.ids[:10]
+    assert "best match first" in explorer.count.value
+
+
+def test_year_slider_filters_and_unknown_years(corpus, explorer):
+    no_year = {p.id for p in corpus if p.year is None}
+    assert no_year and no_year <= ids_of(explorer.corpus)  # the full span keeps papers of unknown year
+    explorer.controls["years"].value = (2018, 2020)
+    assert explorer.years == (2018, 2020)
+    assert ids_of(explorer.corpus) == ids_of(corpus.filter(year=(2018, 2020)))
+    assert not no_year & ids_of(explorer.corpus)
+
+
+def test_author_tags_match_parts_of_names_like_corpus_filter(corpus, explorer):
+    explorer.controls["authors"].value = ["hopper", "Knuth"]
+    assert explorer.authors == ("hopper", "Knuth")
+    truth = corpus.filter(authors=["hopper", "Knuth"])
+    assert ids_of(explorer.corpus) == ids_of(truth)
+    assert 0 < len(truth) < len(corpus)
+
+
+def test_author_typeahead_suggests_then_adds(corpus, explorer):
+    box = explorer.filters_box.author_box
+    box.value = "ov"
+    assert set(box.options) == {"Barbara Liskov", "Ada Lovelace"}  # every author whose name contains "ov"
+    box.value = "Barbara Liskov"  # picking a suggestion
+    assert explorer.authors == ("Barbara Liskov",)
+    assert explorer.controls["authors"].value == ["Barbara Liskov"]
+    assert box.value == ""
+    assert ids_of(explorer.corpus) == ids_of(corpus.filter(authors="Barbara Liskov"))
+
+
+def test_venue_categories_citations_abstract_controls(corpus, explorer):
+    c = explorer.controls
+    assert "NeurIPS" in [v for _, v in c["venue"].options]
+    c["venue"].value = "ICML"
+    assert ids_of(explorer.corpus) == ids_of(corpus.filter(venue="ICML"))
+    c["venue"].value = None
+    c["categories"].value = ["cs.CL", "stat.ML"]
+    assert ids_of(explorer.corpus) == ids_of(corpus.filter(categories=["cs.CL", "stat.ML"]))
+    c["categories"].value = []
+    c["min_citations"].value = 20
+    assert ids_of(explorer.corpus) == ids_of(corpus.filter(min_citations=20))
+    c["min_citations"].value = 0
+    c["has_abstract"].value = True
+    assert ids_of(explorer.corpus) == ids_of(corpus.filter(has_abstract=True))
+
+
+def test_all_filters_together(corpus, explorer):
+    explorer.set_filters(
+        query="graph",
+        years=(2017, 2022),
+        authors=("Turing",),
+        categories=("cs.LG", "cs.CV"),
+        min_citations=1,
+        has_abstract=True,
+    )
+    truth = corpus.search("graph").filter(
+        year=(2017, 2022), authors="Turing", categories=["cs.LG", "cs.CV"], min_citations=1, has_abstract=True
+    )
+    assert explorer.corpus.ids == truth.ids
+    assert explorer.count_text == f"{len(truth)} of {len(corpus)} papers"
+
+
+# --------------------------------------------------------------------------- filters from code
+
+
+def test_setting_filters_from_code_updates_the_controls(corpus, explorer):
+    explorer.query = "language"
+    explorer.years = (2019, None)  # open end
+    explorer.authors = "Lovelace"  # one name is fine
+    explorer.venue = "acl"  # any case
+    explorer.categories = ("cs.CL",)
+    explorer.min_citations = 2
+    explorer.has_abstract = True
+    c = explorer.controls
+    assert c["query"].value == "language"
+    assert c["years"].value == (2019, 2023)
+    assert c["authors"].value == ["Lovelace"]
+    assert c["venue"].value == "ACL"
+    assert c["categories"].value == ["cs.CL"]
+    assert c["min_citations"].value == 2
+    assert c["has_abstract"].value is True
+    truth = corpus.search("language").filter(
+        year=(2019, None), authors="Lovelace", venue="ACL", categories="cs.CL", min_citations=2, has_abstract=True
+    )
+    assert ids_of(explorer.corpus) == ids_of(truth)
+
+
+def test_invalid_values_from_code_raise_with_hints(explorer):
+    with pytest.raises(pl.PaperlensError, match=r"did you mean 'cs\.CL'"):
+        explorer.categories = ("cs.CLL",)
+    with pytest.raises(pl.PaperlensError, match="venue 'ICLR'"):
+        explorer.venue = "ICLR"
+    with pytest.raises(pl.PaperlensError, match="pair"):
+        explorer.years = (2019, 2020, 2021)
+    with pytest.raises(pl.PaperlensError, match="sort_by"):
+        explorer.sort_by = "color"
+    with pytest.raises(pl.PaperNotFoundError):
+        explorer.selected = "9999.99999"
+    assert explorer.categories == () and explorer.venue is None  # nothing half-applied
+
+
+def test_years_are_clamped_and_ordered(explorer):
+    explorer.years = (2030, 1990)
+    assert explorer.years == (2016, 2023)
+    explorer.years = 2019
+    assert explorer.years == (2019, 2019) and explorer.controls["years"].value == (2019, 2019)
+
+
+def test_an_error_after_a_click_is_shown_not_raised(explorer, monkeypatch):
+    def broken(query):
+        raise pl.PaperlensError(f"<b>search of {query!r} failed</b>")
+
+    monkeypatch.setattr(explorer, "_search_scores", broken)
+    explorer.controls["query"].value = "graph"  # as typed in the browser: nobody to raise to
+    assert "&lt;b&gt;search of &#x27;graph&#x27; failed" in explorer.status.value  # shown, escaped
+    monkeypatch.undo()
+    explorer.reset()
+    assert explorer.status.value == ""
+
+
+def test_reset_clears_everything(corpus, explorer):
+    explorer.set_filters(query="graph", years=(2018, 2019), authors=("Knuth",), venue="ACL", has_abstract=True)
+    explorer.filters_box.author_box.value = "kn"
+    assert len(explorer.corpus) < len(corpus)
+    explorer.filters_box.reset_button.click()
+    assert explorer.corpus.ids == corpus.ids
+    assert (explorer.query, explorer.years, explorer.authors, explorer.venue) == ("", (2016, 2023), (), None)
+    assert explorer.controls["query"].value == "" and explorer.controls["years"].value == (2016, 2023)
+    assert explorer.filters_box.author_box.value == ""
+    assert explorer.count_text == f"{len(corpus)} of {len(corpus)} papers"
+
+
+def test_set_filters_refreshes_once(explorer):
+    changes = []
+    explorer.observe(changes.append, names="corpus")
+    explorer.set_filters(query="graph", years=(2018, 2021), has_abstract=True)
+    assert len(changes) == 1
+    with pytest.raises(pl.PaperlensError, match="unknown filter"):
+        explorer.set_filters(yeras=(2018, 2020))
+
+
+# --------------------------------------------------------------------------- callbacks
+
+
+def test_callbacks_fire_on_corpus_and_selection(corpus, explorer):
+    seen_corpus, seen_selected = [], []
+    explorer.observe(lambda change: seen_corpus.append(change["new"]), names="corpus")
+    explorer.observe(lambda change: seen_selected.append(change["new"]), names="selected")
+    explorer.controls["query"].value = "kernel"
+    assert len(seen_corpus) == 1 and seen_corpus[0] is explorer.corpus
+    assert seen_corpus[0].ids == corpus.search("kernel").ids
+    explorer.table.click(explorer.table_ids[1])
+    assert [p.id for p in seen_selected] == [explorer.table_ids[1]]
+    explorer.controls["query"].value = "kernel"  # no change: no notification
+    assert len(seen_corpus) == 1
+
+
+# --------------------------------------------------------------------------- table: paging and sorting
+
+
+def test_paging(corpus, explorer):
+    ids = corpus.ids
+    pages = -(-len(ids) // 10)
+    assert explorer.page_count == pages
+    assert explorer.table.page_label.value == f"page 1 of {pages}"
+    assert explorer.table.prev.disabled and not explorer.table.next.disabled
+    explorer.table.next.click()
+    assert explorer.page == 2 and explorer.table_ids == ids[10:20]
+    explorer.page = pages
+    assert explorer.table_ids == ids[(pages - 1) * 10 :] and explorer.table.next.disabled
+    explorer.page = 99  # clamped
+    assert explorer.page == pages
+    explorer.table.prev.click()
+    assert explorer.table_ids == ids[(pages - 2) * 10 : (pages - 1) * 10]
+    explorer.table.page_size.value = 20
+    assert explorer.page_size == 20 and explorer.page == 1 and explorer.table_ids == ids[:20]
+    explorer.query = "graph"  # a new filter goes back to page 1
+    assert explorer.page == 1
+
+
+def test_sort_by_clicking_headers(corpus, explorer):
+    explorer.table.headers["title"].click()
+    by_title = sorted(corpus, key=lambda p: p.title.casefold())
+    assert explorer.corpus.ids == [p.id for p in by_title]
+    assert explorer.table.headers["title"].description == "title ▲"
+    explorer.table.headers["title"].click()  # again: reversed
+    assert explorer.ascending is False
+    assert explorer.corpus.ids[:5] == [p.id for p in reversed(by_title)][:5]
+    assert explorer.table.headers["title"].description == "title ▼"
+
+    explorer.table.headers["year"].click()  # newest first, unknown years last
+    papers = explorer.corpus.papers
+    years = [p.year for p in papers]
+    known = [y for y in years if y is not None]
+    assert known == sorted(known, reverse=True)
+    assert years[len(known) :] == [None] * (len(years) - len(known))
+    dated = [(p.year, p.date) for p in papers if p.date is not None]
+    for (y1, d1), (y2, d2) in itertools.pairwise(dated):
+        assert y1 > y2 or d1 >= d2  # within a year, by date
+
+    explorer.table.headers["citations"].click()  # most cited first, unknown counts last
+    counts = [p.citation_count for p in explorer.corpus]
+    known = [c for c in counts if c is not None]
+    assert known == sorted(known, reverse=True) and counts[len(known) :] == [None] * (len(counts) - len(known))
+
+
+def test_sort_survives_filters_and_relevance_comes_back(corpus, explorer):
+    explorer.sort_by = "id"
+    explorer.ascending = False
+    explorer.query = "graph"
+    assert explorer.corpus.ids == sorted(corpus.search("graph").ids, reverse=True)
+    explorer.sort_by = "relevance"
+    explorer.ascending = False
+    assert explorer.corpus.ids == corpus.search("graph").ids
+
+
+def test_table_cells_show_escaped_values(corpus, explorer):
+    explorer.query = "script alert"
+    assert explorer.table_ids[0] == "2301.99999"
+    title_button, cells = explorer.table._pool[0]
+    assert title_button.description == HOSTILE_TITLE  # a Button shows plain text, never HTML
+    cell_html = "".join(cell.value for cell in cells)
+    assert "<img" not in cell_html and "&lt;img" in cell_html
+    assert "2301.99999" in cell_html
+
+
+# --------------------------------------------------------------------------- detail pane
+
+
+def test_clicking_a_row_shows_the_paper(corpus, explorer):
+    explorer.query = "graph networks"
+    explorer.table.click("2301.99999")  # the hostile paper
+    assert explorer.selected == corpus["2301.99999"]
+    assert explorer.table._pool[explorer.table_ids.index("2301.99999")][0].button_style == "info"
+    pane = explorer.detail.value
+    assert "<script" not in pane and "<img" not in pane and "<b>networks" not in pane
+    assert "&lt;script&gt;" in pane and "&lt;img src=x onerror=alert(1)&gt;" in pane
+    assert "javascript:" not in pane  # unsafe URL left out
+    assert "https://arxiv.org/abs/2301.99999" in pane
+    assert "<mark>Graph</mark> &amp; &lt;b&gt;<mark>networks</mark>&lt;/b&gt;" in pane  # escaped, then marked
+    assert "R&amp;D" in pane and "&quot;quotes&quot;" in pane
+    # in-corpus citations, both ways
+    cited_by_truth = sorted(p.id for p in corpus if "2301.00002" in p.references)
+    explorer.select("2301.00002")
+    pane = explorer.detail.value
+    listed = re.findall(r"<li data-paper-id='([^']+)'", pane.split("Cited by")[1])
+    assert sorted(listed) == cited_by_truth and cited_by_truth
+    explorer.select(None)
+    assert "Click a paper" in explorer.detail.value
+
+
+def test_highlight_escapes_before_marking():
+    assert highlight("R&D amp & <amp>", ["amp"]) == "R&amp;D <mark>amp</mark> &amp; &lt;<mark>amp</mark>&gt;"
+    assert highlight('quot "quoted"', ["quot"]) == "<mark>quot</mark> &quot;quoted&quot;"
+    assert highlight("x27 it's", ["x27"]) == "<mark>x27</mark> it&#x27;s"  # the entity stays whole
+    assert highlight("Graphs and graph-based models", ["graph"]) == (
+        "<mark>Graphs</mark> and <mark>graph</mark>-based models"
+    )
+    assert highlight(None, ["x"]) == ""
+
+
+def test_detail_html_without_a_paper_and_with_a_message():
+    paper = pl.Paper.create(title="T", abstract="<a>")
+    out = detail_html(paper, neighbours="<not available>")
+    assert "&lt;not available&gt;" in out and "&lt;a&gt;" in out
+
+
+# --------------------------------------------------------------------------- explorer on a subset, index vs core
+
+
+def test_explorer_on_a_subset_stays_inside_it(corpus):
+    subset = corpus.filter(venue=["ICML", "ACL"])
+    explorer = Explorer(subset, graph=False)
+    assert explorer.count_text == f"{len(subset)} of {len(subset)} papers"
+    assert explorer.corpus.ids == subset.ids
+    explorer.query = "graph"
+    assert ids_of(explorer.corpus) == ids_of(subset.search("graph"))
+    assert [v for _, v in explorer.controls["venue"].options] == [None, "ICML", "ACL"] or [
+        v for _, v in explorer.controls["venue"].options
+    ] == [None, "ACL", "ICML"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    years=st.none() | st.tuples(st.integers(2015, 2024), st.integers(2015, 2024)).map(sorted).map(tuple),
+    authors=st.lists(st.sampled_from(["ada", "Turing", "hop", "Liskov", "zzz"]), max_size=2),
+    venue=st.sampled_from([None, "NeurIPS", "ICML", "ACL"]),
+    categories=st.lists(st.sampled_from(CATEGORIES), max_size=2),
+    min_citations=st.integers(0, 40),
+    has_abstract=st.booleans(),
+)
+def test_index_mask_equals_corpus_filter(corpus, years, authors, venue, categories, min_citations, has_abstract):
+    index = FilterIndex.of(corpus)
+    mask = index.mask(
+        years=years,
+        authors=authors,
+        venue=venue,
+        categories=categories,
+        min_citations=min_citations,
+        has_abstract=has_abstract,
+    )
+    criteria = {
+        "year": years,
+        "authors": authors or None,
+        "venue": venue,
+        "categories": categories or None,
+        "min_citations": min_citations or None,
+        "has_abstract": True if has_abstract else None,
+    }
+    truth = corpus.filter(**criteria)
+    assert {corpus.ids[i] for i in np.flatnonzero(mask)} == ids_of(truth)
+
+
+def test_filters_constant_lists_every_trait(explorer):
+    for name in FILTERS:
+        assert explorer.has_trait(name) and name in explorer.controls
+
+
+# --------------------------------------------------------------------------- debouncing (with an event loop)
+
+
+def test_typing_is_debounced_on_an_event_loop(corpus):
+    async def scenario() -> None:
+        explorer = Explorer(corpus, graph=False, debounce=0.05)
+        searches = []
+        original = explorer._search_scores
+        explorer._search_scores = lambda q: searches.append(q) or original(q)
+        for text in ("g", "gr", "gra", "graph"):
+            explorer.controls["query"].value = text  # keystrokes
+        assert explorer.query == "" and explorer.count_text == f"{len(corpus)} of {len(corpus)} papers"
+        await asyncio.sleep(0.15)
+        assert explorer.query == "graph" and searches == ["graph"]  # one search, after the pause
+        assert explorer.corpus.ids == corpus.search("graph").ids
+        explorer.controls["query"].value = "kern"
+        explorer.query = "soup"  # code wins over a pending keystroke
+        await asyncio.sleep(0.15)
+        assert explorer.query == "soup" and explorer.controls["query"].value == "soup"
+
+    asyncio.run(scenario())
+
+
+# --------------------------------------------------------------------------- graph pane
+
+
+def test_graph_redraws_on_filters_and_says_what_is_hidden(corpus):
+    pytest.importorskip("paperlens.display.graphview")
+    explorer = Explorer(corpus, graph_kind="citation", max_nodes=12, page_size=5)
+    pane = explorer.graph_pane
+    first = pane.draws
+    assert first >= 1 and "<iframe" in pane.view.value
+    assert f"of {len(corpus)} papers" in pane.caption.value
+    assert f"{len(corpus) - 12} more hidden" in pane.caption.value
+    explorer.query = "graph"
+    assert pane.draws == first + 1
+    shown = min(12, len(corpus.search("graph")))
+    assert f"data-nodes='{shown}'" in pane.caption.value
+    # the selected paper is drawn even when it is past the cap
+    last = explorer.corpus.ids[-1]
+    explorer.select(last)
+    assert pane.draws == first + 2
+    assert html.escape(last) in pane.view.value or last in html.unescape(pane.view.value)
+    explorer.graph_pane.kind_control.value = "citation"  # unchanged: no redraw
+    assert pane.draws == first + 2
+
+
+def test_graph_drawing_waits_for_a_pause_on_an_event_loop(corpus):
+    pytest.importorskip("paperlens.display.graphview")
+
+    async def scenario() -> None:
+        explorer = Explorer(corpus, graph_kind="citation", graph_delay=0.05)
+        assert explorer.graph_pane.draws == 0  # scheduled, not drawn
+        explorer.query = "graph"
+        explorer.years = (2017, 2021)
+        await asyncio.sleep(0.3)
+        assert explorer.graph_pane.draws == 1  # one redraw for the burst of changes
+
+    asyncio.run(scenario())

@@ -418,7 +418,8 @@ def find_mentions(corpus: Corpus, *, phrase_share: float = 0.002, word_share: fl
                 lower_df[t.casefold()] > 0 or lower_df[_fold(t)] > 0 or t.casefold() in STOP_WORDS for t in name.tokens
             )
         if word.isalpha() and (word.isupper() or word.islower()):  # POINTS ("19.5 points"), uda; not CLIP
-            lower, upper = lower_df[folded] + lower_df[_fold(folded)], written_df[word.upper()]
+            lower = sum(lower_df[form] for form in {folded, _fold(folded)})
+            upper = written_df[word.upper()]
             return lower >= 2 and lower >= upper
         return False  # a digit or an inner capital: UL2, LiST
 

@@ -1,20 +1,28 @@
-"""Hugging Face Daily Papers: the listing page copied as text.
+"""Hugging Face Daily Papers: the listing page copied as text, and the ``api/daily_papers`` JSON.
 
 The listing text is what a user gets by copying a Daily Papers page: a few lines
 of page chrome, then per paper a title line and its abstract paragraph, blank
-lines between.
+lines between. The JSON is what the site's ``api/daily_papers`` endpoint
+returns for a day: a list of entries, each with the paper and its listing data.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import re
+from collections.abc import Mapping
 from typing import Any
 
+from ..errors import PaperlensError, ParseError
+from ..ids import normalize_arxiv_id
 from ..record import Paper
 from ..report import FileReport
+from ..text import normalize_space
 from .base import Parsed, read_files
+from .mapping import RecordError, parse_date
 
-__all__ = ["parse_daily_papers_text", "read_daily_papers"]
+__all__ = ["parse_daily_papers_json", "parse_daily_papers_text", "read_daily_papers"]
 
 # A paragraph this long, or with sentence punctuation, is an abstract, not a title.
 _ABSTRACT_MIN_CHARS = 200
@@ -103,8 +111,135 @@ def read_daily_papers(path: str | os.PathLike[str] | Any, *, warn: bool = True):
     return read_files(path, parse, warn=warn)
 
 
-def parse_daily_papers_json(text: str, file: str = "<json>") -> Parsed:
-    """Parse a Hugging Face ``api/daily_papers`` response (a JSON list of entries)."""
-    from ..errors import ParseError
+# API field (under "paper", else at the top of the entry) -> our name in ``extra``; None: not kept.
+_DAILY_EXTRA: dict[str, str | None] = {
+    "upvotes": "upvotes",
+    "numComments": "num_comments",
+    "submittedOnDailyAt": "submitted_on_daily_at",
+    "discussionId": "discussion_id",
+    "ai_summary": "ai_summary",
+    "ai_keywords": "ai_keywords",
+    "ai_summary_model": "ai_summary_model",
+    "githubRepo": "github_repo",
+    "githubStars": "github_stars",
+    "githubRepoAddedBy": "github_repo_added_by",
+    "projectPage": "project_page",
+    "mediaUrls": "media_urls",
+    "isAuthorParticipating": "is_author_participating",
+    "withdrawnAt": "withdrawn_at",
+    # Page furniture: thumbnails and the copies of the paper's own fields.
+    "thumbnail": None,
+    "mediaUrl": None,
+    "title": None,
+    "summary": None,
+    "authors": None,
+    "id": None,
+    "publishedAt": None,
+}
 
-    raise ParseError("Daily Papers API JSON is not read yet", file=file)
+
+def _snake(name: str) -> str:
+    return re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name).lower()
+
+
+def _person_name(value: Any) -> str | None:
+    if isinstance(value, Mapping):
+        name = value.get("fullname") or value.get("name") or value.get("user")
+        return str(name) if name else None
+    return None
+
+
+def _daily_entry(entry: Any) -> Paper:
+    if not isinstance(entry, Mapping):
+        raise RecordError(f"expected a JSON object, got {type(entry).__name__}")
+    paper = entry.get("paper") if isinstance(entry.get("paper"), Mapping) else entry
+    title = normalize_space(str(paper.get("title") or entry.get("title") or ""))
+    if not title:
+        raise RecordError("no title (paper.title)")
+    raw_id = str(paper.get("id") or "")
+    arxiv = normalize_arxiv_id(raw_id)
+    summary = paper.get("summary") or entry.get("summary")
+    authors = tuple(
+        normalize_space(str(a["name"])) for a in paper.get("authors") or () if isinstance(a, Mapping) and a.get("name")
+    )
+    date = parse_date(paper.get("publishedAt"))
+    extra: dict[str, Any] = {}
+    if raw_id and not arxiv:
+        extra["hf_paper_id"] = raw_id
+    if entry is not paper and entry.get("publishedAt"):
+        extra["daily_published_at"] = str(entry["publishedAt"])
+    for source in (paper, entry) if entry is not paper else (paper,):
+        for key, value in source.items():
+            if key == "paper" or value is None or value == "" or value == []:
+                continue
+            if key in ("submittedBy", "submittedOnDailyBy"):
+                name = _person_name(value)
+                if name:
+                    extra.setdefault("submitted_by", name)
+                continue
+            ours = _DAILY_EXTRA.get(key, _snake(key))
+            if ours is None or ours in extra or isinstance(value, Mapping):
+                continue
+            if ours == "submitted_on_daily_at":
+                day = parse_date(value)
+                value = day.isoformat() if day else str(value)
+            extra[ours] = value
+    return Paper.create(
+        title=title,
+        abstract=normalize_space(str(summary)) if summary else None,
+        authors=authors,
+        date=date,
+        arxiv_id=arxiv,
+        url=f"https://arxiv.org/abs/{arxiv}" if arxiv else None,
+        source="hf-daily-papers",
+        extra=extra,
+    )
+
+
+def parse_daily_papers_json(text: str, file: str = "<json>") -> Parsed:
+    """Parse a Hugging Face ``api/daily_papers`` response: a JSON list of daily entries.
+
+    Each entry holds a ``paper`` (arXiv id, title, summary, authors, publishedAt,
+    upvotes, and over time discussionId, ai_summary, ai_keywords, githubRepo,
+    githubStars, projectPage...) and listing fields (publishedAt of the listing,
+    numComments, submittedBy). The paper's fields become the Paper; the rest go
+    into ``extra`` in snake_case (``upvotes``, ``num_comments``,
+    ``submitted_on_daily_at``, ``daily_published_at``, ``ai_keywords``,
+    ``github_repo``, ``submitted_by``...); page thumbnails and account details are
+    left out.
+
+    >>> entry = {"paper": {"id": "2203.05482", "title": "Model soups", "summary": "We average\\nweights.",
+    ...          "authors": [{"name": "Mitchell Wortsman"}], "publishedAt": "2022-03-10T18:00:00.000Z",
+    ...          "upvotes": 3, "ai_keywords": ["weight averaging"]},
+    ...          "publishedAt": "2024-05-27T03:50:58.348Z", "numComments": 1}
+    >>> papers, report = parse_daily_papers_json(json.dumps([entry, {"paper": {"id": "x"}}]))
+    >>> p = papers[0]
+    >>> p.id, p.abstract, p.date, p.extra["upvotes"], p.extra["ai_keywords"]
+    ('2203.05482', 'We average weights.', datetime.date(2022, 3, 10), 3, ('weight averaging',))
+    >>> p.extra["daily_published_at"], p.extra["num_comments"]
+    ('2024-05-27T03:50:58.348Z', 1)
+    >>> report.records, [str(s) for s in report.skipped]
+    (2, ['<json>, record 2: no title (paper.title)'])
+    """
+    try:
+        data = json.loads(text) if text.strip() else []
+    except json.JSONDecodeError as exc:
+        raise ParseError(f"invalid JSON: {exc.msg} (column {exc.colno})", file=file, line=exc.lineno) from None
+    if isinstance(data, Mapping):
+        for key in ("papers", "dailyPapers", "data", "results"):
+            if isinstance(data.get(key), list):
+                data = data[key]
+                break
+        else:
+            data = [data]
+    if not isinstance(data, list):
+        raise ParseError(f"expected a JSON list of Daily Papers entries, got {type(data).__name__}", file=file)
+    report = FileReport(file=file, format="daily-papers-json")
+    papers: list[Paper] = []
+    for number, entry in enumerate(data, start=1):
+        report.records += 1
+        try:
+            papers.append(_daily_entry(entry))
+        except (RecordError, PaperlensError, ValueError) as exc:
+            report.skip(f"record {number}", str(exc))
+    return papers, report

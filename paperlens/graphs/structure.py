@@ -1,0 +1,421 @@
+"""The structure of a corpus's graphs: communities, PageRank, co-citation, coupling, prior and derivative works.
+
+Functions take a graph first when they work on any graph (like networkx) and a
+corpus first when they build what they need from it; results are plain dicts,
+networkx graphs and pandas DataFrames.
+
+Examples
+--------
+>>> import paperlens as pl
+>>> corpus = pl.load_sample()
+>>> ranks = pagerank(corpus.citation_graph())
+>>> next(iter(ranks))  # the most central paper: CLIP, cited by 7
+'2103.00020'
+>>> prior_works(corpus, n=2)[["reference", "count"]].values.tolist()
+[['2103.00020', 7], ['2003.10555', 2]]
+>>> shortest_connection(corpus, "2409.04828", "2401.02460")
+[('2409.04828', None), ('2203.05482', 'cites'), ('2103.00020', 'cites'), ('2401.02460', 'cited by')]
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
+from itertools import combinations, pairwise
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from ..errors import GraphWarning, PaperlensError
+from .citation import node_attributes, resolve_references
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+    from ..corpus import Corpus
+    from ..record import Paper
+
+__all__ = [
+    "cocitation_graph",
+    "communities",
+    "community_table",
+    "coupling_graph",
+    "derivative_works",
+    "label_communities",
+    "pagerank",
+    "prior_works",
+    "shortest_connection",
+]
+
+CONNECTION_KINDS = ("citation", "concept", "both")
+_REVERSED = {"cites": "cited by", "mentions": "mentioned by"}
+
+
+# --------------------------------------------------------------------------- communities and rank
+
+
+def communities(graph: nx.Graph, resolution: float = 1.0, seed: int = 42, weight: str = "weight") -> dict[Any, int]:
+    """Louvain communities of ``graph`` as ``{node: community number}`` (seeded, so repeatable).
+
+    Direction is ignored; edge ``weight`` is used where present (1 elsewhere).
+    Communities are numbered by size, largest first (ties: by smallest node), so
+    the same graph always gives the same numbers. A node with no edge is a
+    community of its own.
+
+    Examples
+    --------
+    >>> import paperlens as pl
+    >>> found = communities(pl.load_sample().citation_graph())
+    >>> found["2307.11315"] == found["2103.00020"]  # GIST cites CLIP
+    True
+    >>> found["2307.11315"] == found["2003.10555"]
+    False
+    """
+    import networkx as nx
+
+    undirected = graph.to_undirected(as_view=False) if graph.is_directed() else graph
+    groups = nx.community.louvain_communities(undirected, weight=weight, resolution=resolution, seed=seed)
+    ordered = sorted(groups, key=lambda group: (-len(group), min(str(node) for node in group)))
+    return {node: number for number, group in enumerate(ordered) for node in group}
+
+
+def _groups(found: Mapping[Any, int] | Iterable[Iterable[Any]]) -> dict[int, list[Any]]:
+    if isinstance(found, Mapping):
+        groups: dict[int, list[Any]] = defaultdict(list)
+        for node, number in found.items():
+            groups[number].append(node)
+        return {number: sorted(groups[number], key=str) for number in sorted(groups)}
+    return {number: sorted(group, key=str) for number, group in enumerate(found)}
+
+
+def label_communities(
+    corpus: Corpus, found: Mapping[str, int] | Iterable[Iterable[str]], n: int = 3
+) -> dict[int, list[str]]:
+    """The top ``n`` concepts of each community (from :meth:`ConceptModel.describe`).
+
+    ``found`` is what :func:`communities` returns, or a list of groups of paper ids.
+
+    Examples
+    --------
+    >>> import paperlens as pl
+    >>> corpus = pl.load_sample()
+    >>> labels = label_communities(corpus, communities(corpus.citation_graph()))  # doctest: +SKIP
+    >>> all(len(words) <= 3 for words in labels.values())  # doctest: +SKIP
+    True
+    """
+    from .concepts import fitted_model
+
+    model = fitted_model(corpus)
+    return {number: list(model.describe(ids, n=n)) for number, ids in _groups(found).items()}
+
+
+def community_table(
+    corpus: Corpus, kind: str = "concept", *, resolution: float = 1.0, seed: int = 42, n: int = 3
+) -> pd.DataFrame:
+    """Communities of the concept or citation graph of ``corpus``, one row each, labelled by their concepts.
+
+    Columns: ``community`` (number, largest first), ``size``, ``label`` (the top
+    ``n`` concepts joined by ", "), ``concepts`` (list), ``ids`` (list of paper ids).
+    With ``kind="citation"`` every paper without a citation link is a community of one.
+
+    Examples
+    --------
+    >>> import paperlens as pl
+    >>> table = community_table(pl.load_sample(), kind="citation")  # doctest: +SKIP
+    >>> int(table["size"].sum()), list(table.columns)  # doctest: +SKIP
+    (69, ['community', 'size', 'label', 'concepts', 'ids'])
+    >>> "2103.00020" in table.loc[0, "ids"]  # CLIP and the papers citing it: the largest  # doctest: +SKIP
+    True
+    """
+    if kind == "citation":
+        from .citation import citation_graph
+
+        graph = citation_graph(corpus)
+    elif kind == "concept":
+        from .concepts import concept_graph
+
+        graph = concept_graph(corpus)
+    else:
+        raise PaperlensError(f"community_table kind must be 'concept' or 'citation', not {kind!r}")
+    found = communities(graph, resolution=resolution, seed=seed)
+    groups = _groups(found)
+    labels = label_communities(corpus, groups.values(), n=n)
+    rows = [
+        {
+            "community": number,
+            "size": len(ids),
+            "label": ", ".join(labels[number]),
+            "concepts": labels[number],
+            "ids": ids,
+        }
+        for number, ids in groups.items()
+    ]
+    return pd.DataFrame(rows, columns=["community", "size", "label", "concepts", "ids"])
+
+
+def pagerank(graph: nx.Graph, alpha: float = 0.85, weight: str = "weight") -> dict[Any, float]:
+    """PageRank of every node, highest first (edge ``weight`` used where present).
+
+    On a citation graph rank flows from citing to cited papers.
+
+    >>> import paperlens as pl
+    >>> ranks = pagerank(pl.load_sample().citation_graph())
+    >>> round(sum(ranks.values()), 6)
+    1.0
+    """
+    import networkx as nx
+
+    if graph.number_of_nodes() == 0:
+        return {}
+    ranks = nx.pagerank(graph, alpha=alpha, weight=weight)
+    return dict(sorted(ranks.items(), key=lambda item: (-item[1], str(item[0]))))
+
+
+# --------------------------------------------------------------------------- co-citation and coupling
+
+
+def _cited(corpus: Corpus) -> list[set[str]]:
+    """For each paper, the other corpus papers it cites."""
+    return [{r.target for r in row if r.status == "resolved"} for row in resolve_references(corpus)]  # type: ignore[misc]
+
+
+def _weighted_graph(corpus: Corpus, weights: Counter[tuple[str, str]], kind: str) -> nx.Graph:
+    import networkx as nx
+
+    graph = nx.Graph(kind=kind)
+    for node, attrs in node_attributes(corpus).items():
+        graph.add_node(node, **attrs)
+    for (a, b), weight in sorted(weights.items()):
+        graph.add_edge(a, b, weight=weight, kind=kind)
+    return graph
+
+
+def cocitation_graph(corpus: Corpus) -> nx.Graph:
+    """Co-citation: two corpus papers are linked when corpus papers cite both; weight = how many do.
+
+    References are resolved as in :func:`paperlens.graphs.citation.citation_graph`
+    (inferred mentions are not citations and do not count). Every paper is a node.
+
+    Examples
+    --------
+    >>> import paperlens as pl
+    >>> graph = cocitation_graph(pl.load_sample())
+    >>> list(graph.edges(data="weight"))  # 2401.02460 cites both
+    [('2006.10029', '2103.00020', 1)]
+    """
+    weights: Counter[tuple[str, str]] = Counter()
+    for cited in _cited(corpus):
+        weights.update(combinations(sorted(cited), 2))
+    return _weighted_graph(corpus, weights, "cocitation")
+
+
+def _reference_keys(corpus: Corpus) -> list[set[tuple[str, str]]]:
+    """Each paper's references as normalised keys: a corpus paper's id, else the identifier or folded title."""
+    return [{r.key for r in row if r.key[1]} for row in resolve_references(corpus)]
+
+
+def coupling_graph(corpus: Corpus) -> nx.Graph:
+    """Bibliographic coupling: two corpus papers are linked when they share references; weight = how many.
+
+    Every reference counts, in or outside the corpus, compared by normalised
+    identifier (DOI, arXiv id, OpenAlex id, S2 id, else the folded title; a
+    reference to a corpus paper by any of its identifiers is that paper). Two
+    identifiers of one outside work (its DOI and its arXiv id) count as two.
+
+    Examples
+    --------
+    >>> import paperlens as pl
+    >>> graph = coupling_graph(pl.load_sample())
+    >>> graph.edges["2112.07869", "2302.09268"]["weight"]  # both cite ELECTRA
+    1
+    >>> graph.number_of_edges()  # 7 papers citing CLIP make 21 pairs, plus that one
+    22
+    """
+    holders: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for paper_id, keys in zip(corpus.ids, _reference_keys(corpus), strict=True):
+        for key in keys:
+            holders[key].append(paper_id)
+    weights: Counter[tuple[str, str]] = Counter()
+    for ids in holders.values():
+        if len(ids) > 1:
+            weights.update(combinations(sorted(ids), 2))
+    return _weighted_graph(corpus, weights, "coupling")
+
+
+# --------------------------------------------------------------------------- prior and derivative works
+
+
+def prior_works(corpus: Corpus, n: int | None = 20) -> pd.DataFrame:
+    """The works the corpus cites most, in or outside it.
+
+    Columns: ``reference`` (the normalised identifier, a corpus paper's id, or the
+    reference text), ``kind`` (``"corpus"`` for a corpus paper, else ``doi``,
+    ``arxiv``, ``openalex``, ``s2``, ``title``), ``count`` (corpus papers citing it),
+    ``id`` and ``title`` of the corpus paper when it is one (else missing).
+    Most cited first; ``n=None`` returns all.
+
+    Examples
+    --------
+    >>> import paperlens as pl
+    >>> table = prior_works(pl.load_sample(), n=3)
+    >>> table[["reference", "kind", "count"]].head(1).values.tolist()
+    [['2103.00020', 'corpus', 7]]
+    >>> table.loc[0, "title"][:8]
+    'Learning'
+    """
+    counts: Counter[tuple[str, str]] = Counter()
+    text: dict[tuple[str, str], str] = {}
+    for row in resolve_references(corpus):
+        seen = set()
+        for item in row:
+            if item.key[1] and item.key not in seen:
+                seen.add(item.key)
+                counts[item.key] += 1
+                text.setdefault(item.key, item.reference)
+    titles = dict(zip(corpus.ids, corpus._df["title"].tolist(), strict=True))
+    rows = []
+    for (kind, value), count in counts.items():
+        in_corpus = kind == "paper"
+        rows.append(
+            {
+                "reference": value if kind != "title" else text[(kind, value)],
+                "kind": "corpus" if in_corpus else kind,
+                "count": count,
+                "id": value if in_corpus else None,
+                "title": titles[value] if in_corpus else None,
+            }
+        )
+    table = pd.DataFrame(rows, columns=["reference", "kind", "count", "id", "title"])
+    table = table.sort_values(["count", "reference"], ascending=[False, True], kind="stable")
+    table = table.head(n) if n is not None else table
+    return table.reset_index(drop=True)
+
+
+def derivative_works(corpus: Corpus, n: int | None = 20) -> pd.DataFrame:
+    """The corpus papers that cite the most other corpus papers: works building on the corpus.
+
+    Only citations inside the corpus are known here. Works outside the corpus that
+    cite it need their citing lists from a service: enrich the corpus (OpenAlex
+    ``cited_by``) or load the citing works and merge them in first.
+
+    Columns: ``id``, ``title``, ``year``, ``cites`` (corpus papers it cites),
+    ``share`` (of the other corpus papers), ``cited_ids`` (list). Papers citing none
+    are left out; ``n=None`` returns all.
+
+    Examples
+    --------
+    >>> import paperlens as pl
+    >>> table = derivative_works(pl.load_sample(), n=2)
+    >>> table[["id", "cites", "cited_ids"]].head(1).values.tolist()
+    [['2401.02460', 2, ['2006.10029', '2103.00020']]]
+    """
+    others = max(len(corpus) - 1, 1)
+    rows = []
+    for paper, cited in zip(corpus, _cited(corpus), strict=True):
+        if cited:
+            rows.append(
+                {
+                    "id": paper.id,
+                    "title": paper.title,
+                    "year": paper.year,
+                    "cites": len(cited),
+                    "share": len(cited) / others,
+                    "cited_ids": sorted(cited),
+                }
+            )
+    table = pd.DataFrame(rows, columns=["id", "title", "year", "cites", "share", "cited_ids"])
+    table["year"] = table["year"].astype("Int64")
+    table = table.sort_values(["cites", "id"], ascending=[False, True], kind="stable")
+    table = table.head(n) if n is not None else table
+    return table.reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- connections
+
+
+def _connection_graph(corpus: Corpus, kind: str) -> nx.Graph:
+    """An undirected graph whose edges remember their kind and direction; citations preferred on ties."""
+    import networkx as nx
+
+    graph = nx.Graph(notes="")
+    graph.add_nodes_from(corpus.ids)
+    if kind in ("citation", "both"):
+        from .citation import citation_graph
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", GraphWarning)  # told in the error, if no chain is found
+            citations = citation_graph(corpus)
+        if citations.graph["references_resolved"] == 0:
+            graph.graph["notes"] = citations.graph["notes"]
+        for source, target, edge_kind in citations.edges(data="kind"):
+            if not graph.has_edge(source, target):
+                graph.add_edge(source, target, kind=edge_kind, source=source, cost=1.0)
+    if kind in ("concept", "both"):
+        from .concepts import concept_graph
+
+        for a, b in concept_graph(corpus).edges():
+            if not graph.has_edge(a, b):
+                graph.add_edge(a, b, kind="similar", source=None, cost=1.001)
+    return graph
+
+
+def shortest_connection(
+    corpus: Corpus, a: str | Paper, b: str | Paper, kind: str = "citation"
+) -> list[tuple[str, str | None]]:
+    """The shortest chain of links between two papers, direction ignored.
+
+    Parameters
+    ----------
+    a, b : papers given by id, any identifier form, title, or :class:`Paper`.
+    kind : ``"citation"`` (citations and inferred mentions), ``"concept"``
+        (concept-similarity links) or ``"both"`` (fewest steps; citations preferred
+        among equally short chains).
+
+    Returns
+    -------
+    list of (paper id, step kind)
+        Starts with ``(a, None)``; each further step says how the previous paper
+        relates to this one: ``"cites"``, ``"cited by"``, ``"mentions"``,
+        ``"mentioned by"`` or ``"similar"``.
+
+    Raises
+    ------
+    PaperNotFoundError : a paper is not in the corpus.
+    PaperlensError : no chain links them, or ``kind`` is unknown.
+
+    Examples
+    --------
+    >>> import paperlens as pl
+    >>> corpus = pl.load_sample()
+    >>> shortest_connection(corpus, "2112.07869", "2302.09268")
+    [('2112.07869', None), ('2003.10555', 'cites'), ('2302.09268', 'cited by')]
+    >>> shortest_connection(corpus, "2112.07869", "2103.00020")
+    Traceback (most recent call last):
+    ...
+    paperlens.errors.PaperlensError: no citation links connect 2112.07869 and 2103.00020 ...
+    """
+    import networkx as nx
+
+    if kind not in CONNECTION_KINDS:
+        raise PaperlensError(f"shortest_connection kind must be one of {', '.join(CONNECTION_KINDS)}, not {kind!r}")
+    ids = corpus.ids
+    start, end = ids[corpus.position(a)], ids[corpus.position(b)]
+    graph = _connection_graph(corpus, kind)
+    try:
+        path = nx.shortest_path(graph, start, end, weight="cost")
+    except nx.NetworkXNoPath:
+        what = {"citation": "citation links", "concept": "concept links", "both": "citation or concept links"}[kind]
+        hint = "" if kind == "both" else "; try kind='both'"
+        notes = f" {graph.graph['notes']}" if graph.graph["notes"] else ""
+        raise PaperlensError(
+            f"no {what} connect {start} and {end} in this corpus ({len(corpus)} papers){hint}.{notes}"
+        ) from None
+    steps: list[tuple[str, str | None]] = [(start, None)]
+    for previous, current in pairwise(path):
+        edge = graph.edges[previous, current]
+        step = edge["kind"]
+        if edge["source"] is not None and edge["source"] != previous:
+            step = _REVERSED.get(step, step)
+        steps.append((current, step))
+    return steps

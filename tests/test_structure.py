@@ -1,0 +1,340 @@
+"""Graph structure: co-citation and coupling weights against hand-computed and independently computed truth,
+prior/derivative works, communities, PageRank and shortest connections."""
+
+from __future__ import annotations
+
+import json
+import warnings
+import zipfile
+from itertools import combinations
+from pathlib import Path
+
+import networkx as nx
+import pandas as pd
+import pytest
+
+import paperlens as pl
+from paperlens import Corpus, Paper
+from paperlens.errors import PaperlensError, PaperNotFoundError
+from paperlens.graphs.structure import (
+    cocitation_graph,
+    communities,
+    community_table,
+    coupling_graph,
+    derivative_works,
+    label_communities,
+    pagerank,
+    prior_works,
+    shortest_connection,
+)
+
+FIXTURE = Path(__file__).parent / "fixtures" / "openalex_citation_sets" / "Donners_2021" / "works_1.zip"
+
+
+def weights(graph: nx.Graph) -> dict[frozenset[str], int]:
+    return {frozenset((a, b)): w for a, b, w in graph.edges(data="weight")}
+
+
+# --------------------------------------------------------------------------- a hand-made corpus
+
+
+@pytest.fixture
+def small() -> Corpus:
+    """Three cited papers and four citing ones; identifiers written in different forms on purpose."""
+    papers = [
+        Paper.create(title="Paper A", arxiv_id="2001.00001", doi="10.1000/a"),
+        Paper.create(title="Paper B", doi="10.1000/b"),
+        Paper.create(title="Paper C", openalex_id="W100"),
+        Paper.create(
+            title="Citing one",
+            doi="10.1000/p1",
+            references=("2001.00001", "10.1000/b", "10.5555/x", "W123"),
+        ),
+        Paper.create(
+            title="Citing two",
+            doi="10.1000/p2",
+            references=(
+                "https://doi.org/10.1000/A",
+                "arXiv:2001.00001v2",
+                "doi:10.1000/B",
+                "https://doi.org/10.5555/X",
+            ),
+        ),
+        Paper.create(
+            title="Citing three",
+            doi="10.1000/p3",
+            references=("10.48550/arXiv.2001.00001", "https://openalex.org/W100", "Some Outside Title"),
+        ),
+        Paper.create(
+            title="Citing four",
+            doi="10.1000/p4",
+            references=("10.1000/b", "W100", "some outside title!", "https://openalex.org/W123"),
+        ),
+    ]
+    return Corpus(papers)
+
+
+A, B, C = "2001.00001", "10.1000/b", "W100"
+P1, P2, P3, P4 = "10.1000/p1", "10.1000/p2", "10.1000/p3", "10.1000/p4"
+
+
+def test_cocitation_weights_by_hand(small: Corpus) -> None:
+    # P1 and P2 cite A and B; P3 cites A and C; P4 cites B and C.
+    graph = cocitation_graph(small)
+    assert weights(graph) == {frozenset((A, B)): 2, frozenset((A, C)): 1, frozenset((B, C)): 1}
+    assert set(graph.nodes) == set(small.ids)
+    assert not graph.is_directed()
+
+
+def test_coupling_weights_by_hand(small: Corpus) -> None:
+    # References: P1 {A, B, X, Y}, P2 {A, B, X}, P3 {A, C, T}, P4 {B, C, T, Y}
+    # (P2 cites A twice, by DOI and by arXiv id: once).
+    assert weights(coupling_graph(small)) == {
+        frozenset((P1, P2)): 3,
+        frozenset((P1, P3)): 1,
+        frozenset((P1, P4)): 2,
+        frozenset((P2, P3)): 1,
+        frozenset((P2, P4)): 1,
+        frozenset((P3, P4)): 2,
+    }
+
+
+def test_prior_works_by_hand(small: Corpus) -> None:
+    table = prior_works(small, n=None)
+    counts = dict(zip(table["reference"], table["count"], strict=True))
+    assert counts == {A: 3, B: 3, C: 2, "10.5555/x": 2, "W123": 2, "Some Outside Title": 2}
+    assert list(table["count"]) == sorted(table["count"], reverse=True)
+    row = table[table["reference"] == A].iloc[0]
+    assert row["kind"] == "corpus" and row["id"] == A and row["title"] == "Paper A"
+    outside = table[table["reference"] == "10.5555/x"].iloc[0]
+    assert outside["kind"] == "doi" and pd.isna(outside["id"]) and pd.isna(outside["title"])
+    assert len(prior_works(small, n=2)) == 2
+
+
+def test_derivative_works_by_hand(small: Corpus) -> None:
+    table = derivative_works(small, n=None)
+    assert set(table["id"]) == {P1, P2, P3, P4}
+    cited = dict(zip(table["id"], table["cited_ids"], strict=True))
+    assert cited == {P1: sorted([A, B]), P2: sorted([A, B]), P3: sorted([A, C]), P4: sorted([B, C])}
+    assert set(table["cites"]) == {2}
+    assert table["share"].iloc[0] == pytest.approx(2 / 6)
+
+
+# --------------------------------------------------------------------------- real OpenAlex records
+
+
+def fixture_works() -> list[dict]:
+    with zipfile.ZipFile(FIXTURE) as archive:
+        return [
+            work for name in archive.namelist() if name.endswith(".json") for work in json.loads(archive.read(name))
+        ]
+
+
+def fixture_corpus(works: list[dict]) -> Corpus:
+    """Papers built straight from the JSON: title, OpenAlex id and referenced works (URLs, as OpenAlex gives them)."""
+    papers = [
+        Paper.create(title=w.get("title") or w["id"], openalex_id=w["id"], references=tuple(w["referenced_works"]))
+        for w in works
+    ]
+    return Corpus(papers)
+
+
+def short(url: str) -> str:
+    return url.rsplit("/", 1)[-1]
+
+
+@pytest.fixture(scope="module")
+def openalex_set() -> tuple[list[dict], Corpus]:
+    works = fixture_works()
+    return works, fixture_corpus(works)
+
+
+def test_fixture_is_what_sources_md_says(openalex_set: tuple[list[dict], Corpus]) -> None:
+    works, corpus = openalex_set
+    assert len(works) == 258 and len(corpus) == 258
+
+
+def test_cocitation_on_openalex_records_matches_plain_sets(openalex_set: tuple[list[dict], Corpus]) -> None:
+    works, corpus = openalex_set
+    ids = {w["id"] for w in works}
+    refs = {w["id"]: set(w["referenced_works"]) for w in works}
+    cited = sorted({r for w in works for r in refs[w["id"]] if r in ids})
+    truth = {}
+    for a, b in combinations(cited, 2):
+        count = sum(1 for c in refs if a in refs[c] and b in refs[c])
+        if count:
+            truth[frozenset((short(a), short(b)))] = count
+    assert len(truth) > 100  # the set has real co-citation structure
+    assert weights(cocitation_graph(corpus)) == truth
+
+
+def test_coupling_on_openalex_records_matches_plain_sets(openalex_set: tuple[list[dict], Corpus]) -> None:
+    works, corpus = openalex_set
+    truth = {}
+    for a, b in combinations(works, 2):
+        shared = len(set(a["referenced_works"]) & set(b["referenced_works"]))
+        if shared:
+            truth[frozenset((short(a["id"]), short(b["id"])))] = shared
+    assert len(truth) > 1000
+    assert weights(coupling_graph(corpus)) == truth
+
+
+def test_citation_edges_on_openalex_records_match_plain_sets(openalex_set: tuple[list[dict], Corpus]) -> None:
+    works, corpus = openalex_set
+    ids = {w["id"] for w in works}
+    truth = {(short(w["id"]), short(r)) for w in works for r in w["referenced_works"] if r in ids}
+    graph = corpus.citation_graph(mentions=False)
+    assert {(a, b) for a, b, k in graph.edges(data="kind") if k == "cites"} == truth
+    assert graph.graph["references_total"] == sum(len(w["referenced_works"]) for w in works)
+    assert graph.graph["references_resolved"] == len(truth)
+    table = prior_works(corpus, n=5)
+    counted = {}
+    for w in works:
+        for r in set(w["referenced_works"]):
+            counted[short(r)] = counted.get(short(r), 0) + 1
+    assert list(table["count"]) == sorted(counted.values(), reverse=True)[:5]
+    assert all(counted[ref] == count for ref, count in zip(table["reference"], table["count"], strict=True))
+
+
+def test_the_openalex_reader_gives_the_same_coupling(openalex_set: tuple[list[dict], Corpus]) -> None:
+    """Through :func:`paperlens.read_openalex`, which merges duplicate records: papers untouched by a merge
+    (same references as their JSON record) couple exactly as the JSON says."""
+    read_openalex = pytest.importorskip("paperlens.io.openalex").read_openalex
+    works, _ = openalex_set
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", pl.LoadWarning)
+        loaded = read_openalex(FIXTURE)
+    json_refs = {short(w["id"]): {short(r) for r in w["referenced_works"]} for w in works}
+    clean = {
+        p.id: p.openalex_id
+        for p in loaded
+        if p.openalex_id in json_refs and set(p.references) == json_refs[p.openalex_id]
+    }
+    assert len(clean) > 200
+    found = weights(coupling_graph(loaded))
+    for a, b in combinations(sorted(clean), 2):
+        assert found.get(frozenset((a, b)), 0) == len(json_refs[clean[a]] & json_refs[clean[b]])
+
+
+# --------------------------------------------------------------------------- communities and PageRank
+
+
+def two_cliques() -> nx.Graph:
+    graph = nx.Graph()
+    graph.add_edges_from(combinations("abcde", 2))
+    graph.add_edges_from(combinations("vwxyz", 2))
+    graph.add_edge("e", "v")
+    return graph
+
+
+def test_louvain_finds_planted_communities() -> None:
+    found = communities(two_cliques())
+    assert {found[n] for n in "abcde"} != {found[n] for n in "vwxyz"}
+    assert len({found[n] for n in "abcde"}) == 1 and len({found[n] for n in "vwxyz"}) == 1
+    assert found["a"] == 0  # equal sizes: the group with the smallest node comes first
+
+
+def test_louvain_is_deterministic() -> None:
+    corpus = pl.load_sample()
+    first = communities(corpus.citation_graph(), seed=7)
+    for _ in range(3):
+        assert communities(corpus.citation_graph(), seed=7) == first
+    assert communities(corpus.citation_graph()) == communities(corpus.citation_graph())
+
+
+def test_communities_of_the_sample_citation_graph() -> None:
+    corpus = pl.load_sample()
+    found = communities(corpus.citation_graph())
+    assert set(found) == set(corpus.ids)
+    clip_citers = {a for a, b in corpus.citation_graph().edges() if b == "2103.00020"}
+    # each paper that cites only CLIP (and is cited by none) sits in CLIP's community
+    graph = corpus.citation_graph()
+    for paper in clip_citers:
+        if graph.out_degree(paper) == 1 and graph.in_degree(paper) == 0:
+            assert found[paper] == found["2103.00020"]
+    isolated = [n for n in graph if graph.degree(n) == 0]
+    assert len({found[n] for n in isolated}) == len(isolated)  # each alone
+    sizes = [list(found.values()).count(k) for k in sorted(set(found.values()))]
+    assert sizes == sorted(sizes, reverse=True)
+
+
+def test_pagerank_ranks_the_most_cited_first_and_uses_weights() -> None:
+    ranks = pagerank(pl.load_sample().citation_graph())
+    assert next(iter(ranks)) == "2103.00020"
+    assert sum(ranks.values()) == pytest.approx(1.0)
+    graph = nx.DiGraph()
+    graph.add_edge("s", "heavy", weight=9.0)
+    graph.add_edge("s", "light", weight=1.0)
+    weighted = pagerank(graph)
+    assert weighted["heavy"] > weighted["light"]
+    assert pagerank(nx.DiGraph()) == {}
+
+
+def test_label_communities_uses_concepts() -> None:
+    pytest.importorskip("paperlens.graphs.concepts")
+    corpus = pl.load_sample()
+    found = communities(corpus.citation_graph())
+    labels = label_communities(corpus, found, n=2)
+    assert set(labels) == set(found.values())
+    assert all(isinstance(words, list) and len(words) <= 2 for words in labels.values())
+    assert all(isinstance(word, str) and word for words in labels.values() for word in words)
+    groups = [[a for a in found if found[a] == 0]]
+    assert label_communities(corpus, groups, n=2)[0] == labels[0]
+
+
+@pytest.mark.parametrize("kind", ["citation", "concept"])
+def test_community_table(kind: str) -> None:
+    pytest.importorskip("paperlens.graphs.concepts")
+    corpus = pl.load_sample()
+    table = community_table(corpus, kind=kind)
+    assert list(table.columns) == ["community", "size", "label", "concepts", "ids"]
+    assert table["size"].sum() == len(corpus)
+    assert sorted(i for ids in table["ids"] for i in ids) == sorted(corpus.ids)
+    assert all(label == ", ".join(words) for label, words in zip(table["label"], table["concepts"], strict=True))
+    assert list(table["size"]) == sorted(table["size"], reverse=True)
+
+
+def test_community_table_rejects_unknown_kinds() -> None:
+    with pytest.raises(PaperlensError, match="'concept' or 'citation'"):
+        community_table(pl.load_sample(), kind="citations")
+
+
+# --------------------------------------------------------------------------- shortest connection
+
+
+def test_shortest_connection_follows_citations_either_way(small: Corpus) -> None:
+    steps = shortest_connection(small, P1, P3)
+    assert steps[0] == (P1, None) and steps[-1] == (P3, "cited by")
+    assert len(steps) == 3 and steps[1] == (A, "cites")
+    assert shortest_connection(small, "Paper A", "https://doi.org/10.1000/B") in (
+        [(A, None), (P1, "cited by"), (B, "cites")],
+        [(A, None), (P2, "cited by"), (B, "cites")],
+    )
+    assert shortest_connection(small, A, A) == [(A, None)]
+
+
+def test_shortest_connection_reports_mentions() -> None:
+    base = Paper.create(title="ZEBRA: a retriever", abstract="A.", arxiv_id="2101.00001")
+    user = Paper.create(title="User", abstract="We extend ZEBRA.", arxiv_id="2201.00001")
+    corpus = Corpus([base, user])
+    assert shortest_connection(corpus, base, user) == [("2101.00001", None), ("2201.00001", "mentioned by")]
+
+
+def test_shortest_connection_errors(small: Corpus) -> None:
+    lonely = small.merge(Corpus([Paper.create(title="Alone", doi="10.1000/alone")]))
+    with pytest.raises(PaperlensError, match=r"no citation links connect 10\.1000/alone and"):
+        shortest_connection(lonely, "10.1000/alone", A)
+    with pytest.raises(PaperNotFoundError):
+        shortest_connection(small, "10.1000/missing", A)
+    with pytest.raises(PaperlensError, match="kind must be one of"):
+        shortest_connection(small, A, B, kind="cocitation")
+
+
+def test_shortest_connection_through_concepts() -> None:
+    pytest.importorskip("paperlens.graphs.concepts")
+    corpus = pl.load_sample()
+    steps = shortest_connection(corpus, "2112.07869", "2302.09268", kind="both")
+    assert steps[0] == ("2112.07869", None) and steps[-1][0] == "2302.09268"
+    assert len(steps) <= 3  # the two-step citation chain through ELECTRA, or something shorter
+    concept_steps = shortest_connection(corpus, "2112.07869", "2302.09268", kind="concept")
+    assert all(kind == "similar" for _, kind in concept_steps[1:])

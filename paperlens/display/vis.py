@@ -1,0 +1,249 @@
+"""Self-contained, offline vis-network pages: the HTML document and its ``<iframe srcdoc>``.
+
+The page carries everything it needs: the vis-network script read from the
+installed pyvis package (never a CDN), a small stylesheet, the graph data as a
+JSON block and a fixed script that draws it. Data never becomes markup: the JSON
+block escapes ``<``, ``>`` and ``&``, and the script builds tooltips and the
+details panel with ``textContent``; links are made only for http(s) URLs.
+
+Each page goes into its own ``<iframe sandbox="allow-scripts" srcdoc="...">``,
+so several graphs in one notebook do not share element ids or globals.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import importlib.util
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from ..errors import MissingDependencyError
+
+__all__ = ["document", "iframe", "json_script", "vis_network_js"]
+
+# Popups (links opened from the details panel) may leave the sandbox; the page
+# itself gets no same-origin access, so it cannot reach the notebook.
+SANDBOX = "allow-scripts allow-popups allow-popups-to-escape-sandbox"
+
+
+def _version_key(path: Path) -> tuple[int, ...]:
+    numbers = re.findall(r"\d+", path.parent.name)
+    return tuple(int(n) for n in numbers)
+
+
+@functools.cache
+def _vis_network_path() -> Path:
+    spec = importlib.util.find_spec("pyvis")
+    if spec is None or not spec.submodule_search_locations:
+        raise MissingDependencyError(
+            "the graph view inlines the vis-network script shipped with pyvis: pip install 'pyvis>=0.3.2'"
+        )
+    found: list[Path] = []
+    for folder in spec.submodule_search_locations:
+        found.extend(Path(folder).glob("lib/vis-*/vis-network.min.js"))
+        found.extend(Path(folder).glob("templates/lib/vis-*/vis-network.min.js"))
+    if not found:
+        raise MissingDependencyError(
+            f"no lib/vis-*/vis-network.min.js inside the pyvis package at {list(spec.submodule_search_locations)}; "
+            "reinstall pyvis (pip install --force-reinstall 'pyvis>=0.3.2')"
+        )
+    return max(found, key=_version_key)
+
+
+def vis_network_js() -> str:
+    """The vis-network script from the installed pyvis package (read from disk, never fetched).
+
+    >>> "vis-network" in vis_network_js()[:200]
+    True
+    """
+    script = _vis_network_path().read_text(encoding="utf-8")
+    if re.search(r"</script|<!--", script, re.IGNORECASE):  # would end the inline <script> early
+        raise MissingDependencyError(f"{_vis_network_path()} cannot be inlined: it contains '</script' or '<!--'")
+    return script
+
+
+_JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+_JSON_ESCAPE_RE = re.compile("[<>&\u2028\u2029]")
+
+
+def json_script(data: Any, element_id: str) -> str:
+    """``data`` as a ``<script type="application/json">`` block that no string inside can break out of.
+
+    >>> json_script({"title": "</script><b>"}, "d")
+    '<script type="application/json" id="d">{"title":"\\\\u003c/script\\\\u003e\\\\u003cb\\\\u003e"}</script>'
+    """
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    text = _JSON_ESCAPE_RE.sub(lambda m: _JSON_ESCAPES[m.group(0)], text)
+    return f'<script type="application/json" id="{html.escape(element_id, quote=True)}">{text}</script>'
+
+
+STYLE = """
+html, body { margin: 0; padding: 0; height: 100%; font: 12px/1.35 system-ui, -apple-system, "Segoe UI",
+  Roboto, "DejaVu Sans", sans-serif; color: #222; background: #fff; }
+body { display: flex; flex-direction: column; }
+#pl-head { padding: 4px 8px; border-bottom: 1px solid #e4e4e4; }
+#pl-head .pl-heading { font-weight: 600; margin-right: 10px; }
+#pl-head .pl-note { display: inline-block; margin: 2px 0; padding: 1px 6px; background: #fff4d6;
+  border: 1px solid #e8c65a; border-radius: 3px; }
+.pl-legend { display: flex; flex-wrap: wrap; gap: 3px 14px; align-items: center; margin-top: 2px; }
+.pl-group { display: inline-flex; flex-wrap: wrap; gap: 3px 9px; align-items: center; }
+.pl-group > b { font-weight: 600; color: #555; }
+.pl-item { display: inline-flex; align-items: center; gap: 4px; white-space: nowrap; }
+.pl-swatch { display: inline-block; width: 10px; height: 10px; border-radius: 50%; border: 1px solid #0003; }
+.pl-ramp { display: inline-block; width: 90px; height: 10px; border-radius: 2px; border: 1px solid #0002; }
+#pl-graph { flex: 1 1 auto; min-height: 120px; position: relative; }
+#pl-details { flex: 0 0 auto; max-height: 30%; overflow: auto; padding: 4px 8px; border-top: 1px solid #e4e4e4;
+  color: #444; }
+#pl-details .pl-abstract { max-width: 70em; }
+div.vis-tooltip { position: absolute; visibility: hidden; z-index: 5; pointer-events: none; max-width: 380px;
+  white-space: normal; padding: 6px 8px; background: #fffffb; border: 1px solid #999; border-radius: 4px;
+  box-shadow: 2px 2px 8px #0003; font: 12px/1.35 system-ui, "DejaVu Sans", sans-serif; color: #222; }
+.pl-title { font-weight: 600; }
+.pl-authors { color: #333; }
+.pl-meta { color: #666; }
+.pl-abstract { color: #444; margin-top: 3px; }
+.pl-links a, .pl-links span { margin-right: 8px; }
+.pl-id { color: #888; font-family: ui-monospace, "DejaVu Sans Mono", monospace; margin-right: 8px; }
+"""
+
+# The drawing script is a constant: it reads everything from the JSON block.
+SCRIPT = r"""
+(function () {
+  "use strict";
+  var data = JSON.parse(document.getElementById("pl-data").textContent);
+  function safeHref(url) { return (typeof url === "string" && /^https?:\/\/[^\s"'<>]+$/i.test(url)) ? url : null; }
+  function el(tag, text, cls) {
+    var e = document.createElement(tag);
+    if (text !== undefined && text !== null) e.textContent = String(text);
+    if (cls) e.className = cls;
+    return e;
+  }
+  function card(p, clickable) {
+    var box = el("div", null, "pl-card");
+    box.appendChild(el("div", p.title || p.id, "pl-title"));
+    if (p.authors) box.appendChild(el("div", p.authors, "pl-authors"));
+    var meta = [p.when, p.venue, p.categories].filter(function (x) { return !!x; }).join(" \u00b7 ");
+    if (meta) box.appendChild(el("div", meta, "pl-meta"));
+    if (p.abstract) box.appendChild(el("div", p.abstract, "pl-abstract"));
+    var links = el("div", null, "pl-links");
+    links.appendChild(el("span", p.id, "pl-id"));
+    (p.links || []).forEach(function (pair) {
+      var href = safeHref(pair[1]);
+      if (!href) return;
+      var a = el("a", clickable ? pair[0] : pair[0] + ": " + href);
+      a.href = href; a.target = "_blank"; a.rel = "noopener noreferrer";
+      links.appendChild(a);
+    });
+    box.appendChild(links);
+    return box;
+  }
+  var kinds = data.edge_kinds;
+  var nodes = data.nodes.map(function (n) {
+    var node = {id: n.id, size: n.size, shape: "dot", borderWidth: 1,
+                color: {background: n.color, border: n.border,
+                        highlight: {background: n.color, border: "#111"}, hover: {background: n.color, border: "#111"}},
+                title: card(data.papers[n.id], false)};
+    if (n.label) node.label = n.label;
+    if (n.x !== undefined) { node.x = n.x; node.y = n.y; }
+    return node;
+  });
+  var edges = data.edges.map(function (e, i) {
+    var kind = kinds[e[2]];
+    var edge = {id: i, from: e[0], to: e[1], width: e[3], dashes: kind.dashes,
+                color: {color: kind.color, opacity: kind.opacity, highlight: "#111", hover: "#111"},
+                arrows: {to: {enabled: kind.arrow, scaleFactor: 0.5}}};
+    if (e.length > 4 && e[4]) edge.title = e[4];
+    return edge;
+  });
+  var container = document.getElementById("pl-graph");
+  var network = new vis.Network(container, {nodes: new vis.DataSet(nodes), edges: new vis.DataSet(edges)},
+                                data.options);
+  window.network = network;
+  var details = document.getElementById("pl-details");
+  network.on("click", function (params) {
+    if (!params.nodes.length) return;
+    while (details.firstChild) details.removeChild(details.firstChild);
+    details.appendChild(card(data.papers[params.nodes[0]], true));
+  });
+  var axis = data.axis;
+  if (axis) {
+    network.on("beforeDrawing", function (ctx) {
+      // Year lines across the visible area, their labels pinned to its top edge.
+      var scale = network.getScale();
+      var top = network.DOMtoCanvas({x: 0, y: 0}).y, bottom = network.DOMtoCanvas({x: 0, y: container.clientHeight}).y;
+      var labelY = top + 16 / scale;
+      ctx.save();
+      ctx.lineWidth = 1 / scale;
+      ctx.font = (12 / scale) + "px system-ui, 'DejaVu Sans', sans-serif";
+      ctx.textAlign = "center";
+      ctx.textBaseline = "bottom";
+      ctx.strokeStyle = "#e6e6e6";
+      axis.lines.forEach(function (x) {
+        ctx.beginPath(); ctx.moveTo(x, top); ctx.lineTo(x, bottom); ctx.stroke();
+      });
+      ctx.fillStyle = "#666";
+      axis.labels.forEach(function (t) { ctx.fillText(t[1], t[0], labelY); });
+      axis.columns.forEach(function (c) {
+        ctx.fillStyle = "#a35200"; ctx.fillText(c[1], c[0], labelY);
+        ctx.strokeStyle = "#f0c898";
+        ctx.setLineDash([6 / scale, 4 / scale]);
+        ctx.beginPath(); ctx.moveTo(c[0] + c[2], top); ctx.lineTo(c[0] + c[2], bottom); ctx.stroke();
+        ctx.setLineDash([]);
+      });
+      ctx.restore();
+    });
+  }
+  function ready() { document.body.setAttribute("data-ready", "1"); }
+  if (data.options.physics && data.options.physics.enabled) {
+    network.once("stabilizationIterationsDone", function () {
+      network.setOptions({physics: {enabled: false}});
+      network.fit();
+      ready();
+    });
+  } else {
+    network.once("afterDrawing", ready);
+  }
+})();
+"""
+
+
+def document(
+    data: dict[str, Any],
+    *,
+    title: str,
+    head_html: str,
+    details_text: str = "Hover over a paper for its details; click it to keep them here with its links.",
+) -> str:
+    """A complete offline HTML page drawing ``data`` (see :mod:`paperlens.display.graphview`).
+
+    ``head_html`` is trusted markup (the legend), built by the caller from escaped values.
+    """
+    return (
+        "<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
+        "<meta name='viewport' content='width=device-width, initial-scale=1'>"
+        f"<title>{html.escape(title)}</title><style>{STYLE}</style></head>\n<body>"
+        f"<div id='pl-head'>{head_html}</div>"
+        "<div id='pl-graph'></div>"
+        f"<div id='pl-details'>{html.escape(details_text)}</div>\n"
+        f"{json_script(data, 'pl-data')}\n"
+        f"<script>{vis_network_js()}</script>\n"
+        f"<script>{SCRIPT}</script>\n"
+        "</body></html>\n"
+    )
+
+
+def iframe(doc: str, *, height: int, title: str, css_class: str = "paperlens-graph") -> str:
+    """``doc`` inside a sandboxed ``<iframe srcdoc>`` (the attribute value fully escaped).
+
+    >>> iframe("<p title='x'>&</p>", height=100, title="t")
+    '<div class="paperlens-graph"><iframe ... srcdoc="&lt;p title=&#x27;x&#x27;&gt;&amp;&lt;/p&gt;"></iframe></div>'
+    """
+    return (
+        f'<div class="{html.escape(css_class, quote=True)}">'
+        f'<iframe title="{html.escape(title, quote=True)}" sandbox="{SANDBOX}" loading="eager" '
+        f'style="width:100%;height:{int(height)}px;border:1px solid #ddd;border-radius:3px" '
+        f'srcdoc="{html.escape(doc, quote=True)}"></iframe></div>'
+    )

@@ -294,6 +294,23 @@ def test_callbacks_fire_on_corpus_and_selection(corpus, explorer):
     assert len(seen_corpus) == 1
 
 
+def test_corpus_is_built_when_read_or_observed(corpus, explorer):
+    explorer.query = "graph"
+    assert explorer._corpus is None  # nobody asked: no Corpus built at the keyboard
+    first = explorer.corpus
+    assert explorer.corpus is first  # kept until the next change
+    with pytest.raises(AttributeError):
+        explorer.corpus = corpus  # read-only
+    seen = []
+    explorer.observe(seen.append, names="corpus")
+    explorer.query = "kernel"
+    assert len(seen) == 1 and seen[0]["old"] is first and seen[0]["new"] is explorer.corpus
+    assert seen[0]["new"].ids == corpus.search("kernel").ids
+    explorer.sort_by = "relevance"  # same papers, same order: nothing to report
+    explorer.page_size = 10
+    assert len(seen) == 1
+
+
 # --------------------------------------------------------------------------- table: paging and sorting
 
 

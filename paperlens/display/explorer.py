@@ -87,17 +87,6 @@ _CSS = """<style>
 </style>"""
 
 
-class _Identity(traitlets.Instance):
-    """An Instance trait that notifies whenever the object changes identity (``Corpus ==`` compares every paper)."""
-
-    def set(self, obj: traitlets.HasTraits, value: Any) -> None:
-        new_value = self._validate(obj, value)
-        old_value = obj._trait_values.get(self.name, self.default_value)
-        obj._trait_values[self.name] = new_value
-        if new_value is not old_value:
-            obj._notify_trait(self.name, old_value, new_value)
-
-
 class _Debouncer:
     """Run ``action`` ``delay`` seconds after the last call, on the running event loop (at once if none)."""
 
@@ -184,7 +173,8 @@ class Explorer(widgets.VBox):
 
     Attributes
     ----------
-    corpus : the filtered :class:`Corpus`, in table order (read-only; observe it).
+    corpus : the filtered :class:`Corpus`, in table order (read-only; observe it with
+        ``observe(callback, names="corpus")``; it is built when first read after a change).
     selected : the clicked :class:`Paper` or ``None`` (settable: a Paper, an id, or ``None``).
     query, years, authors, venue, categories, community, min_citations, has_abstract : the filters.
         ``years`` is a ``(low, high)`` pair (``None`` resets it to every year; the full span keeps
@@ -221,7 +211,6 @@ class Explorer(widgets.VBox):
     graph_kind = traitlets.Unicode("both")
     color_by = traitlets.Unicode(None, allow_none=True)
 
-    corpus = _Identity(Corpus, read_only=True)
     selected = traitlets.Union([traitlets.Instance(Paper), traitlets.Unicode()], default_value=None, allow_none=True)
 
     def __init__(
@@ -261,8 +250,10 @@ class Explorer(widgets.VBox):
         self._dirty = False
         self._reset_page = False
         self._positions = np.zeros(0, dtype=np.int64)  # filtered root positions, in table order
+        self._corpus: Corpus | None = None  # built from _positions when first read
         self._scores: np.ndarray | None = None  # root-length search scores of the current query
         self._search_cache: dict[str, np.ndarray] = {}
+        self._orders: dict[tuple[str, bool], np.ndarray] = {}  # every root position sorted, per sort
         self._community_of: np.ndarray | None = None  # root position -> topic id (-1: none)
         self._community_labels: dict[int, str] = {}
 
@@ -465,6 +456,37 @@ class Explorer(widgets.VBox):
     # ------------------------------------------------------------------ public API
 
     @property
+    def corpus(self) -> Corpus:
+        """The filtered corpus, in table order, with search scores when there is a query (read-only).
+
+        Built on first access after a change and kept until the next one, so filtering
+        at the keyboard never pays for a corpus nobody reads. Observe it with
+        ``explorer.observe(callback, names="corpus")``.
+        """
+        if self._corpus is None:
+            self._corpus = self._materialise(self._positions, self._scores)
+        return self._corpus
+
+    def _materialise(self, positions: np.ndarray, scores: np.ndarray | None) -> Corpus:
+        return self._root._select(positions, scores[positions] if scores is not None else None)
+
+    def _publish_corpus(self, old_positions: np.ndarray, old_scores: np.ndarray | None) -> None:
+        """Forget the old corpus; if anyone observes ``corpus``, build the new one and tell them."""
+        old = self._corpus
+        self._corpus = None
+        notifiers = self._trait_notifiers
+        observed = any(notifiers.get(name, {}).get("change") for name in ("corpus", traitlets.All))
+        if not observed:
+            return
+        if old is None:
+            old = self._materialise(old_positions, old_scores)
+        same_papers = len(old_positions) == len(self._positions) and bool((old_positions == self._positions).all())
+        if same_papers and old_scores is self._scores:
+            self._corpus = old  # same papers, same order: no change to report
+            return
+        self.notify_change(traitlets.Bunch(name="corpus", old=old, new=self.corpus, owner=self, type="change"))
+
+    @property
     def count_text(self) -> str:
         """The ``N of M papers`` line as plain text."""
         return f"{len(self._positions)} of {len(self.base)} papers"
@@ -574,7 +596,7 @@ class Explorer(widgets.VBox):
         if key == self.sort_by:
             self.ascending = not self.ascending
         else:
-            with self.hold_trait_notifications():
+            with self.hold_refresh():
                 self.sort_by = key
                 self.ascending = _NATURAL_ASCENDING[key]
 
@@ -626,9 +648,13 @@ class Explorer(widgets.VBox):
         """Root-length BM25 scores of ``query`` (0: no match), from ``Corpus.search`` on the base corpus."""
         scores = self._search_cache.get(query)
         if scores is None:
-            hits = self.base.search(query)
-            scores = np.zeros(self.index.n)
-            scores[hits.root_positions] = hits.scores.to_numpy()
+            index = getattr(self._root, "_search_index", None)
+            if index is not None:  # the root's BM25 index (what Corpus.search ranks with), without a subset
+                scores = np.asarray(index().scores(query), dtype=np.float64)
+            else:
+                hits = self.base.search(query)
+                scores = np.zeros(self.index.n)
+                scores[hits.root_positions] = hits.scores.to_numpy()
             if len(self._search_cache) > 32:
                 self._search_cache.clear()
             self._search_cache[query] = scores
@@ -655,9 +681,10 @@ class Explorer(widgets.VBox):
         """Filter and sort; update the count, the table and the corpus trait; schedule the graph."""
         self._dirty = False
         mask, scores = self._mask()
-        positions = self.index.order(
-            np.flatnonzero(mask), self.sort_by, self.ascending, base_rank=self._base_rank, scores=scores
+        positions = self.index.order_mask(
+            mask, self.sort_by, self.ascending, base_rank=self._base_rank, scores=scores, cache=self._orders
         )
+        old_positions, old_scores = self._positions, self._scores
         self._positions, self._scores = positions, scores
         query = self.query.strip()
         best = ", best match first" if query and self.sort_by == "relevance" else ""
@@ -672,25 +699,25 @@ class Explorer(widgets.VBox):
         elif self.page > self.page_count:
             self.set_trait("page", self.page_count)
         self._update_table()
-        self.set_trait("corpus", self._root._select(positions, scores[positions] if scores is not None else None))
+        self._publish_corpus(old_positions, old_scores)
         if self._show_graph:
             self._graph_debouncer()
 
     def _update_table(self) -> None:
         start = (self.page - 1) * self.page_size
         page_positions = self._positions[start : start + self.page_size]
-        records = self._root._df.iloc[page_positions].to_dict("records")
+        ix = self.index
         rows = []
-        for pos, record in zip(page_positions.tolist(), records, strict=True):
+        for pos in page_positions.tolist():
             score = self._scores[pos] if self._scores is not None else None
             rows.append(
                 Row(
-                    id=record["id"],
-                    title=" ".join(str(record["title"]).split()),
-                    authors=_authors_short(record["authors"]),
-                    year=_number(record["year"]),
-                    venue=record["venue"] if isinstance(record["venue"], str) else "",
-                    citations=_number(record["citation_count"]),
+                    id=ix.ids[pos],
+                    title=" ".join(str(ix.titles[pos]).split()),
+                    authors=_authors_short(ix.author_lists[pos]),
+                    year=str(ix.years[pos]) if ix.years[pos] >= 0 else "",
+                    venue=ix.venue_values[pos] or "",
+                    citations=_number(ix.citations[pos]),
                     score=_number(score, 2) if score else "",
                 )
             )
@@ -730,22 +757,35 @@ class Explorer(widgets.VBox):
     # ------------------------------------------------------------------ topics
 
     def _load_communities(self) -> None:
-        """Fill the topic select from ``paperlens.graphs.structure`` (when that module is available)."""
+        """Fill the topic select from ``paperlens.graphs.structure.community_table`` (concept communities)."""
         try:
             from ..graphs.structure import community_table
-        except ImportError:
-            self.filters_box.topics_unavailable("topics need paperlens.graphs.structure")
+
+            table = community_table(self.base, kind="concept")
+        except ImportError as exc:
+            self.filters_box.topics_unavailable(f"topics are not available: {exc}")
             return
-        members, labels = _topics(community_table(self.base))
+        except Exception as exc:  # no concepts, too few papers...: the explorer still works without topics
+            self.filters_box.topics_unavailable(f"no topics: {type(exc).__name__}: {exc}")
+            return
         of = np.full(self.index.n, -1, dtype=np.int64)
         lookup = {paper_id: pos for pos, paper_id in enumerate(self.index.ids)}
-        for code, ids in enumerate(members):
-            of[[lookup[i] for i in ids if i in lookup]] = code
+        labels: dict[int, str] = {}
+        options = []
+        for record in table.to_dict("records"):
+            members = [lookup[i] for i in record["ids"] if i in lookup]
+            if len(members) < 2:  # papers alone in their community are left unassigned
+                continue
+            code = len(labels)
+            label = str(record.get("label") or "").strip() or f"topic {code + 1}"
+            if label in labels.values():
+                label = f"{label} ({code + 1})"
+            labels[code] = label
+            of[members] = code
+            options.append((f"{label} ({len(members)})", code))
         self._community_of = of
-        self._community_labels = dict(enumerate(labels))
-        self.filters_box.set_topics(
-            [(f"{label} ({len(ids)})", code) for code, (label, ids) in enumerate(zip(labels, members, strict=True))]
-        )
+        self._community_labels = labels
+        self.filters_box.set_topics(options)
 
     # ------------------------------------------------------------------ graph pane
 
@@ -766,8 +806,3 @@ class Explorer(widgets.VBox):
             selected=self._root.position(selected.id) if selected is not None else None,
             selected_id=selected.id if selected is not None else None,
         )
-
-
-def _topics(table: pd.DataFrame) -> tuple[list[list[str]], list[str]]:
-    """(member ids of each topic, label of each topic) from a community table."""
-    raise NotImplementedError(f"community table columns: {list(table.columns)}")

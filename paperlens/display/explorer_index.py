@@ -112,6 +112,11 @@ class FilterIndex:
         self._cat_owner, self._cat_code, self.categories, self.category_counts = _flat_codes(df["categories"].tolist())
         self._category_lookup = {c: i for i, c in enumerate(self.categories)}
 
+        # What the results table shows, as arrays for fast fancy indexing by position.
+        self.titles = df["title"].to_numpy(dtype=object)
+        self.author_lists = df["authors"].to_numpy(dtype=object)
+        self.venue_values = np.array(venue_values, dtype=object)
+
         self._ranks: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self._frame = df  # for the lazily built sort keys
 
@@ -252,3 +257,36 @@ class FilterIndex:
         primary = ranks[positions]
         order = np.lexsort((tie, primary if ascending else -primary, missing[positions]))
         return positions[order]
+
+    def order_mask(
+        self,
+        mask: np.ndarray,
+        key: str,
+        ascending: bool,
+        *,
+        base_rank: np.ndarray,
+        scores: np.ndarray | None = None,
+        cache: dict[tuple[str, bool], np.ndarray] | None = None,
+    ) -> np.ndarray:
+        """The root positions where ``mask`` is true, sorted as :meth:`order` sorts them.
+
+        Sorting every root position once per ``(key, ascending)`` (kept in ``cache``) makes
+        each later call a single boolean selection, O(papers), instead of a sort; only a
+        ranking by search score is sorted each time (over the matches alone).
+
+        >>> import numpy as np, paperlens as pl
+        >>> index = FilterIndex.of(pl.load_sample())
+        >>> mask, rank = index.years >= 2023, np.arange(index.n)
+        >>> cache = {}
+        >>> fast = index.order_mask(mask, "title", True, base_rank=rank, cache=cache)
+        >>> bool((fast == index.order(np.flatnonzero(mask), "title", True, base_rank=rank)).all()), list(cache)
+        (True, [('title', True)])
+        """
+        if key == "relevance" and scores is not None:
+            return self.order(np.flatnonzero(mask), key, ascending, base_rank=base_rank, scores=scores)
+        full = cache.get((key, ascending)) if cache is not None else None
+        if full is None:
+            full = self.order(np.arange(self.n), key, ascending, base_rank=base_rank)
+            if cache is not None:
+                cache[(key, ascending)] = full
+        return full[mask[full]]

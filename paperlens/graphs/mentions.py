@@ -244,6 +244,8 @@ def _phrase_after(text: str) -> list[str]:
 def _coined_names(abstract: str) -> list[str]:
     """Terms an abstract introduces: quoted after call/term/dub/name, unquoted after called/termed/..., acronyms."""
     out = [m.group(1) for m in _QUOTED.finditer(abstract)] if _QUOTE_MARKS.search(abstract) else []
+    if not _CLAIM.search(abstract):
+        return out
     for sentence in _SENTENCE.split(abstract):
         claim = _CLAIM.search(sentence)
         if not claim:
@@ -336,22 +338,28 @@ class _Matcher:
     """Finds every kept name in a text in one pass over its words."""
 
     def __init__(self, names: list[Name]) -> None:
-        # first word -> (words to match, name number, styled); exact names by word as written,
-        # the others by folded word.
+        # Exact names by their first word as written; the others by their first (one word) or first two
+        # (longer names) folded words: (words to match, name number, styled).
         self.exact: dict[str, list[tuple[tuple[str, ...], int]]] = defaultdict(list)
-        self.folded: dict[str, list[tuple[tuple[str, ...], int, bool]]] = defaultdict(list)
+        self.folded: dict[tuple[str, ...], list[tuple[tuple[str, ...], int, bool]]] = defaultdict(list)
+        self.first: set[str] = set()  # every lower-case spelling that folds to a first word
         for number, name in enumerate(names):
             if name.mode == "exact":
                 self.exact[name.tokens[0]].append((name.tokens, number))
-            else:
-                tokens = tuple(_fold(t) for t in name.tokens)
-                self.folded[tokens[0]].append((tokens, number, name.mode == "styled"))
+                continue
+            tokens = tuple(_fold(t) for t in name.tokens)
+            self.folded[tokens[:2]].append((tokens, number, name.mode == "styled"))
+            head = tokens[0]
+            self.first.update((head, head + "s", *((head[:-1] + "ies",) if head.endswith("y") else ())))
 
-    def scan(self, text: str) -> Iterable[tuple[int, str]]:
-        """``(name number, evidence as written)`` for every name occurring in ``text``."""
+    def scan(self, text: str, words: list[str] | None = None) -> Iterable[tuple[int, str]]:
+        """``(name number, evidence as written)`` for every name occurring in ``text`` (``words``: its words)."""
+        unique = set(_WORD.findall(text) if words is None else words)
+        candidates = (unique & self.exact.keys()) | {w for w in unique if w.casefold() in self.first}
+        if not candidates:
+            return
         matches = list(_WORD.finditer(text))
         words = [m.group() for m in matches]
-        folds = [_fold(w) for w in words]
 
         def evidence(i: int, n: int) -> str:
             return text[matches[i].start() : matches[i + n - 1].end()]
@@ -359,16 +367,26 @@ class _Matcher:
         def joined(i: int, n: int) -> bool:  # words of a name are apart by spaces or a dash, no punctuation
             return all(_GAP.fullmatch(text[matches[k].end() : matches[k + 1].start()]) for k in range(i, i + n - 1))
 
-        for i, word in enumerate(words):
+        for i in [i for i, w in enumerate(words) if w in candidates]:
+            word = words[i]
             for tokens, number in self.exact.get(word, ()):
                 if tuple(words[i : i + len(tokens)]) == tokens and joined(i, len(tokens)):
                     yield number, evidence(i, len(tokens))
-            for tokens, number, styled in self.folded.get(folds[i], ()):
-                if tuple(folds[i : i + len(tokens)]) != tokens or not joined(i, len(tokens)):
+            if word.casefold() not in self.first:
+                continue
+            head = _fold(word)
+            entries = list(self.folded.get((head,), ()))
+            if i + 1 < len(words):
+                entries += self.folded.get((head, _fold(words[i + 1])), ())
+            for tokens, number, styled in entries:
+                n = len(tokens)
+                if n > 2 and tuple(_fold(w) for w in words[i + 2 : i + n]) != tokens[2:]:
+                    continue
+                if len(words) - i < n or not joined(i, n):
                     continue
                 if styled and not any(ch.isupper() for ch in word[1:]):
                     continue  # a lower-case repository name counts only where written with capitals: UDA
-                yield number, evidence(i, len(tokens))
+                yield number, evidence(i, n)
 
 
 def find_mentions(corpus: Corpus, *, phrase_share: float = 0.002, word_share: float = 0.25) -> list[Mention]:
@@ -403,9 +421,10 @@ def find_mentions(corpus: Corpus, *, phrase_share: float = 0.002, word_share: fl
     texts = [_strip_urls(f"{p.title or ''}. {p.abstract or ''}") for p in papers]
 
     # How many papers use each word, as written (so "seed" and "SEED" are counted apart).
+    words = [_WORD.findall(text) for text in texts]
     written_df: Counter[str] = Counter()
-    for text in texts:
-        written_df.update(set(_WORD.findall(text)))
+    for found_words in words:
+        written_df.update(set(found_words))
     lower_df = Counter({w: c for w, c in written_df.items() if w.islower()})
 
     def ordinary(name: Name) -> bool:
@@ -446,7 +465,7 @@ def find_mentions(corpus: Corpus, *, phrase_share: float = 0.002, word_share: fl
     matcher = _Matcher(names)
     hits: dict[int, dict[int, str]] = defaultdict(dict)  # name number -> paper position -> evidence
     for pos, text in enumerate(texts):
-        for number, evidence in matcher.scan(text):
+        for number, evidence in matcher.scan(text, words[pos]):
             hits[number].setdefault(pos, evidence)
 
     found: dict[tuple[int, int], Mention] = {}

@@ -6,31 +6,40 @@ mentions with general rules, nothing specific to any paper:
 
 1. **Names a paper gives itself**, from its own record only:
 
-   - the part of the title before a colon (``"ELECTRA: Pre-training ..."`` ->
-     ``ELECTRA``; ``"Model soups: ..."`` -> ``model soups``);
-   - the name of its code repository in the abstract
-     (``github.com/OpenAI/CLIP`` -> ``CLIP``; ``.../model-soups`` -> ``model soups``);
-   - a term the abstract coins: ``we call ... "model soups"``, ``a task called
-     replaced token detection``, ``... termed MMC``, or an acronym in parentheses
-     after ``we propose/introduce/present ...`` (``... Transformers (SiT)``).
+   - the part of the title before a colon: one word (``"ELECTRA: Pre-training ..."``
+     -> ``ELECTRA``) or a phrase of 2-3 words without stop words (``"Model soups: ..."``
+     -> ``model soups``), not a topic (``"Knowledge Distillation: A Survey"``) nor a
+     description opening with a gerund or "beyond/towards" (``"Bridging the Gap: ..."``);
+   - the name of its code repository in the abstract (``github.com/OpenAI/CLIP`` ->
+     ``CLIP``); words joined by dashes (``image-retrieval``) are not taken;
+   - a term the abstract coins in a sentence where the authors claim it (``we
+     propose/introduce/present/call ...``, ``this paper proposes ...``): quoted
+     (``we call the results "model soups"``), after called/dubbed/termed/named
+     (``a pre-training task called replaced token detection``), or an acronym in
+     parentheses shortly after the claim (``We propose Self-supervised vIsion
+     Transformers (SiT)``; not ``we propose to adopt ... (SSL)`` nor plurals like ``PLMs``).
+     "A phenomenon called X" without a claim names something that exists already.
 
-2. **Which names are kept.** A one-word name must look like a name: a digit
-   (``UL2``), an inner capital (``LiST``, ``CLIP``) or, for a capitalised word,
-   not occurring as an ordinary lower-case word in the corpus; at least 3 letters
-   or digits; no stop word; an all-capitals word is dropped when its lower-case
-   form is an ordinary word of the corpus (``POINTS``: "19.5 points"). One-word
-   names are matched with their case (``CLIP`` never matches "clip"); a lower-case
-   repository name (``uda``) only where the text writes it with capitals (``UDA``).
-   A phrase (2-5 words, first and last not stop words, 2+ content words) is
-   matched without case, plurals folded (``model soups`` matches "model soup").
-   A name is dropped when two papers claim it equally strongly (title beats
-   repository beats abstract), when a paper dated before its claimant already
-   used it (then it was not coined there), or when it occurs in too many papers
-   (a phrase: more than 5% of the corpus; a one-word name: more than 25%).
+2. **Which names are kept.** A one-word name needs 3+ letters or digits and a
+   name's shape: a digit (``UL2``), an inner capital (``LiST``, ``DR-Tune``), 4+
+   capitals (``CLIP``; three capitals like ``ASR`` stand for too many things), or a
+   capital first letter (``Lawma``), which is dropped when each of its words also
+   occurs in lower case in the corpus (``Attention``). Capitals are dropped when
+   the lower-case word is at least as common in the corpus (``POINTS`` beside
+   "19.5 points"; ``CLIP`` stays while few papers write "clip"). One-word names
+   match with their case (``CLIP`` never matches "clip"); a lower-case repository
+   name (``welore``) matches only where written with inner capitals (``WeLore``).
+   Phrases match without case, plurals folded (``model soups`` matches "model
+   soup"), never across punctuation. A name is dropped when two papers claim it
+   equally strongly (title beats repository beats abstract), when a paper that
+   appeared before its claimant already used it (it was not coined there), or when
+   too many papers use it (a phrase: more than 2 papers and 0.2% of the corpus; a
+   one-word name: more than 3 papers and 25%).
 
 3. **Links** go from a paper whose title or abstract (links stripped) contains a
-   name to the paper that claims it, only when the named paper was published no
-   later than the naming one (when both dates, or else both years, are known).
+   name to the paper that claims it, only when the named paper appeared no later
+   than the naming one: by dates when both are known, else by month (from the date
+   or a new- or old-style arXiv id), else by years.
 
 Examples
 --------
@@ -107,9 +116,9 @@ class Name(NamedTuple):
     """A name a paper gives itself.
 
     ``text`` as written; ``tokens`` what is matched (``mode="exact"``: case kept;
-    ``"styled"``: lower case, matched only where written with capitals;
-    ``"phrase"``: lower case, plurals folded); ``source``: ``"title"``,
-    ``"repository"`` or ``"abstract"``.
+    ``"capitalised"``: like exact, once checked against ordinary words; ``"styled"``:
+    lower case, matched only where written with capitals; ``"phrase"``: lower case,
+    plurals folded); ``source``: ``"title"``, ``"repository"`` or ``"abstract"``.
     """
 
     text: str

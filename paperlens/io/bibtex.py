@@ -547,10 +547,11 @@ def _arxiv_from(fields: dict[str, str]) -> tuple[str | None, set[str]]:
             if name == "eprint" and prefix == "arxiv":
                 used |= {"archiveprefix", "eprinttype"} & fields.keys()
             return arxiv, used
-    journal = latex_to_text(fields.get("journal", ""))
-    match = re.search(r"\barXiv[:\s]+(\S+)", journal, re.I)
-    if match and normalize_arxiv_id(match.group(1).rstrip(",.;")):
-        return normalize_arxiv_id(match.group(1).rstrip(",.;")), set()
+    journal = latex_to_text(fields.get("journal", ""))  # Google Scholar: "arXiv preprint arXiv:1706.03762"
+    for match in re.finditer(r"\barXiv[:\s]+(\S+)", journal, re.I):
+        arxiv = normalize_arxiv_id(match.group(1).rstrip(",.;"))
+        if arxiv:
+            return arxiv, set()
     return None, set()
 
 
@@ -588,6 +589,8 @@ def _paper(entry: Any, fields: dict[str, str], groups: list[str] | None, report:
                     year = int(match.group(1))
                     month = month or (int(match.group(2)) if match.group(2) else None)
                     used.add("date")
+        elif year is None and re.match(r"\d{4}\b", date_text):
+            year = int(date_text[:4])  # a range (2015/2020) or an approximate date: the year it starts; kept as written
     if date is None and year is not None and month is not None and "day" in fields:
         day_text = latex_to_text(fields["day"])
         if day_text.isdigit():
@@ -636,11 +639,12 @@ def _paper(entry: Any, fields: dict[str, str], groups: list[str] | None, report:
             arxiv = found[1]
 
     for name, value in fields.items():
-        if name in used or not value.strip():
+        if name in used:
             continue
-        extra[name] = _verbatim(value) if name in _VERBATIM else latex_to_text(value)
-        if extra[name] == "":
-            del extra[name]
+        text = _verbatim(value) if name in _VERBATIM else latex_to_text(value)
+        # An empty field is dropped, unless it stops a crossref parent's value from coming in.
+        if text or "crossref" in fields:
+            extra[name] = text
     if groups:
         extra["groups"] = ", ".join(dict.fromkeys(groups))
     abstract = latex_to_text(fields.get("abstract", "")) or None
@@ -822,7 +826,7 @@ def _entry(paper: Paper, used: set[str]) -> str:
         lowered = str(name).lower()
         if lowered in ("bibtex_key", "bibtex_type", "et_al") or lowered in written:
             continue
-        if not isinstance(value, str) or not value or not _FIELD_NAME.match(str(name)):
+        if not isinstance(value, str) or not _FIELD_NAME.match(str(name)):
             continue  # BibTeX holds text fields only
         # Own fields left in extra (a year or DOI the reader could not use) are written back as they were.
         text = _escape_verbatim(value) if lowered in _VERBATIM else _escape_text(value)

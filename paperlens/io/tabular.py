@@ -76,7 +76,10 @@ def _rename(header: list[str], columns: dict[str, str], file: str) -> list[str]:
     return renamed
 
 
-def _row_paper(row: Mapping[str, Any], columns: dict[str, str], source: str) -> Paper:
+def _row_paper(row: Mapping[str, Any], columns: dict[str, str], source: str | None) -> Paper:
+    """A paper from one row; ``source`` names the format unless the table has its own source column."""
+    if "source" in row:
+        source = None  # a table with a source column (one we wrote) says it, even when empty
     if columns:
         # The columns named by the caller come first, so they win over aliases found by guessing.
         row = {**{f: row[f] for f in columns if f in row}, **{k: v for k, v in row.items() if k not in columns}}

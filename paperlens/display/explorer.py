@@ -57,9 +57,9 @@ import traitlets
 from ..corpus import Corpus
 from ..errors import PaperlensError
 from ..record import Paper
-from .explorer_controls import FilterControls
+from .explorer_controls import ANY_TOPIC, ANY_VENUE, FilterControls
 from .explorer_detail import citations, concept_neighbours, detail_html
-from .explorer_graph import KINDS, GraphPane, color_options
+from .explorer_graph import KINDS, NO_COLOR, GraphPane, color_options
 from .explorer_index import SORT_KEYS, FilterIndex
 from .explorer_table import ResultsTable, Row
 from .tables import esc
@@ -342,6 +342,8 @@ class Explorer(widgets.VBox):
             self._dirty = True
             for name, value in filters.items():
                 setattr(self, name, value)
+        if self._show_graph and len(corpus) <= _COMMUNITY_AUTO_LIMIT:
+            self.redraw_graph()  # drawn with the cell (saved notebooks keep it); big corpora draw after a pause
 
     # ------------------------------------------------------------------ validation
 
@@ -590,6 +592,8 @@ class Explorer(widgets.VBox):
             value = tuple(value)
         elif name == "min_citations":
             value = int(value or 0)
+        elif (name, value) in (("venue", ANY_VENUE), ("community", ANY_TOPIC)):
+            value = None
         setattr(self, name, value)
 
     def _on_header(self, key: str) -> None:
@@ -601,7 +605,7 @@ class Explorer(widgets.VBox):
                 self.ascending = _NATURAL_ASCENDING[key]
 
     def _on_graph_control(self, name: str, change: dict[str, Any]) -> None:
-        setattr(self, name, change["new"])
+        setattr(self, name, None if (name, change["new"]) == ("color_by", NO_COLOR) else change["new"])
 
     # ------------------------------------------------------------------ trait -> everything downstream
 
@@ -618,8 +622,12 @@ class Explorer(widgets.VBox):
             value = list(value)
         elif name == "years":
             value = value if value is not None else (control.min, control.max)
-        elif name == "venue" and value is not None and value not in [v for _, v in control.options]:
+        elif name == "venue" and value is None:
+            value = ANY_VENUE
+        elif name == "venue" and value not in [v for _, v in control.options]:
             control.options = [*control.options, (value, value)]
+        elif name == "community" and value is None:
+            value = ANY_TOPIC
         if control.value != value:
             control.value = value
 
@@ -791,8 +799,9 @@ class Explorer(widgets.VBox):
 
     def _on_graph_option(self, change: dict[str, Any]) -> None:
         control = self.graph_pane.kind_control if change["name"] == "graph_kind" else self.graph_pane.color_control
-        if control.value != change["new"]:
-            control.value = change["new"]
+        value = NO_COLOR if change["new"] is None and change["name"] == "color_by" else change["new"]
+        if control.value != value:
+            control.value = value
         if self._show_graph:
             self._graph_debouncer()
 

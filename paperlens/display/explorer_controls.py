@@ -19,9 +19,12 @@ import ipywidgets as widgets
 if TYPE_CHECKING:
     from .explorer_index import FilterIndex
 
-__all__ = ["FilterControls"]
+__all__ = ["ANY_TOPIC", "ANY_VENUE", "FilterControls"]
 
 _SUGGESTIONS = 12
+#: The dropdown value meaning "no filter" (a Dropdown shows nothing for a ``None`` value).
+ANY_VENUE = ""
+ANY_TOPIC = -1
 _VENUE_OPTIONS = 500  # the dropdown lists the most frequent venues; others can still be set from code
 
 
@@ -46,14 +49,13 @@ class FilterControls(widgets.VBox):
         has_citations: bool,
     ) -> None:
         self.index = index
-        wide = widgets.Layout(width="auto", flex="1 1 20em")
         style = {"description_width": "6em"}
         self.controls: dict[str, widgets.ValueWidget] = {}
         self.controls["query"] = widgets.Text(
             placeholder="search titles and abstracts (ranked)",
             description="search",
             continuous_update=True,
-            layout=wide,
+            layout=widgets.Layout(width="auto", flex="1 1 20em"),
             style=style,
         )
         low, high = year_bounds or (0, 0)
@@ -64,7 +66,7 @@ class FilterControls(widgets.VBox):
             description="years",
             continuous_update=False,
             disabled=year_bounds is None,
-            layout=wide,
+            layout=widgets.Layout(width="auto", flex="1 1 20em"),
             style=style,
         )
         self.author_box = widgets.Combobox(
@@ -77,21 +79,30 @@ class FilterControls(widgets.VBox):
             style=style,
         )
         self.author_box.observe(self._on_author_typed, names="value")
-        self.controls["authors"] = widgets.TagsInput(allowed_tags=[], allow_duplicates=False, layout=wide)
+        self.controls["authors"] = widgets.TagsInput(
+            allowed_tags=[],
+            allow_duplicates=False,
+            placeholder="chosen authors (or type part of a name, Enter)",
+            layout=widgets.Layout(width="auto", flex="1 1 24em", min_width="16em"),
+        )
+        example = f", e.g. {categories[0]}" if categories else ""
         self.controls["categories"] = widgets.TagsInput(
-            allowed_tags=list(categories), allow_duplicates=False, layout=wide
+            allowed_tags=list(categories),
+            allow_duplicates=False,
+            placeholder=f"type a category{example}, Enter",
+            layout=widgets.Layout(width="auto", flex="1 1 24em", min_width="16em"),
         )
         self.controls["venue"] = widgets.Dropdown(
-            options=[("any venue", None), *((v, v) for v in venues[:_VENUE_OPTIONS])],
-            value=None,
+            options=[("any venue", ANY_VENUE), *((v, v) for v in venues[:_VENUE_OPTIONS])],
+            value=ANY_VENUE,
             description="venue",
             disabled=not venues,
             layout=widgets.Layout(width="18em"),
             style=style,
         )
         self.controls["community"] = widgets.Dropdown(
-            options=[("any topic", None)],
-            value=None,
+            options=[("any topic", ANY_TOPIC)],
+            value=ANY_TOPIC,
             description="topic",
             layout=widgets.Layout(width="22em"),
             style={"description_width": "3.5em"},
@@ -159,7 +170,7 @@ class FilterControls(widgets.VBox):
 
     def set_topics(self, options: Sequence[tuple[str, Any]]) -> None:
         """Offer these ``(label, value)`` topics (after "any topic") and hide the "find topics" button."""
-        self.controls["community"].options = [("any topic", None), *options]
+        self.controls["community"].options = [("any topic", ANY_TOPIC), *options]
         self.controls["community"].disabled = False
         self.find_topics.layout.display = "none"
 

@@ -22,7 +22,7 @@ from .tables import esc
 if TYPE_CHECKING:
     from ..corpus import Corpus
 
-__all__ = ["KINDS", "GraphPane", "color_options"]
+__all__ = ["KINDS", "NO_COLOR", "GraphPane", "color_options"]
 
 KINDS = ("citation", "concept", "both")
 _HEIGHT = 520
@@ -45,6 +45,10 @@ def color_options() -> list[tuple[str, str | None]]:
     return [(c or "nothing", c) for c in choices]
 
 
+#: The colour dropdown's value for ``color_by=None`` (a Dropdown shows nothing for a ``None`` value).
+NO_COLOR = "none"
+
+
 class GraphPane(widgets.VBox):
     """Kind and colour controls, a caption, and the drawn graph.
 
@@ -62,8 +66,8 @@ class GraphPane(widgets.VBox):
             style={"button_width": "6.5em", "description_width": "3em"},
         )
         self.color_control = widgets.Dropdown(
-            options=color_options(),
-            value=color_by,
+            options=[(label, NO_COLOR if value is None else value) for label, value in color_options()],
+            value=NO_COLOR if color_by is None else color_by,
             description="colour by",
             layout=widgets.Layout(width="16em"),
             style={"description_width": "5em"},

@@ -31,13 +31,13 @@ class Column(NamedTuple):
 
 #: Every column the table can show; the explorer leaves out those with no data.
 COLUMNS = (
-    Column("title", "title", "title", "minmax(12em, 1fr)"),
-    Column("authors", "authors", "authors", "minmax(8em, 13em)"),
-    Column("year", "year", "year", "4.5em"),
-    Column("venue", "venue", "venue", "minmax(5em, 9em)"),
-    Column("citations", "cited", "citations", "4.5em"),
-    Column("score", "score", "relevance", "4.5em"),
-    Column("id", "id", "id", "minmax(6em, 9em)"),
+    Column("title", "title", "title", "minmax(14em, 1fr)"),
+    Column("authors", "authors", "authors", "minmax(6em, 10em)"),
+    Column("year", "year", "year", "3.6em"),
+    Column("venue", "venue", "venue", "minmax(4em, 7em)"),
+    Column("citations", "cited", "citations", "3.8em"),
+    Column("score", "score", "relevance", "4.3em"),
+    Column("id", "id", "id", "6.8em"),
 )
 _NUMERIC = {"year", "citations", "score"}
 
@@ -173,7 +173,7 @@ class ResultsTable(widgets.VBox):
             for cell, column in zip(cells, self.columns[1:], strict=True):
                 text = getattr(row, column.name)
                 if column.name == "id":
-                    value = f"<code title='{esc(text)}'>{esc(text)}</code>"
+                    value = f"<code style='font-size:11px' title='{esc(text)}'>{esc(text)}</code>"
                 elif column.name in _NUMERIC:
                     value = f"<span style='float:right'>{esc(text)}</span>"
                 else:

@@ -1,0 +1,170 @@
+"""The explorer in a real JupyterLab (headless Chromium): type, see the count and table change, click, see details.
+
+A notebook written here with nbformat (``pl.load_sample().explore()``, plus a
+second explorer over papers whose fields are attacks) is opened in a private
+JupyterLab and run through the menu. Then, as a person would: type a query into
+the search box, wait for the "N of M papers" line and the table to change (a
+kernel round trip through the debounce timer), click a row, read the detail
+pane, watch the graph pane redraw with the new node count, sort by a header and
+page on. Truth (counts, ids, titles) is computed here, in the test process, with
+the core's ``Corpus.search``. Screenshots go to ``artifacts/screenshots/``.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+
+import pytest
+from lab import JupyterLab, require_chromium, write_notebook
+
+import paperlens as pl
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+UI = ".paperlens-explorer"
+QUERY = "soup"
+PAYLOAD = '<img src=x onerror="window.__pwned=1;alert(1)">'
+
+HOSTILE = f"""\
+from paperlens.record import Paper
+PAYLOAD = {PAYLOAD!r}
+hostile = pl.Corpus([
+    Paper.create(title=PAYLOAD + " graph", authors=(PAYLOAD,),
+                 abstract="graph " + PAYLOAD + " </script><script>window.__pwned=2</script>",
+                 venue='" onmouseover="window.__pwned=3', url="javascript:window.__pwned=4", year=2020,
+                 arxiv_id="2001.00001"),
+    Paper.create(title="A harmless graph neighbour", year=2021, arxiv_id="2001.00002", references=("2001.00001",)),
+])
+hostile.explore(graph_kind="citation", page_size=5)"""
+
+
+JS_COUNT_IS = "(n) => document.querySelector('.paperlens-explorer .pl-count').innerText.startsWith(n)"
+
+
+def _count(page, nth: int = 0) -> str:
+    return page.locator(f"{UI} .pl-count").nth(nth).inner_text()
+
+
+def _caption(page) -> dict[str, int]:
+    span = page.locator(f"{UI} [data-draw]").first
+    return {"draw": int(span.get_attribute("data-draw")), "nodes": int(span.get_attribute("data-nodes"))}
+
+
+def _titles(page, nth: int = 0) -> list[str]:
+    return page.locator(UI).nth(nth).locator(".pl-table button.pl-row").all_inner_texts()
+
+
+def test_type_click_and_redraw_in_jupyterlab(tmp_path):
+    require_chromium()
+    corpus = pl.load_sample()
+    hits = corpus.search(QUERY)
+    assert 0 < len(hits) < 20
+    has_concepts = importlib.util.find_spec("paperlens.graphs.concepts") is not None
+    open_explorer = "pl.load_sample().explore()" if has_concepts else 'pl.load_sample().explore(graph_kind="citation")'
+    write_notebook(
+        tmp_path / "explorer.ipynb",
+        ["# md: # The paperlens explorer", "import paperlens as pl", open_explorer, HOSTILE],
+    )
+    with JupyterLab(tmp_path, viewport=(1400, 1100)) as lab:
+        page = lab.open("explorer.ipynb")
+        lab.run_all(page)
+        assert lab.cell_errors(page) == []
+        explorer = page.locator(UI).first
+        explorer.wait_for(state="visible", timeout=30_000)
+
+        # --- opened: all papers, a full first page, the graph of all 69 drawn
+        page.wait_for_function(
+            "() => /69 of 69 papers/.test(document.querySelector('.paperlens-explorer .pl-count').innerText)",
+            timeout=30_000,
+        )
+        assert _titles(page) == [" ".join(p.title.split()) for p in corpus[:20]]
+        page.wait_for_function(
+            "() => document.querySelector('.paperlens-explorer [data-draw]') !== null", timeout=60_000
+        )
+        first_draw = _caption(page)
+        assert first_draw["nodes"] == 69
+        frame = explorer.locator(".paperlens-graph iframe").element_handle()
+        probe = lab.probe_graph(frame)
+        assert probe.get("vis_loaded") and probe["nodes"] == 69 and probe["ink_pixels"] > 2000, probe
+        lab.screenshot(page, "explorer-1-opened.png", whole_notebook=True)
+        assert not explorer.locator(".pl-status").inner_text().strip()
+
+        # --- type a query: count, table and graph follow
+        search = explorer.locator(".pl-filter-query input")
+        search.click()
+        search.press_sequentially(QUERY, delay=60)
+        page.wait_for_function(JS_COUNT_IS, arg=f"{len(hits)} of 69 papers", timeout=30_000)
+        assert f"for “{QUERY}”" in _count(page) or QUERY in _count(page)
+        assert _titles(page) == [" ".join(p.title.split()) for p in hits]
+        page.wait_for_function(
+            f"() => Number(document.querySelector('.paperlens-explorer [data-draw]').dataset.nodes) === {len(hits)}",
+            timeout=60_000,
+        )
+        redrawn = _caption(page)
+        assert redrawn["draw"] > first_draw["draw"]
+        frame = explorer.locator(".paperlens-graph iframe").element_handle()
+        probe = lab.probe_graph(frame)
+        assert probe["nodes"] == len(hits) and probe["ink_pixels"] > 200, probe
+        lab.screenshot(explorer, "explorer-2-typed.png")
+
+        # --- click the first row: the detail pane shows it, terms marked; the row is highlighted
+        best = hits[0]
+        explorer.locator(".pl-table button.pl-row").first.click()
+        detail = explorer.locator(".pl-detail")
+        detail.locator(f"[data-paper-id='{best.id}']").first.wait_for(timeout=30_000)
+        text = detail.inner_text()
+        assert " ".join(best.title.split())[:40] in " ".join(text.split())
+        assert best.authors[0] in text
+        marks = detail.locator("mark").all_inner_texts()
+        assert marks and all(m.lower().startswith(QUERY) for m in marks), marks
+        hrefs = detail.locator("a").evaluate_all("(links) => links.map(a => a.getAttribute('href'))")
+        assert f"https://arxiv.org/abs/{best.id}" in hrefs
+        assert all(h.startswith("https://") for h in hrefs), hrefs
+        expect_cites = len(best.references)
+        assert re.search(rf"Cites \({expect_cites} in this corpus\)", text), text[-400:]
+        page.wait_for_function(
+            "() => !/finding the papers/.test(document.querySelector('.paperlens-explorer .pl-detail').innerText)",
+            timeout=120_000,
+        )
+        assert "mod-info" in (explorer.locator(".pl-table button.pl-row").first.get_attribute("class") or "")
+        page.wait_for_function(
+            f"() => Number(document.querySelector('.paperlens-explorer [data-draw]').dataset.draw) > {redrawn['draw']}",
+            timeout=60_000,
+        )  # the graph is redrawn for the selection
+        lab.screenshot(explorer, "explorer-3-clicked.png")
+
+        # --- clear the query, sort by title, page on
+        search.fill("")
+        page.wait_for_function(
+            "() => /^69 of 69 papers/.test(document.querySelector('.paperlens-explorer .pl-count').innerText)",
+            timeout=30_000,
+        )
+        explorer.locator(".pl-table button.pl-head", has_text="title").click()
+        by_title = sorted(corpus, key=lambda p: p.title.casefold())
+        want = " ".join(by_title[0].title.split())
+        page.wait_for_function(
+            "(t) => document.querySelector('.paperlens-explorer .pl-table button.pl-row').innerText === t", arg=want
+        )
+        explorer.locator(".pl-pager button", has_text="next").click()
+        page.wait_for_function(
+            "() => /page 2 of 4/.test(document.querySelector('.paperlens-explorer .pl-pager').innerText)"
+        )
+        assert _titles(page) == [" ".join(p.title.split()) for p in by_title[20:40]]
+        lab.screenshot(page, "explorer-4-notebook.png", whole_notebook=True)
+
+        # --- the hostile explorer: click its paper; nothing runs, text shows literally
+        hostile = page.locator(UI).nth(1)
+        hostile.locator(".pl-table button.pl-row").first.click()
+        hostile.locator(".pl-detail [data-paper-id='2001.00001']").first.wait_for(timeout=30_000)
+        shown = hostile.locator(".pl-detail").inner_text()
+        assert PAYLOAD in shown
+        assert hostile.locator(".pl-detail img, .pl-table img").count() == 0
+        hrefs = hostile.locator(".pl-detail a").evaluate_all("(links) => links.map(a => a.getAttribute('href'))")
+        assert hrefs == ["https://arxiv.org/abs/2001.00001"], hrefs
+        assert page.evaluate("() => window.__pwned === undefined")
+        lab.screenshot(hostile, "explorer-5-hostile.png")
+
+    assert lab.events["dialogs"] == []
+    assert lab.external_requests == []
+    assert lab.events["page_errors"] == []

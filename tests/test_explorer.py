@@ -533,3 +533,29 @@ def test_graph_drawing_waits_for_a_pause_on_an_event_loop(corpus):
         assert explorer.graph_pane.draws == 2  # one redraw for the burst of changes
 
     asyncio.run(scenario())
+
+
+def test_empty_corpus_and_papers_without_years():
+    empty = Explorer(pl.Corpus([]), graph=False)
+    assert empty.count_text == "0 of 0 papers" and empty.table_ids == [] and empty.years is None
+    empty.query = "anything"
+    assert empty.count_text == "0 of 0 papers"
+    assert empty.table.empty.layout.display != "none"  # "No paper matches" is shown
+    undated = pl.Corpus([pl.Paper.create(title="A graph"), pl.Paper.create(title="B nets", abstract="graph")])
+    explorer = Explorer(undated, graph=False)
+    assert explorer.years is None and explorer.controls["years"].disabled
+    explorer.years = (2000, 2001)  # nothing to filter on: ignored, not an error
+    assert explorer.years is None and explorer.count_text == "2 of 2 papers"
+
+
+def test_a_failing_graph_does_not_stop_the_explorer(corpus, monkeypatch):
+    import paperlens.display.graphview as graphview
+
+    def broken(*args, **kwargs):
+        raise pl.PaperlensError("no graph today")
+
+    monkeypatch.setattr(graphview, "graph", broken)
+    explorer = Explorer(corpus, graph_kind="citation")
+    assert "no graph today" in explorer.status.value
+    explorer.query = "graph"  # still filters
+    assert explorer.corpus.ids == corpus.search("graph").ids

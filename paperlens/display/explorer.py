@@ -343,7 +343,8 @@ class Explorer(widgets.VBox):
             for name, value in filters.items():
                 setattr(self, name, value)
         if self._show_graph and len(corpus) <= _COMMUNITY_AUTO_LIMIT:
-            self.redraw_graph()  # drawn with the cell (saved notebooks keep it); big corpora draw after a pause
+            self._graph_debouncer.cancel()  # drawn with the cell (saved notebooks keep it); big corpora: after a pause
+            self._graph_debouncer._fire()  # errors go to the status line: the explorer still opens
 
     # ------------------------------------------------------------------ validation
 

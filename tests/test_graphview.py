@@ -22,7 +22,7 @@ import paperlens as pl
 from paperlens.display import vis
 from paperlens.display.graphview import GraphView, combine_graphs, pagerank
 from paperlens.display.layout import force_layout
-from paperlens.errors import FieldError, MissingDependencyError, PaperlensError
+from paperlens.errors import FieldError, GraphWarning, MissingDependencyError, PaperlensError
 from paperlens.record import Paper
 
 IMG = "<img src=x onerror=alert(1)>"
@@ -571,3 +571,14 @@ def test_an_empty_graph_draws_an_empty_picture():
     (inner,) = inner_pages(view._repr_html_())
     assert page_data(inner)["nodes"] == []
     assert "0 papers, 0 links" in inner.visible_text
+
+
+def test_the_reason_for_missing_citation_links_is_shown(sample):
+    without = pl.Corpus([p.replace(references=()) for p in sample])
+    with pytest.warns(GraphWarning):
+        graph = without.citation_graph()
+    assert graph.number_of_edges() == 0 or all(k == "mentions" for *_, k in graph.edges(data="kind"))
+    (inner,) = inner_pages(GraphView.from_networkx(graph, without)._repr_html_())
+    why = " ".join(graph.graph["notes"].splitlines()[0].split())
+    assert why in inner.visible_text
+    assert why.startswith("No citation links")

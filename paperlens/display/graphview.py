@@ -258,7 +258,7 @@ def _as_int(value: Any) -> int | None:
 
 
 def _shorten(text: str, limit: int) -> str:
-    text = " ".join(text.split())
+    text = " ".join(text[: 2 * limit + 40].split())  # whitespace runs collapse, so twice the limit is plenty
     if len(text) <= limit:
         return text
     cut = text[:limit].rsplit(" ", 1)[0]
@@ -535,22 +535,16 @@ class _Builder:
             return False
         return graph.is_directed()
 
-    def rank(self) -> dict[Any, float]:
+    def rank(self, index: dict[Any, int], src: np.ndarray, dst: np.ndarray, arrow: np.ndarray) -> dict[Any, float]:
         """PageRank of every node of the whole graph: arrows as given, undirected links both ways."""
-        graph = self.source
-        nodes = list(graph)
-        index = {node: i for i, node in enumerate(nodes)}
-        src, dst = [], []
-        for u, v, kind in graph.edges(data="kind"):
-            if u == v:
-                continue
-            src.append(index[u])
-            dst.append(index[v])
-            if not self.is_arrow(graph, kind):
-                src.append(index[v])
-                dst.append(index[u])
-        scores = pagerank(len(nodes), np.array(src, dtype=np.int64), np.array(dst, dtype=np.int64))
-        return dict(zip(nodes, scores.tolist(), strict=True))
+        loop = src == dst
+        back = ~arrow & ~loop
+        scores = pagerank(
+            len(index),
+            np.concatenate([src[~loop], dst[back]]),
+            np.concatenate([dst[~loop], src[back]]),
+        )
+        return dict(zip(index, scores.tolist(), strict=True))
 
     def communities(self, shown: nx.Graph) -> tuple[list[set[Any]], list[str] | None]:
         """Louvain communities of the graph shown (largest first) and, when they can be found, their concepts."""
@@ -622,66 +616,85 @@ class _Builder:
     def build(self) -> dict[str, Any]:
         view, source = self.view, self.source
         total = source.number_of_nodes()
+        index = {node: i for i, node in enumerate(source)}
+        # One pass over the edges: endpoints as integers, kinds as small integers.
+        records = list(source.edges(keys=True, data=True) if source.is_multigraph() else source.edges(data=True))
+        kind_names: list[str] = []
+        kind_index: dict[str, int] = {}
+        codes = np.empty(len(records), dtype=np.int64)
+        src = np.empty(len(records), dtype=np.int64)
+        dst = np.empty(len(records), dtype=np.int64)
+        for i, edge in enumerate(records):
+            kind = edge[-1].get("kind")
+            kind = str(kind) if kind else "link"
+            code = kind_index.get(kind)
+            if code is None:
+                code = kind_index[kind] = len(kind_names)
+                kind_names.append(kind)
+            codes[i] = code
+            src[i] = index[edge[0]]
+            dst[i] = index[edge[1]]
+        arrows = [
+            EDGE_STYLES[kind]["arrow"] if kind in EDGE_STYLES else self.is_arrow(source, kind) for kind in kind_names
+        ]
+        arrow = np.array(arrows, dtype=bool)[codes] if records else np.zeros(0, dtype=bool)
+
         capped = view.max_nodes is not None and total > view.max_nodes
-        rank = self.rank() if view.size_by == "pagerank" or capped else {}
+        rank = self.rank(index, src, dst, arrow) if view.size_by == "pagerank" or capped else {}
         note = None
         if capped:
-            order = sorted(source, key=lambda n: -rank[n])  # stable: ties keep graph order
-            keep = set(order[: view.max_nodes])
-            shown = source.subgraph([n for n in source if n in keep])  # a read-only view
+            order = sorted(index, key=lambda n: -rank[n])  # stable: ties keep graph order
+            kept = np.zeros(total, dtype=bool)
+            kept[[index[n] for n in order[: view.max_nodes]]] = True
+            nodes = [n for n in source if kept[index[n]]]
+            shown = source.subgraph(nodes)  # a read-only view
+            inside = np.flatnonzero(kept[src] & kept[dst])
+            records = [records[i] for i in inside]
+            codes, src, dst = codes[inside], src[inside], dst[inside]
+            position = np.full(total, -1, dtype=np.int64)
+            position[kept] = np.arange(len(nodes))
+            src, dst = position[src], position[dst]
             note = (
                 f"showing {_fmt(view.max_nodes)} of {_fmt(total)} papers, the top by PageRank "
                 f"(max_nodes={view.max_nodes:,}; max_nodes=None shows all)"
             )
         else:
-            shown = source
-        nodes = list(shown)
-        index = {node: i for i, node in enumerate(nodes)}
+            shown, nodes = source, list(index)
         infos = self.paper_info(shown, nodes)
         n = len(nodes)
 
-        # edges
-        edge_rows: list[list[Any]] = []
-        kind_names: list[str] = []
-        kind_index: dict[str, int] = {}
-        edge_counts: dict[str, int] = {}
-        sources, targets, weights = [], [], []
-        records = []  # (u, v, key, attributes) copied for the export
-        edges = shown.edges(keys=True, data=True) if shown.is_multigraph() else shown.edges(data=True)
-        for edge in edges:
-            u, v, attrs = edge[0], edge[1], edge[-1]
-            records.append((u, v, edge[2] if len(edge) == 4 else None, dict(attrs)))
-            kind = attrs.get("kind")
-            kind = str(kind) if kind else "link"
-            if kind not in kind_index:
-                kind_index[kind] = len(kind_names)
-                kind_names.append(kind)
-            edge_counts[kind] = edge_counts.get(kind, 0) + 1
+        # edges: [from, to, kind, width(, tooltip)]
+        counts = np.bincount(codes, minlength=len(kind_names)) if len(codes) else np.zeros(len(kind_names), int)
+        edge_counts = {kind: int(c) for kind, c in zip(kind_names, counts, strict=True) if c}
+        widths = [EDGE_STYLES.get(kind, {}).get("width", 1.0) for kind in kind_names]
+        similar = kind_index.get("similar", -1)
+        weights = np.ones(len(records))
+        edge_rows: list[list[Any]] = [
+            [a, b, code, width]
+            for a, b, code, width in zip(
+                src.tolist(), dst.tolist(), codes.tolist(), np.array(widths)[codes].tolist(), strict=True
+            )
+        ]
+        for i in np.flatnonzero(codes == similar).tolist():  # similarity: width and tooltip from the weight
+            attrs = records[i][-1]
             weight = attrs.get("weight")
             weight = float(weight) if isinstance(weight, (int, float)) and not _missing(weight) else None
-            width = EDGE_STYLES.get(kind, {}).get("width", 1.0)
-            if kind == "similar" and weight is not None:
-                width = round(0.6 + 2.4 * min(max(weight, 0.0), 1.0), 2)
-            row: list[Any] = [index[u], index[v], kind_index[kind], width]
-            if kind == "similar":
-                row.append(self.edge_tip(weight, attrs, infos[index[u]], infos[index[v]]))
-            edge_rows.append(row)
-            if u != v:
-                sources.append(index[u])
-                targets.append(index[v])
-                weights.append(1.0 if weight is None else 0.5 + max(weight, 0.0))
-        edge_kinds = []
-        for kind in kind_names:
-            style = EDGE_STYLES.get(kind, {})
-            edge_kinds.append(
-                {
-                    "name": kind,
-                    "color": style.get("color", "#7f7f7f"),
-                    "dashes": style.get("dashes", False),
-                    "arrow": style["arrow"] if kind in EDGE_STYLES else self.is_arrow(shown, kind),
-                    "opacity": style.get("opacity", 0.8),
-                }
-            )
+            if weight is not None:
+                edge_rows[i][3] = round(0.6 + 2.4 * min(max(weight, 0.0), 1.0), 2)
+                weights[i] = 0.5 + max(weight, 0.0)
+            edge_rows[i].append(self.edge_tip(weight, attrs, infos[edge_rows[i][0]], infos[edge_rows[i][1]]))
+        edge_kinds = [
+            {
+                "name": kind,
+                "color": EDGE_STYLES.get(kind, {}).get("color", "#7f7f7f"),
+                "dashes": EDGE_STYLES.get(kind, {}).get("dashes", False),
+                "arrow": arrows[code],
+                "opacity": EDGE_STYLES.get(kind, {}).get("opacity", 0.8),
+            }
+            for code, kind in enumerate(kind_names)
+        ]
+        links = src != dst
+        src, dst, w = src[links], dst[links], weights[links]
 
         # colours and sizes
         colors, color_legend, community_of = self.colors(shown, nodes, infos)
@@ -691,7 +704,6 @@ class _Builder:
         physics = view.physics if view.physics is not None else (view.layout == "force" and n <= PHYSICS_LIMIT)
         axis = None
         undated = 0
-        src, dst, w = np.array(sources, dtype=np.int64), np.array(targets, dtype=np.int64), np.array(weights)
         if view.layout == "time":
             positions, axis, undated = self.time_positions(infos, src, dst, w)
             physics = False
@@ -731,7 +743,7 @@ class _Builder:
             "rank": rank,
             "community_of": community_of,
             "positions": positions,
-            "edges": records,
+            "edges": [(edge[0], edge[1], edge[2] if len(edge) == 4 else None, dict(edge[-1])) for edge in records],
         }
         return {
             "data": data,
@@ -770,8 +782,9 @@ class _Builder:
             out["venue"] = str(info["venue"])
         if info["categories"]:
             out["categories"] = ", ".join(info["categories"][:4])
-        if isinstance(info["abstract"], str) and info["abstract"].strip():
-            out["abstract"] = _shorten(info["abstract"], 320)
+        abstract = info["abstract"]
+        if isinstance(abstract, str) and abstract and not abstract.isspace():
+            out["abstract"] = _shorten(abstract, 320)
         links = _links(info)
         if links:
             out["links"] = links
@@ -949,6 +962,10 @@ class _Builder:
         parts = [f"<span class='pl-heading'>{_esc(title)}</span><span class='pl-summary'>{_esc(summary)}</span>"]
         if note:
             parts.append(f"<div class='pl-note' role='note'>{_esc(note)}</div>")
+        notes = self.source.graph.get("notes")
+        if isinstance(notes, str) and notes.strip() and not edge_counts.get("cites"):
+            # Why there are no citation links (e.g. no references loaded), as the citation graph tells it.
+            parts.append(f"<div class='pl-why'>{_esc(notes.strip().splitlines()[0])}</div>")
         legend = []
         if edge_kinds:
             items = "".join(

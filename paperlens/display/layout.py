@@ -36,10 +36,12 @@ def _layout(
     targets: np.ndarray,
     weights: np.ndarray | None,
     *,
-    iterations: int,
+    iterations: int | None,
     seed: int,
     fixed_x: np.ndarray | None,
 ) -> np.ndarray:
+    if iterations is None:  # big layouts settle in fewer steps (and each step costs more)
+        iterations = 80 if n <= 5000 else 50
     rng = np.random.default_rng(seed)
     side = max(np.sqrt(n), 1.0)  # ideal edge length is 1, so n nodes fill about side x side
     x = rng.uniform(0.0, side, size=n) if fixed_x is None else np.array(fixed_x, dtype=float)
@@ -122,7 +124,7 @@ def force_layout(
     targets: np.ndarray,
     weights: np.ndarray | None = None,
     *,
-    iterations: int = 80,
+    iterations: int | None = None,
     seed: int = 0,
 ) -> np.ndarray:
     """Positions for ``n`` nodes joined by edges ``sources[i] -- targets[i]`` (integer arrays).
@@ -146,7 +148,7 @@ def time_layout(
     targets: np.ndarray,
     weights: np.ndarray | None = None,
     *,
-    iterations: int = 80,
+    iterations: int | None = None,
     seed: int = 0,
 ) -> np.ndarray:
     """Positions whose x is given (e.g. the publication date) and whose y the forces choose.

@@ -88,6 +88,7 @@ body { display: flex; flex-direction: column; }
 #pl-head .pl-heading { font-weight: 600; margin-right: 10px; }
 #pl-head .pl-note { display: inline-block; margin: 2px 0; padding: 1px 6px; background: #fff4d6;
   border: 1px solid #e8c65a; border-radius: 3px; }
+#pl-head .pl-why { color: #8a5a00; margin: 2px 0; }
 .pl-legend { display: flex; flex-wrap: wrap; gap: 3px 14px; align-items: center; margin-top: 2px; }
 .pl-group { display: inline-flex; flex-wrap: wrap; gap: 3px 9px; align-items: center; }
 .pl-group > b { font-weight: 600; color: #555; }

@@ -94,34 +94,61 @@ def merge_papers(first: Paper, second: Paper) -> Paper:
     return Paper(**values)
 
 
-def deduplicate(papers: Iterable[Paper]) -> tuple[list[Paper], list[tuple[int, int]]]:
-    """Collapse records of the same paper (same DOI, arXiv, OpenAlex or S2 id, or same folded title and year).
+def _conflict(a: Paper, b: Paper) -> bool:
+    """Two records that cannot be the same paper: different DOIs or different arXiv ids.
 
-    Returns the merged papers in first-seen order and, for each record merged
-    into an earlier one, ``(index of the record, index of the paper it joined)``.
+    (Different OpenAlex or S2 ids do not count: those services hold duplicates of one paper.)
     """
-    kept: list[Paper] = []
+    return bool(a.doi and b.doi and a.doi != b.doi) or bool(a.arxiv_id and b.arxiv_id and a.arxiv_id != b.arxiv_id)
+
+
+def _find(owner: dict[tuple[str, str], int], kept: list[Paper], paper: Paper) -> set[int]:
+    """The slots of ``kept`` holding the same paper: a shared identifier, or a shared
+    folded title and year without conflicting DOIs or arXiv ids ("Abstracts", 2018 is
+    the title of many different conference supplements)."""
+    found = set()
+    for key in _dedupe_keys(paper):
+        slot = owner.get(key)
+        if slot is None or kept[slot] is None:
+            continue
+        if key[0] == "title" and _conflict(kept[slot], paper):
+            continue
+        found.add(slot)
+    return found
+
+
+def deduplicate(papers: Iterable[Paper]) -> tuple[list[Paper], list[tuple[int, int]]]:
+    """Collapse records of the same paper.
+
+    Records are the same paper when they share a DOI, arXiv, OpenAlex or S2 id, or
+    the same folded title and year with no conflicting DOI or arXiv id. Returns the
+    merged papers in first-seen order and, for each record merged into an earlier
+    one, ``(index of the record, index of the paper it joined)``.
+    """
+    kept: list[Paper | None] = []
     owner: dict[tuple[str, str], int] = {}
     merges: list[tuple[int, int]] = []
     for i, paper in enumerate(papers):
-        keys = _dedupe_keys(paper)
-        hits = {owner[k] for k in keys if k in owner}
+        hits = _find(owner, kept, paper)  # type: ignore[arg-type]
         if not hits:
             slot = len(kept)
             kept.append(paper)
         else:
             slot = min(hits)
-            kept[slot] = merge_papers(kept[slot], paper)
+            kept[slot] = merge_papers(kept[slot], paper)  # type: ignore[arg-type]
             merges.append((i, slot))
             # A record can bridge two papers kept apart so far (DOI of one, arXiv id of another).
             for other in sorted(hits - {slot}, reverse=True):
-                kept[slot] = merge_papers(kept[slot], kept[other])
-                kept[other] = None  # type: ignore[call-overload]
+                kept[slot] = merge_papers(kept[slot], kept[other])  # type: ignore[arg-type]
+                kept[other] = None
                 for key, value in list(owner.items()):
                     if value == other:
                         owner[key] = slot
-        for key in _dedupe_keys(kept[slot]):
-            owner[key] = slot
+        for key in _dedupe_keys(kept[slot]):  # type: ignore[arg-type]
+            if key[0] == "title":
+                owner.setdefault(key, slot)  # a title stays with the first paper that had it
+            else:
+                owner[key] = slot
     return [p for p in kept if p is not None], merges
 
 
@@ -535,12 +562,14 @@ class Corpus:
         return self._select(positions, self._score_array(positions))
 
     def _matches(self, other: Corpus) -> np.ndarray:
-        """Which of my papers are also in ``other`` (by any shared identifier or title+year)."""
-        keys = {k for p in other for k in _dedupe_keys(p)}
-        keys |= {("id", i) for i in other.ids}
-        return np.fromiter(
-            (("id", p.id) in keys or any(k in keys for k in _dedupe_keys(p)) for p in self), bool, len(self)
-        )
+        """Which of my papers are also in ``other`` (same rules as :func:`deduplicate`)."""
+        kept = list(other)
+        owner: dict[tuple[str, str], int] = {}
+        for slot, paper in enumerate(kept):
+            for key in _dedupe_keys(paper):
+                owner.setdefault(key, slot)
+        ids = set(other.ids)
+        return np.fromiter((p.id in ids or bool(_find(owner, kept, p)) for p in self), bool, len(self))
 
     def merge(self, *others: Corpus) -> Corpus:
         """One corpus of all papers, records of the same paper merged (this corpus's values win).

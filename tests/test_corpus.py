@@ -249,3 +249,28 @@ def test_dates_and_years_are_consistent(sample):
     assert (with_date["date"].dt.year == with_date["year"]).all()
     assert isinstance(sample.filter(year=(2023, 2023))[0].date, dt.date)
     assert df["year"].dtype == pd.Int64Dtype()
+
+
+def test_same_title_and_year_with_different_dois_are_different_papers():
+    # Real case (donners2021 sample): OpenAlex holds several conference supplements titled "Abstracts".
+    corpus = Corpus(
+        [
+            make("Abstracts", year=2018, doi="10.1111/hae.13478"),
+            make("Abstracts", year=2018, doi="10.1111/bjh.15226"),
+            make("Abstracts", year=2018, arxiv_id="1801.00001"),
+            make("Abstracts", year=2018, arxiv_id="1801.00002"),
+        ]
+    )
+    assert len(corpus) == 3  # the first arXiv record has no DOI conflict with the first DOI record
+    assert len(Corpus([make("Abstracts", year=2018, doi="10.1111/a"), make("abstracts", year=2018)])) == 1
+    one = Corpus([make("Abstracts", year=2018, doi="10.1111/a")])
+    two = Corpus([make("Abstracts", year=2018, doi="10.1111/b")])
+    assert len(one & two) == 0 and len(one - two) == 1 and len(one | two) == 2
+
+
+def test_donners_sample_keeps_distinct_supplements():
+    corpus = pl.load_sample("donners2021")
+    report = corpus.report
+    assert report.records == 258
+    assert report.loaded + report.merged + len(report.skipped) == 258
+    assert len([p for p in corpus if p.title == "Abstracts"]) >= 5

@@ -35,8 +35,8 @@ class Net:
         return len(self.mock.calls)
 
 
-@pytest.fixture
-def net(tmp_path, monkeypatch):
+@pytest.fixture(name="net")
+def net_fixture(tmp_path, monkeypatch):
     monkeypatch.delenv("OPENALEX_API_KEY", raising=False)
     monkeypatch.delenv("S2_API_KEY", raising=False)
     sleeps: list[float] = []

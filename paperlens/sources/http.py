@@ -512,7 +512,8 @@ class Client:
                 else:
                     retry = retry.increment(method, shown, error=ProtocolError(message))
             except (MaxRetryError, ReadTimeoutError, ProtocolError, OSError):
-                failed = f"{name}: {message} (gave up after {attempts} attempt{'s' if attempts > 1 else ''})"
+                plural = "s" if attempts > 1 else ""
+                failed = f"{name}: {message} for {method} {shown} (gave up after {attempts} attempt{plural})"
                 break
             wait = retry.get_backoff_time()
             if kind == "status" and answer is not None:
@@ -520,7 +521,7 @@ class Client:
                 if after is not None:
                     if after > chosen.max_retry_after:
                         failed = (
-                            f"{name}: {message}; the server asks to wait {after:.0f} s, more than "
+                            f"{name}: {message} for {method} {shown}; the server asks to wait {after:.0f} s, more than "
                             f"max_retry_after={chosen.max_retry_after:.0f} s"
                         )
                         break

@@ -160,6 +160,28 @@ def test_partial_failure_keeps_what_was_fetched_and_a_rerun_fetches_only_the_res
     assert again.citation_graph(mentions=False).number_of_edges() == 413
 
 
+def test_an_interrupted_run_continues_from_the_cache(net):
+    works = set_works("Sep_2021")
+    corpus = _bare(works)
+    healthy = FakeOpenAlex(works)
+
+    def interrupted(request):
+        if len(healthy.filters) == 1:  # the user presses stop while the second batch is on its way
+            raise KeyboardInterrupt
+        return healthy(request)
+
+    net.mock.add_callback("GET", URL, callback=interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        corpus.enrich("openalex")
+    assert len(healthy.filters) == 1
+    net.mock.reset()
+    again = FakeOpenAlex(works)
+    net.mock.add_callback("GET", URL, callback=again)
+    done = corpus.enrich("openalex")
+    assert len(again.filters) == 2 and net.calls == 2  # batches 2 and 3; batch 1 came from the cache
+    assert len(done.enrichment.enriched) == len(works)
+
+
 def test_the_sample_is_looked_up_by_arxiv_doi_in_one_batch(net):
     sample = pl.load_sample()
     server = FakeOpenAlex([])

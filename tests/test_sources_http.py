@@ -105,6 +105,12 @@ def test_client_errors_are_not_retried_and_show_the_server_message(net):
     assert net.calls == 1 and info.value.status == 404
 
 
+def test_a_refusal_without_a_key_says_which_variable_to_set(net):
+    net.mock.get(URL, status=401, json={"error": "API key required"})
+    with pytest.raises(http.RequestFailedError, match="set the OPENALEX_API_KEY environment variable"):
+        client().get_json(URL, source="openalex")
+
+
 def test_cache_answers_the_second_time(net):
     net.mock.get(URL, json={"n": 1})
     c = client()
@@ -167,7 +173,16 @@ def test_unknown_setting_is_a_field_error():
         http.settings(retires=3)
 
 
-def test_progress_bar_only_for_long_jobs():
+def test_in_memory_cache_when_asked(net):
+    net.mock.get(URL, json={"n": 1})
+    c = client(cache=False)
+    c.get_json(URL, source="openalex")
+    c.get_json(URL, source="openalex")
+    assert net.calls == 1 and not net.cache_dir.exists()
+
+
+def test_progress_bar_only_for_long_jobs(monkeypatch):
+    monkeypatch.setattr(http, "_defaults", http.HttpSettings())
     assert isinstance(http.progress_bar(2, "x", None), http._NoBar)
     bar = http.progress_bar(10, "x", None)
     assert not isinstance(bar, http._NoBar)

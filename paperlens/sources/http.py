@@ -297,7 +297,13 @@ def _guard_loggers() -> None:
 
 
 def progress_bar(total: int, desc: str, setting: bool | None) -> Any:
-    """A ``tqdm.auto`` bar for ``total`` steps when wanted, else a no-op with the same methods."""
+    """A ``tqdm.auto`` bar for ``total`` steps when wanted, else a no-op with the same methods.
+
+    ``setting`` ``None`` falls back to the configured ``progress``; when that is
+    ``None`` too, a bar appears for more than a few requests.
+    """
+    if setting is None:
+        setting = _defaults.progress
     show = setting if setting is not None else total >= PROGRESS_MIN_REQUESTS
     if not show:
         return _NoBar()
@@ -497,7 +503,7 @@ class Client:
                 return answer  # type: ignore[return-value]
             kind, message = problem
             if kind == "fatal":
-                raise RequestFailedError(message, url=shown, status=status)
+                raise RequestFailedError(message + _key_hint(source, status), url=shown, status=status)
             if kind == "offline":
                 raise OfflineError(message)
             try:
@@ -529,7 +535,7 @@ class Client:
             log.info("%s: %s; retrying in %.1f s (%s)", name, message, wait, shown)
             if wait > 0:
                 chosen.sleep(wait)
-        raise RequestFailedError(failed, url=shown, status=status)
+        raise RequestFailedError(failed + _key_hint(source, status), url=shown, status=status)
 
     # ------------------------------------------------------------------ internals
 
@@ -599,6 +605,14 @@ class Client:
         key = getattr(response, "cache_key", None)
         if key:
             self._session.cache.delete(key)
+
+
+def _key_hint(source: str, status: int | None) -> str:
+    """A hint to set the API key when a service refused a request made without one."""
+    env = API_KEY_ENV.get(source)
+    if env and status in (401, 403, 429) and not os.environ.get(env, "").strip():
+        return f" (no API key was sent: set the {env} environment variable)"
+    return ""
 
 
 def _decode_json(response: Any) -> Any:

@@ -287,10 +287,14 @@ def _notes(n_papers: int, stats: dict[str, int], mentions: bool) -> str:
         lines.append(
             f"{resolved} of {total} references resolve to papers of this corpus ({stats['citations']} citation links)."
         )
-        if external or unresolved:
-            lines.append(
-                f"{external} point to works outside the corpus; {unresolved} are titles or texts matching no paper."
-            )
+        rest = [f"{external} point to works outside the corpus"] if external else []
+        if unresolved:
+            rest.append(f"{unresolved} are titles or texts matching no paper here")
+        if rest:
+            lines.append("; ".join(rest) + ".")
     if mentions and stats["mentions"]:
-        lines.append(f"{stats['mentions']} more links are inferred from abstracts that name another paper.")
+        count = stats["mentions"]
+        lines.append(
+            f"{count} more link{' is' if count == 1 else 's are'} inferred from abstracts naming another paper."
+        )
     return "\n".join(lines)

@@ -15,6 +15,17 @@ Examples
 [['2103.00020', 7], ['2003.10555', 2]]
 >>> shortest_connection(corpus, "2409.04828", "2401.02460")
 [('2409.04828', None), ('2203.05482', 'cites'), ('2103.00020', 'cites'), ('2401.02460', 'cited by')]
+
+On the OpenAlex records of a systematic review, with full reference lists:
+
+>>> reviewed = pl.load_sample("donners2021")
+>>> print(reviewed.citation_graph(mentions=False).graph["notes"])
+801 of 7528 references resolve to papers of this corpus (801 citation links).
+6727 point to works outside the corpus.
+>>> prior_works(reviewed, n=3)[["kind", "count"]].values.tolist()
+[['corpus', 86], ['corpus', 69], ['openalex', 68]]
+>>> cocitation_graph(reviewed).number_of_edges()
+1220
 """
 
 from __future__ import annotations

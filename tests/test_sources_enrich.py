@@ -14,7 +14,7 @@ import pytest
 from sources_support import FIXTURES, net_fixture, set_works, short_id  # noqa: F401  (net_fixture provides `net`)
 
 import paperlens as pl
-from paperlens.errors import FieldError, PaperlensError
+from paperlens.errors import FieldError, OfflineError, PaperlensError
 from paperlens.sources.enrich import EnrichmentReport, enrich
 from paperlens.sources.http import SourceWarning
 from paperlens.sources.semantic_scholar import BASE_URL as S2_BASE
@@ -191,6 +191,19 @@ def test_the_sample_is_looked_up_by_arxiv_doi_in_one_batch(net):
     asked = server.filters[0].removeprefix("doi:").split("|")
     assert sorted(asked) == sorted(f"10.48550/arxiv.{p.arxiv_id}" for p in sample)
     assert enriched.enrichment.not_found == sample.ids and enriched == sample
+
+
+def test_offline_enrichment(net):
+    works = set_works("Sep_2021")
+    corpus = _bare(works)
+    with pytest.raises(OfflineError, match=r"not in the cache: GET https://api\.openalex\.org/works\?filter=doi"):
+        corpus.enrich("openalex", offline=True)
+    net.mock.add_callback("GET", URL, callback=FakeOpenAlex(works))
+    corpus[:100].enrich("openalex")  # the first batch is now cached
+    with pytest.warns(SourceWarning, match="171 failed"):
+        partial = corpus.enrich("openalex", offline=True)
+    assert len(partial.enrichment.enriched) == 100
+    assert all("offline" in reason for reason in partial.enrichment.failed.values())
 
 
 def test_semantic_scholar_batch_with_nulls_and_references(net):

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..corpus import Corpus, _frame
-from ..errors import FieldError, PaperlensError
+from ..errors import FieldError, OfflineError, PaperlensError
 from ..io.mapping import RecordError
 from ..io.openalex import work_fields
 from ..io.semantic_scholar import paper_fields
@@ -324,6 +324,7 @@ def enrich(
     failed: dict[int, str] = {}
     asked: dict[int, list[str]] = {i: [] for i in range(len(papers))}
     requests = 0
+    offline: list[str] = []
     rounds = max((len(k) for k in keys), default=0)
     for step in range(rounds):
         todo = [i for i in range(len(papers)) if step < len(keys[i]) and i not in records and i not in failed]
@@ -344,12 +345,15 @@ def enrich(
                     list(wanted), fields=s2_fields, batch_size=batch_size, progress=progress, client=client
                 )
             requests += found.requests
+            offline.extend(found.offline)
             for value, owners in wanted.items():
                 for i in owners:
                     if value in found.found:
                         records[i] = found.found[value]
                     elif value in found.failed:
                         failed[i] = found.failed[value]
+    if offline and not records:
+        raise OfflineError(f"{offline[0]} (and nothing else for this corpus is in the cache)")
     entries: list[PaperEnrichment] = []
     out: list[Paper] = []
     for i, paper in enumerate(papers):

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..corpus import Corpus
-from ..errors import PaperlensError, SourceError
+from ..errors import OfflineError, PaperlensError, SourceError
 from ..ids import normalize_doi, normalize_openalex_id, parse_identifier
 from ..io.openalex import parse_openalex
 from . import http
@@ -147,6 +147,7 @@ class WorkLookup:
     missing: list[str] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)  # value -> reason
     requests: int = 0
+    offline: list[str] = field(default_factory=list)  # OfflineError messages (answer not in the cache)
 
 
 def _key_of(work: Mapping[str, Any], kind: str) -> list[str]:
@@ -213,6 +214,8 @@ def lookup_works(
                         break
                     page += 1
             except SourceError as exc:
+                if isinstance(exc, OfflineError):
+                    result.offline.append(str(exc))
                 for value in group:
                     if value not in result.found:
                         result.failed[value] = str(exc)

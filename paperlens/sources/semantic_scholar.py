@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..corpus import Corpus
-from ..errors import PaperlensError, SourceError
+from ..errors import OfflineError, PaperlensError, SourceError
 from ..ids import parse_identifier
 from ..io.semantic_scholar import parse_semantic_scholar
 from . import http
@@ -95,6 +95,7 @@ class PaperLookup:
     missing: list[str] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)
     requests: int = 0
+    offline: list[str] = field(default_factory=list)  # OfflineError messages (answer not in the cache)
 
 
 def lookup_papers(
@@ -126,6 +127,8 @@ def lookup_papers(
                     got = f"{len(data)} entries" if isinstance(data, list) else type(data).__name__
                     raise SourceError(f"expected a list of {len(group)} entries, got {got}")
             except SourceError as exc:
+                if isinstance(exc, OfflineError):
+                    result.offline.append(str(exc))
                 for ident in group:
                     result.failed[ident] = str(exc)
                 bar.update(1)

@@ -129,30 +129,74 @@ def _decoder() -> tuple[Any, Any]:
 
 
 _UNESCAPED_PERCENT = re.compile(r"(?<!\\)%")
-_HTML_ENTITY = re.compile(r"(?<!\\)&(amp|lt|gt|quot|apos|#\d{1,6}|#x[0-9a-fA-F]{1,6});")
+_HTML_ENTITY = re.compile(r"(?<!\\)&([a-zA-Z]{2,8}|#\d{1,6}|#x[0-9a-fA-F]{1,6});")
+
+
+_SPECIAL = re.compile(r"[\\{}$~%]|--|``|''|[?!]`")
+
+
+def _words(value: str) -> list[str]:
+    """The value cut at white space outside braces and math, each piece complete LaTeX.
+
+    A piece ending in a bare control sequence (``\\v``, ``\\sc``) keeps the next
+    piece with it, since the command may act on it.
+    """
+    pieces: list[str] = []
+    start = 0
+    depth = 0
+    math = False
+    i, n = 0, len(value)
+    while i < n:
+        ch = value[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth = max(depth - 1, 0)
+        elif ch == "$" and depth == 0:
+            math = not math
+        elif ch.isspace() and depth == 0 and not math:
+            piece = value[start:i]
+            if piece and not re.search(r"\\(?:[A-Za-z]+|.)$", piece):
+                pieces.append(piece)
+                start = i + 1
+            elif not piece:
+                start = i + 1
+        i += 1
+    if value[start:]:
+        pieces.append(value[start:])
+    return pieces
+
+
+def _decode(latex: str) -> str:
+    decoder, parsing = _decoder()
+    try:
+        return decoder.latex_to_text(latex, latex_context=parsing, tolerant_parsing=True)
+    except Exception:  # pylatexenc raises assorted errors on broken markup
+        from ..text import strip_latex
+
+        return strip_latex(latex)
 
 
 def latex_to_text(value: str) -> str:
     """LaTeX markup of a BibTeX value as plain Unicode text; math between ``$`` is kept as written.
 
     An unescaped ``%`` is a percent sign (not a LaTeX comment) and an unescaped
-    HTML entity (``&amp;``, from Crossref) is decoded.
+    HTML entity (``&amp;``, from Crossref) is decoded. Only the words with markup
+    go through pylatexenc (plain words are most of an abstract, and slow to walk).
 
     >>> latex_to_text(r"Radim {\\v R}eh{\\r u}{\\v r}ek, {GPU}s and $t$-$J$ models: 5% faster")
     'Radim Řehůřek, GPUs and $t$-$J$ models: 5% faster'
     """
-    if "\\" not in value and "{" not in value and "$" not in value and "~" not in value and "-" not in value:
-        text = value
-    else:
-        decoder, parsing = _decoder()
+    if _SPECIAL.search(value):
         prepared = _UNESCAPED_PERCENT.sub(r"\\%", value)
-        try:
-            text = decoder.latex_to_text(prepared, latex_context=parsing, tolerant_parsing=True)
-        except Exception:  # pylatexenc raises assorted errors on broken markup
-            from ..text import strip_latex
-
-            text = strip_latex(value)
-    text = _HTML_ENTITY.sub(lambda m: html.unescape(m.group(0)), text) if "&" in value else text
+        text = " ".join(_decode(word) if _SPECIAL.search(word) else word for word in _words(prepared))
+    else:
+        text = value
+    if "&" in value:
+        text = _HTML_ENTITY.sub(lambda m: html.unescape(m.group(0)), text)
     return normalize_space(text.replace("\xad", ""))
 
 

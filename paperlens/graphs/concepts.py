@@ -1,0 +1,701 @@
+"""Concept similarity: TF-IDF key phrases, nearest papers, and the concept graph.
+
+:class:`ConceptModel` is a scikit-learn style estimator: ``__init__`` only stores
+parameters, :meth:`ConceptModel.fit` reads a corpus and sets the attributes that
+end in ``_``. Each paper becomes one L2-normalised TF-IDF row over its title
+(counted ``title_weight`` times) and abstract, with LaTeX markup stripped,
+English stop words removed and plurals folded. The features are key phrases:
+single words and pairs of adjacent words, never across punctuation or a stop
+word, so "low-rank adaptation" yields "low", "rank", "adaptation", "low rank"
+and "rank adaptation".
+
+The module functions below are what :class:`paperlens.Corpus` delegates to
+(``corpus.concept_graph()``, ``corpus.similar()``, ``corpus.concepts()``,
+``corpus.concept_model()``). A model is fitted once per corpus and parameter
+set and cached on the *root* corpus: a filtered or searched subset reuses the
+root's model (its vocabulary and weights) and only restricts the neighbours to
+its own papers, which takes a fraction of a second on a few thousand papers.
+
+Examples
+--------
+>>> import paperlens as pl
+>>> corpus = pl.load_sample()
+>>> model = pl.ConceptModel().fit(corpus)
+>>> model.matrix_.shape[0] == len(corpus)
+True
+>>> "low rank" in dict(model.concepts("2410.13618", 10))  # LoLDU: Low-Rank Adaptation via ...
+True
+>>> graph = corpus.concept_graph(k=5)
+>>> all(0 < w <= 1 for _, _, w in graph.edges(data="weight"))
+True
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from ..errors import PaperlensError, PaperNotFoundError
+from ..record import Paper
+from ..text import STOP_WORDS, strip_latex
+
+if TYPE_CHECKING:
+    import networkx as nx
+    import pandas as pd
+    from scipy import sparse
+
+    from ..corpus import Corpus
+
+__all__ = [
+    "ConceptModel",
+    "NotFittedError",
+    "concept_graph",
+    "concepts",
+    "fitted_model",
+    "similar",
+]
+
+
+class NotFittedError(PaperlensError, AttributeError):
+    """A :class:`ConceptModel` was used before :meth:`ConceptModel.fit`."""
+
+
+# --------------------------------------------------------------------------- text analysis
+
+# Phrases never run across punctuation, brackets, quotes, slashes or dashes set off by spaces.
+_CHUNKS = re.compile(r"[.,;:!?()\[\]{}\"“”‘’<>=/|\\+*&^%#@~`]+|\s[-–—]+\s|'\s|\s'|\s-|-\s")
+_WORDS = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
+
+
+def _fold_plural(word: str) -> str:
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+class _Analyzer:
+    """Turns a (title, abstract) pair into key-phrase features, remembering how each word was written."""
+
+    def __init__(self, stop_words: frozenset[str], ngram_range: tuple[int, int], title_weight: int) -> None:
+        self.stop_words = stop_words
+        self.low, self.high = ngram_range
+        self.title_weight = title_weight
+        self.folded: dict[str, str | None] = {}  # word as written -> folded word (None: not a term)
+
+    def _fold(self, word: str) -> str | None:
+        if word.endswith("'s"):
+            word = word[:-2]
+        if (
+            len(word) < 2
+            or word in self.stop_words
+            or "'" in word
+            or word.isdigit()
+            or not any(ch.isalpha() for ch in word)
+        ):
+            return None
+        folded = _fold_plural(word)
+        return None if folded in self.stop_words else folded
+
+    def phrases(self, text: str) -> list[str]:
+        out: list[str] = []
+        folded, fold = self.folded, self._fold
+        low, high = self.low, self.high
+        for chunk in _CHUNKS.split(strip_latex(text).lower()):
+            run: list[str] = []
+            for word in _WORDS.findall(chunk.replace("-", " ")):
+                term = folded.get(word, "")
+                if term == "":
+                    term = folded[word] = fold(word)
+                if term is None:
+                    run = []
+                    continue
+                run.append(term)
+                for n in range(low, min(high, len(run)) + 1):
+                    out.append(term if n == 1 else " ".join(run[-n:]))
+        return out
+
+    def __call__(self, doc: tuple[str | None, str | None]) -> list[str]:
+        title, abstract = doc
+        out = self.phrases(title) * self.title_weight if title else []
+        if abstract:
+            out.extend(self.phrases(abstract))
+        return out
+
+    def display_names(self, terms: Sequence[str]) -> list[str]:
+        """Show each folded term as written: the folded word if it occurs as such, else its first spelling."""
+        spelled: dict[str, str] = {}
+        for word, term in self.folded.items():
+            if term is not None and (term not in spelled or word == term):
+                spelled[term] = word
+        return [" ".join(spelled.get(w, w) for w in term.split(" ")) for term in terms]
+
+
+def _stop_words(stop_words: str | Iterable[str] | None) -> frozenset[str]:
+    if stop_words is None:
+        return frozenset()
+    if isinstance(stop_words, str):
+        if stop_words != "english":
+            raise PaperlensError(f"stop_words must be 'english', None or a list of words, not {stop_words!r}")
+        from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+        return frozenset(STOP_WORDS | ENGLISH_STOP_WORDS)
+    return frozenset(w.lower() for w in stop_words)
+
+
+def _readable(terms: np.ndarray, scores: np.ndarray, n: int) -> list[tuple[str, float]]:
+    """The ``n`` best terms, without repeating words.
+
+    A term whose words all belong to a better one is skipped ("rank" after
+    "low rank"); a longer phrase scoring at least half as much as a shorter one
+    it contains takes its place ("model soups" instead of "soups").
+    """
+    picked: list[tuple[str, float, frozenset[str]]] = []
+    order = np.argsort(-scores, kind="stable")[: 4 * n + 10]
+    for j in order:
+        if scores[j] <= 0:
+            break
+        words = frozenset(terms[j].split(" "))
+        if any(words <= other for _, _, other in picked):
+            continue
+        entry = (str(terms[j]), float(scores[j]), words)
+        inside = [i for i, (_, score, other) in enumerate(picked) if other < words and scores[j] >= 0.5 * score]
+        if inside:
+            picked[inside[0]] = entry
+            for i in reversed(inside[1:]):
+                del picked[i]
+        elif len(picked) < 2 * n:
+            picked.append(entry)
+    picked.sort(key=lambda entry: -entry[1])
+    picked = picked[:n]
+    return [(term, score) for term, score, _ in picked]
+
+
+# --------------------------------------------------------------------------- the estimator
+
+_PARAMS = (
+    "max_features",
+    "ngram_range",
+    "min_df",
+    "max_df",
+    "stop_words",
+    "title_weight",
+    "sublinear_tf",
+    "n_neighbors",
+    "method",
+    "random_state",
+)
+
+
+class ConceptModel:
+    """TF-IDF key phrases and nearest papers of a corpus (scikit-learn style).
+
+    Parameters
+    ----------
+    max_features : keep only the most frequent phrases (``None``: all).
+    ngram_range : shortest and longest phrase in words; ``(1, 2)`` = words and word pairs.
+    min_df, max_df : drop phrases in fewer / more papers than this (a count, or a fraction of papers if float).
+    stop_words : ``"english"`` (paperlens's list plus scikit-learn's), ``None``, or your own list of words.
+    title_weight : how many times the title counts (the abstract counts once).
+    sublinear_tf : use ``1 + log(tf)`` instead of raw counts.
+    n_neighbors : how many neighbours :attr:`neighbors_` holds per paper.
+    method : ``"auto"``, ``"exact"`` or ``"approximate"`` neighbour search; see :mod:`paperlens.graphs.knn`.
+    random_state : seed of the approximate search's random projection.
+
+    Attributes (after :meth:`fit`)
+    ------------------------------
+    vocabulary_ : dict mapping each phrase (as written in the papers) to its column.
+    terms_ : array of the phrases, by column.
+    idf_ : inverse document frequency of each phrase.
+    matrix_ : ``scipy.sparse.csr_matrix`` (papers x phrases), float32, rows L2-normalised (empty rows stay 0).
+    ids_ : the paper ids, one per row.
+    has_text_ : boolean array, ``False`` for papers with no phrase (no title words, no abstract).
+    corpus_ : the fitted :class:`~paperlens.Corpus`.
+    neighbors_, similarities_ : ``(n_papers, n_neighbors)`` arrays of row positions (-1: none) and
+        cosine similarities, best first; computed on first access.
+
+    Examples
+    --------
+    >>> import paperlens as pl
+    >>> model = pl.ConceptModel(n_neighbors=3)
+    >>> model
+    ConceptModel(n_neighbors=3)
+    >>> model.neighbors_
+    Traceback (most recent call last):
+    ...
+    paperlens.graphs.concepts.NotFittedError: This ConceptModel is not fitted yet: call fit(corpus) first.
+    >>> model = model.fit(pl.load_sample())
+    >>> model.neighbors_.shape
+    (69, 3)
+    >>> [phrase for phrase, _ in model.explain("2410.13618", "2310.10700", 2)]  # LoLDU and PELA
+    ['low rank', 'parameter efficient']
+    """
+
+    def __init__(
+        self,
+        *,
+        max_features: int | None = None,
+        ngram_range: tuple[int, int] = (1, 2),
+        min_df: int | float = 1,
+        max_df: int | float = 1.0,
+        stop_words: str | Iterable[str] | None = "english",
+        title_weight: int = 2,
+        sublinear_tf: bool = True,
+        n_neighbors: int = 10,
+        method: str = "auto",
+        random_state: int | None = 0,
+    ) -> None:
+        self.max_features = max_features
+        self.ngram_range = ngram_range
+        self.min_df = min_df
+        self.max_df = max_df
+        self.stop_words = stop_words
+        self.title_weight = title_weight
+        self.sublinear_tf = sublinear_tf
+        self.n_neighbors = n_neighbors
+        self.method = method
+        self.random_state = random_state
+
+    # ------------------------------------------------------------------ estimator protocol
+
+    def get_params(self, deep: bool = True) -> dict[str, Any]:
+        """The constructor parameters, as a dict.
+
+        >>> ConceptModel(min_df=2).get_params()["min_df"]
+        2
+        """
+        return {name: getattr(self, name) for name in _PARAMS}
+
+    def set_params(self, **params: Any) -> ConceptModel:
+        """Change parameters (takes effect at the next :meth:`fit`); returns the model."""
+        for name, value in params.items():
+            if name not in _PARAMS:
+                from ..errors import FieldError
+
+                raise FieldError(name, _PARAMS, what="ConceptModel parameter")
+            setattr(self, name, value)
+        return self
+
+    def __repr__(self) -> str:
+        defaults = ConceptModel().get_params()
+        changed = [f"{k}={v!r}" for k, v in self.get_params().items() if v != defaults[k]]
+        return f"ConceptModel({', '.join(changed)})"
+
+    def _check_fitted(self) -> None:
+        if "matrix_" not in self.__dict__:
+            raise NotFittedError("This ConceptModel is not fitted yet: call fit(corpus) first.")
+
+    def _validate(self) -> tuple[int, int]:
+        from .knn import METHODS
+
+        try:
+            low, high = (int(v) for v in self.ngram_range)
+        except (TypeError, ValueError):
+            raise PaperlensError(f"ngram_range must be a (low, high) pair, not {self.ngram_range!r}") from None
+        if not 1 <= low <= high:
+            raise PaperlensError(f"ngram_range must satisfy 1 <= low <= high, not {self.ngram_range!r}")
+        if self.method not in METHODS:
+            raise PaperlensError(f"method must be one of {', '.join(METHODS)}, not {self.method!r}")
+        if int(self.n_neighbors) < 1:
+            raise PaperlensError(f"n_neighbors must be at least 1, not {self.n_neighbors!r}")
+        if int(self.title_weight) < 1:
+            raise PaperlensError(f"title_weight must be at least 1, not {self.title_weight!r}")
+        return low, high
+
+    def fit(self, corpus: Corpus | Iterable[Paper], y: Any = None) -> ConceptModel:
+        """Learn the phrases and weights of a corpus (a :class:`~paperlens.Corpus` or papers); returns the model."""
+        from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
+
+        from ..corpus import Corpus
+
+        if not isinstance(corpus, Corpus):
+            corpus = Corpus(corpus)
+        low, high = self._validate()
+        table = corpus.df
+        docs = list(zip(table["title"].tolist(), table["abstract"].tolist(), strict=True))
+        analyzer = _Analyzer(_stop_words(self.stop_words), (low, high), int(self.title_weight))
+        counter = CountVectorizer(
+            analyzer=analyzer,
+            min_df=self.min_df,
+            max_df=self.max_df,
+            max_features=self.max_features,
+            dtype=np.float32,
+        )
+        try:
+            counts = counter.fit_transform(docs)
+        except ValueError as exc:  # empty vocabulary, or min_df/max_df leave nothing
+            raise PaperlensError(f"cannot fit a concept model on this corpus: {exc}") from None
+        weighting = TfidfTransformer(sublinear_tf=bool(self.sublinear_tf))
+        matrix = weighting.fit_transform(counts).astype(np.float32).tocsr()
+        matrix.sort_indices()
+        stems = counter.get_feature_names_out()
+        names = analyzer.display_names(stems)
+        self._analyzer = analyzer
+        self._counter = counter
+        self._weighting = weighting
+        self.terms_ = np.array(names, dtype=object)
+        self.vocabulary_ = {name: j for j, name in enumerate(names)}
+        self.idf_ = weighting.idf_.astype(np.float32)
+        self.ids_ = table["id"].tolist()
+        self.has_text_ = np.diff(matrix.indptr) > 0
+        self.corpus_ = corpus
+        self.matrix_ = matrix
+        self._knn: dict[tuple[int, str], tuple[np.ndarray, np.ndarray]] = {}
+        return self
+
+    def transform(self, papers: Iterable[Paper] | Corpus) -> sparse.csr_matrix:
+        """TF-IDF rows of (possibly new) papers with the fitted phrases and weights.
+
+        >>> import paperlens as pl
+        >>> model = pl.ConceptModel().fit(pl.load_sample())
+        >>> new = pl.Paper.create(title="Low-rank adapters for model soups")
+        >>> row = model.transform([new])
+        >>> sorted(model.terms_[row.indices])[:3]
+        ['adapter', 'low', 'low rank']
+        """
+        self._check_fitted()
+        docs = [(p.title, p.abstract) for p in papers]
+        counts = self._counter.transform(docs)
+        return self._weighting.transform(counts).astype(np.float32).tocsr()
+
+    # ------------------------------------------------------------------ neighbours
+
+    def kneighbors(
+        self, k: int | None = None, *, rows: Sequence[int] | np.ndarray | None = None, method: str | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The ``k`` most similar papers of every paper: ``(indices, similarities)``, best first.
+
+        ``indices`` are row positions (-1: no neighbour). With ``rows`` (row
+        positions of the fitted corpus), neighbours are searched among those rows
+        only, and indices are positions *within* ``rows``.
+
+        >>> import paperlens as pl
+        >>> model = pl.ConceptModel().fit(pl.load_sample())
+        >>> indices, similarities = model.kneighbors(3)
+        >>> indices.shape, bool((similarities[:, 0] >= similarities[:, 2]).all())
+        ((69, 3), True)
+        """
+        from .knn import kneighbors
+
+        self._check_fitted()
+        k = int(self.n_neighbors if k is None else k)
+        method = method or self.method
+        if rows is not None:
+            return kneighbors(self.matrix_[np.asarray(rows, dtype=np.int64)], k, method=method)
+        key = (k, method)
+        if key not in self._knn:
+            self._knn[key] = kneighbors(self.matrix_, k, method=method, random_state=self.random_state)
+        return self._knn[key]
+
+    @property
+    def neighbors_(self) -> np.ndarray:
+        """Row positions of each paper's ``n_neighbors`` nearest papers (-1: none)."""
+        self._check_fitted()
+        return self.kneighbors()[0]
+
+    @property
+    def similarities_(self) -> np.ndarray:
+        """Cosine similarities matching :attr:`neighbors_`."""
+        self._check_fitted()
+        return self.kneighbors()[1]
+
+    # ------------------------------------------------------------------ reading the model
+
+    def _row(self, paper: str | Paper | int) -> int:
+        self._check_fitted()
+        if isinstance(paper, (int, np.integer)) and not isinstance(paper, bool):
+            if not -len(self.ids_) <= paper < len(self.ids_):
+                raise PaperNotFoundError(paper)
+            return int(paper) % len(self.ids_)
+        return self.corpus_.position(paper)
+
+    def _vector(self, paper: str | Paper | int) -> np.ndarray:
+        """The dense TF-IDF row of a fitted paper, or of a new :class:`Paper`."""
+        if isinstance(paper, Paper) and paper not in self.corpus_:
+            return self.transform([paper]).toarray().ravel()
+        return self.matrix_[self._row(paper)].toarray().ravel()
+
+    def concepts(self, paper: str | Paper | int, n: int = 10) -> list[tuple[str, float]]:
+        """The ``n`` key phrases of a paper with their TF-IDF weights, strongest first.
+
+        A phrase whose words are all in a stronger phrase is skipped ("rank"
+        after "low rank"). ``paper`` is an id (any identifier form), a row
+        position, or a :class:`Paper` (new papers are weighted with the fitted vocabulary).
+
+        >>> import paperlens as pl
+        >>> model = pl.ConceptModel().fit(pl.load_sample())
+        >>> [phrase for phrase, _ in model.concepts("2203.05482", 3)]  # Model soups: averaging weights of ...
+        ['model soup', 'hyperparameter', 'improve accuracy']
+        """
+        return _readable(self.terms_, self._vector(paper), n)
+
+    def explain(self, a: str | Paper | int, b: str | Paper | int, n: int = 5) -> list[tuple[str, float]]:
+        """The phrases two papers share that contribute most to their similarity.
+
+        Each score is the product of the phrase's weights in both papers; the
+        scores of all shared phrases add up to the cosine similarity.
+        """
+        return _readable(self.terms_, self._vector(a) * self._vector(b), n)
+
+    def similar(self, paper: str | Paper | int, n: int = 10) -> pd.DataFrame:
+        """The ``n`` papers most similar to ``paper``: id, title, similarity, shared_concepts.
+
+        >>> import paperlens as pl
+        >>> model = pl.ConceptModel().fit(pl.load_sample())
+        >>> model.similar("2410.13618", 3).columns.tolist()
+        ['id', 'title', 'similarity', 'shared_concepts']
+        """
+        return _similar_table(self, paper, n, np.arange(len(self.ids_)))
+
+    def describe(self, ids: Iterable[str], n: int = 5) -> list[str]:
+        """The ``n`` phrases that best describe a group of papers (e.g. a community), best first.
+
+        Phrases are ranked by how much more weight they have in the group than
+        in the whole corpus (the group's mean TF-IDF row minus the corpus's), so
+        a label says what sets the group apart; for the whole corpus, by mean weight.
+
+        >>> import paperlens as pl
+        >>> corpus = pl.load_sample()
+        >>> model = pl.ConceptModel().fit(corpus)
+        >>> "low rank" in model.describe(corpus.search("low-rank").ids, 3)
+        True
+        """
+        self._check_fitted()
+        rows = np.unique([self._row(i) for i in ids]).astype(np.int64)
+        if len(rows) == 0:
+            return []
+        group = np.asarray(self.matrix_[rows].mean(axis=0)).ravel()
+        if len(rows) < len(self.ids_):
+            group = group - np.asarray(self.matrix_.mean(axis=0)).ravel()
+        return [phrase for phrase, _ in _readable(self.terms_, group, n)]
+
+
+# --------------------------------------------------------------------------- corpus functions
+
+
+def _model_key(params: dict[str, Any]) -> str:
+    return "concept_model:" + repr(sorted(params.items()))
+
+
+def fitted_model(corpus: Corpus, **params: Any) -> ConceptModel:
+    """The :class:`ConceptModel` of a corpus, fitted once per parameter set.
+
+    The model is fitted on ``corpus.root`` and cached there: every subset of a
+    corpus (filter, search, slice) shares its root's model, so its phrases and
+    weights are those of the whole corpus (a phrase is rare or common relative to
+    everything you loaded, not to the current selection).
+
+    >>> import paperlens as pl
+    >>> corpus = pl.load_sample()
+    >>> corpus.concept_model() is corpus.filter(year=2024).concept_model()
+    True
+    """
+    root = corpus.root
+    key = _model_key(params)
+    if key not in root._cache:
+        root._cache[key] = ConceptModel(**params).fit(root)
+    return root._cache[key]
+
+
+def _split_options(options: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
+    params = {k: v for k, v in options.items() if k != "method"}
+    unknown = [k for k in params if k not in _PARAMS]
+    if unknown:
+        from ..errors import FieldError
+
+        raise FieldError(unknown[0], (*_PARAMS, "method", "mutual", "n_concepts"), what="concept graph option")
+    return params, options.get("method")
+
+
+def _corpus_neighbours(
+    corpus: Corpus, model: ConceptModel, k: int, method: str | None, params: dict[str, Any]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Neighbours of the corpus's papers among the corpus's papers, as row positions in the root."""
+    rows = corpus.root_positions
+    if corpus.root is corpus:
+        indices, sims = model.kneighbors(k, method=method)
+        return indices, sims
+    key = f"concept_neighbours:{_model_key(params)}:{k}:{method}"
+    if key not in corpus._cache:
+        local, sims = model.kneighbors(k, rows=rows, method=method)
+        corpus._cache[key] = (np.where(local >= 0, rows[np.maximum(local, 0)], -1), sims)
+    return corpus._cache[key]
+
+
+def _shared_concepts(model: ConceptModel, a: np.ndarray, b: np.ndarray, n: int) -> list[str]:
+    """For each pair of rows, the "; "-joined ``n`` phrases contributing most to their similarity."""
+    if len(a) == 0:
+        return []
+    X = model.matrix_
+    products = X[a].multiply(X[b]).tocsr()
+    products.sort_indices()
+    out = []
+    terms = model.terms_
+    for p in range(len(a)):
+        lo, hi = products.indptr[p], products.indptr[p + 1]
+        vals = products.data[lo:hi]
+        cols = products.indices[lo:hi]
+        top = np.argsort(-vals, kind="stable")[: 4 * n]
+        picked = _readable(terms[cols[top]], vals[top], n)
+        out.append("; ".join(phrase for phrase, _ in picked))
+    return out
+
+
+def _node_attributes(row: dict[str, Any]) -> dict[str, Any]:
+    attrs: dict[str, Any] = {
+        "title": row["title"] or "",
+        "authors": "; ".join(row["authors"] or ()),
+        "venue": row["venue"] if isinstance(row["venue"], str) else "",
+        "categories": "; ".join(row["categories"] or ()),
+    }
+    for name in ("year", "citation_count"):
+        value = row[name]
+        if value is not None and not (isinstance(value, float) and np.isnan(value)):
+            with contextlib.suppress(TypeError, ValueError):
+                attrs[name] = int(value)
+    return attrs
+
+
+def concept_graph(
+    corpus: Corpus,
+    k: int = 10,
+    min_similarity: float = 0.1,
+    *,
+    mutual: bool = False,
+    n_concepts: int = 3,
+    **options: Any,
+) -> nx.Graph:
+    """The concept-similarity graph: each paper linked to its ``k`` most similar papers.
+
+    An undirected, weighted kNN graph over the corpus's papers. Paper ``a`` is
+    linked to ``b`` when ``b`` is among the ``k`` nearest papers of ``a`` or the
+    reverse (both, with ``mutual=True``) and their cosine similarity is at least
+    ``min_similarity``. In a subset of a corpus, neighbours are searched among
+    the subset's papers only, with the root corpus's model.
+
+    Every edge has ``weight`` (cosine similarity, float in (0, 1]), ``concepts``
+    (the ``n_concepts`` shared phrases that explain it, "; "-joined) and
+    ``kind="similar"``. Every node has ``title``, ``authors``, ``venue``,
+    ``categories`` (lists "; "-joined, so GraphML/GEXF export works) and
+    ``year`` / ``citation_count`` when known. Papers without any text are nodes
+    without edges; ``graph.graph["notes"]`` says how many.
+
+    Other ``options``: ``method`` (``"auto"``, ``"exact"``, ``"approximate"``)
+    and any :class:`ConceptModel` parameter (a model is fitted per parameter set).
+
+    >>> import paperlens as pl
+    >>> graph = pl.load_sample().concept_graph(k=5)
+    >>> graph.number_of_nodes()
+    69
+    >>> a, b, data = next(iter(graph.edges(data=True)))
+    >>> sorted(data)
+    ['concepts', 'kind', 'weight']
+    """
+    import networkx as nx
+
+    params, method = _split_options(options)
+    k = int(k)
+    if k < 1:
+        raise PaperlensError(f"k must be at least 1, not {k!r}")
+    model = fitted_model(corpus, **params)
+    indices, sims = _corpus_neighbours(corpus, model, k, method, params)
+    rows = corpus.root_positions
+    n = len(rows)
+    source = np.repeat(rows, indices.shape[1])
+    target = indices.ravel()
+    weight = sims.ravel()
+    keep = (target >= 0) & (weight >= min_similarity) & (weight > 0)
+    source, target, weight = source[keep], target[keep], weight[keep]
+    lo, hi = np.minimum(source, target), np.maximum(source, target)
+    order = np.lexsort((hi, lo))
+    lo, hi, weight = lo[order], hi[order], weight[order]
+    pair = lo.astype(np.int64) * (len(model.ids_) + 1) + hi
+    first = np.ones(len(pair), dtype=bool)
+    first[1:] = pair[1:] != pair[:-1]
+    if mutual:
+        counts = np.diff(np.flatnonzero(np.r_[first, True]))
+        first[first] = counts == 2
+    lo, hi, weight = lo[first], hi[first], weight[first]
+
+    graph = nx.Graph()
+    table = corpus.df
+    for row in table.to_dict("records"):
+        graph.add_node(row["id"], **_node_attributes(row))
+    ids = model.ids_
+    labels = _shared_concepts(model, lo, hi, n_concepts)
+    graph.add_edges_from(
+        (ids[a], ids[b], {"weight": float(w), "concepts": c, "kind": "similar"})
+        for a, b, w, c in zip(lo.tolist(), hi.tolist(), weight.tolist(), labels, strict=True)
+    )
+    silent = int((~model.has_text_[rows]).sum())
+    notes = [f"{n} papers; edges link each paper to its {k} most similar papers (cosine of TF-IDF key phrases)"]
+    if mutual:
+        notes[0] += ", kept only when both are among each other's nearest"
+    notes[0] += f", similarity >= {min_similarity:g}."
+    if silent:
+        notes.append(
+            f"{silent} paper{'s have' if silent != 1 else ' has'} no text (no title words or abstract): no edges."
+        )
+    graph.graph.update(
+        kind="concept",
+        k=k,
+        min_similarity=float(min_similarity),
+        mutual=bool(mutual),
+        papers_without_text=silent,
+        notes=" ".join(notes),
+    )
+    return graph
+
+
+def _similar_table(model: ConceptModel, paper: str | Paper | int, n: int, rows: np.ndarray) -> pd.DataFrame:
+    import pandas as pd
+
+    vector = model._vector(paper)
+    own = model._row(paper) if not (isinstance(paper, Paper) and paper not in model.corpus_) else -1
+    scores = model.matrix_[rows] @ vector
+    scores[rows == own] = -np.inf
+    order = np.argsort(-scores, kind="stable")
+    order = order[scores[order] > 0][: max(int(n), 0)]
+    picked = rows[order]
+    titles = model.corpus_.df["title"].to_numpy()
+    shared = [
+        "; ".join(p for p, _ in _readable(model.terms_, vector * model.matrix_[r].toarray().ravel(), 3)) for r in picked
+    ]
+    return pd.DataFrame(
+        {
+            "id": [model.ids_[r] for r in picked],
+            "title": titles[picked].tolist(),
+            "similarity": scores[order].astype(float),
+            "shared_concepts": shared,
+        }
+    )
+
+
+def similar(corpus: Corpus, paper: str | Paper, n: int = 10, **params: Any) -> pd.DataFrame:
+    """The ``n`` papers of ``corpus`` most similar to ``paper``, with the concepts they share.
+
+    ``paper`` may be outside a filtered corpus (it is looked up in the root
+    corpus), or a new :class:`Paper`. Columns: id, title, similarity, shared_concepts.
+
+    >>> import paperlens as pl
+    >>> table = pl.load_sample().similar("2410.13618", n=3)
+    >>> table.similarity.is_monotonic_decreasing
+    True
+    """
+    model = fitted_model(corpus, **params)
+    return _similar_table(model, paper, n, corpus.root_positions)
+
+
+def concepts(corpus: Corpus, paper: str | Paper, n: int = 10, **params: Any) -> list[tuple[str, float]]:
+    """The ``n`` key phrases of ``paper`` with their weights, strongest first (see :meth:`ConceptModel.concepts`).
+
+    >>> import paperlens as pl
+    >>> pl.load_sample().concepts("2410.13618", n=2)[0][0]
+    'loldu'
+    """
+    return fitted_model(corpus, **params).concepts(paper, n)

@@ -296,3 +296,32 @@ def test_any_text_round_trips(title, venue, authors, categories, year):
     (back,), _ = parse_bibtex(write_bibtex([paper]))
     for name in HELD:
         assert getattr(back, name) == getattr(paper, name), name
+
+
+bib_pieces = st.sampled_from(
+    [
+        *["@article{", "@misc(", "@string{", "k,", "title", " = ", "{", "}", "(", ")", '"', "#", "x", "\n", " and "],
+        *[
+            "%",
+            "\\v",
+            "$",
+            "author",
+            "crossref",
+            "year",
+            "2020",
+            ",",
+            "@comment{",
+            "month",
+            "jan",
+            "date",
+            "2020-13-45",
+        ],
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(bib_pieces, max_size=40).map("".join))
+def test_garbage_never_crashes_and_every_entry_is_counted(text):
+    papers, report = parse_bibtex(text, "fuzz.bib")
+    assert report.records == len(papers) + len(report.skipped)

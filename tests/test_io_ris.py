@@ -156,3 +156,18 @@ def test_any_record_round_trips(title, authors, date, venue):
     (back,), _ = parse_ris(write_ris([paper]))
     for name in HELD:
         assert getattr(back, name) == getattr(paper, name), name
+
+
+ris_lines = st.sampled_from(
+    [
+        *["TY  - JOUR", "ER  - ", "TI  - x", "PY  - 20x", "DA  - 2020/13/40", "AU  - a, b, c, d", "UR  - ", "junk"],
+        *["DO  - 10.1000/x", "DO  - nope", "KW  - ", "AB  - y", "T2  - Venue", "Y1  - 2020/02/30/"],
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(ris_lines, max_size=30).map("\n".join))
+def test_garbage_never_crashes_and_every_record_is_counted(text):
+    papers, report = parse_ris(text, "fuzz.ris")
+    assert report.records == len(papers) + len(report.skipped) == text.count("TY  - ")

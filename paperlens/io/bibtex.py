@@ -40,12 +40,12 @@ import unicodedata
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from ..errors import PaperlensError
+from ..errors import PaperlensError, ParseError
 from ..ids import normalize_arxiv_id, normalize_doi, parse_identifier
 from ..record import Paper
 from ..report import FileReport
 from ..text import normalize_space
-from .base import Parsed, output, read_files
+from .base import Parsed, assemble, one_or_many, output, read_text
 from .mapping import RecordError, parse_year
 
 __all__ = ["latex_to_text", "parse_bibtex", "read_bibtex", "write_bibtex"]
@@ -466,8 +466,11 @@ def parse_bibtex(text: str, file: str = "<bibtex>") -> Parsed:
     from bibtexparser import model
 
     report = FileReport(file=file, format="bibtex")
-    with _quiet_library():
-        library = bibtexparser.parse_string(_without_comment_lines(text), parse_stack=[])
+    try:
+        with _quiet_library():
+            library = bibtexparser.parse_string(_without_comment_lines(text), parse_stack=[])
+    except Exception as exc:  # the library raises on states it calls its own bugs
+        raise ParseError(f"bibtexparser could not split the file: {exc}", file=file) from None
 
     strings: dict[str, str] = {}
     entries: list[tuple[Any, dict[str, str]]] = []  # (Entry, evaluated LaTeX values by lower-case field)
@@ -723,7 +726,8 @@ def read_bibtex(path: str | os.PathLike[str] | Any, *, warn: bool = True):
     >>> paper.authors, paper.date
     (('Radim Řehůřek', 'Petr Sojka'), datetime.date(2010, 5, 22))
     """
-    return read_files(path, parse_bibtex, warn=warn)
+    # assemble() here, not read_files(): the LoadWarning then points at the caller's line
+    return assemble([parse_bibtex(read_text(p), str(p)) for p in one_or_many(path)], warn=warn)
 
 
 # --------------------------------------------------------------------------- writing

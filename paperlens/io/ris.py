@@ -29,7 +29,7 @@ from ..ids import normalize_arxiv_id, normalize_doi
 from ..record import Paper
 from ..report import FileReport
 from ..text import normalize_space
-from .base import Parsed, output, read_files
+from .base import Parsed, assemble, one_or_many, output, read_text
 from .mapping import RecordError, parse_year
 
 __all__ = ["parse_ris", "read_ris", "write_ris"]
@@ -266,7 +266,7 @@ def read_ris(path: str | os.PathLike[str] | Any, *, warn: bool = True):
     >>> [p.title for p in back] == [p.title for p in pl.load_sample()]
     True
     """
-    return read_files(path, parse_ris, warn=warn)
+    return assemble([parse_ris(read_text(p), str(p)) for p in one_or_many(path)], warn=warn)
 
 
 def _ris_name(name: str) -> str:

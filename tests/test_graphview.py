@@ -466,9 +466,10 @@ def test_community_colours_and_legend(sample):
     assert all(len(c) == 1 for c in colors), "one colour per community"
     assert len({next(iter(c)) for c in colors}) == len(linked), "a different colour for each"
     (inner,) = inner_pages(view._repr_html_())
+    assert len(linked) <= 12  # so each has its own legend entry
     assert len(inner.by_class("pl-swatch")) == len(linked) + 1  # + the grey of unlinked papers
-    assert "colour: community" in inner.visible_text
-    assert f"unlinked or small groups ({len(sample) - sum(map(len, linked))})" in inner.visible_text
+    assert "colour: community (Louvain)" in inner.visible_text
+    assert f"unlinked papers ({len(sample) - sum(map(len, linked))})" in inner.visible_text
 
 
 def test_tooltip_data_has_title_authors_year_venue_abstract_and_link(sample):
@@ -582,3 +583,40 @@ def test_the_reason_for_missing_citation_links_is_shown(sample):
     why = " ".join(graph.graph["notes"].splitlines()[0].split())
     assert why in inner.visible_text
     assert why.startswith("No citation links")
+
+
+def test_big_graphs_get_communities_from_label_propagation(monkeypatch):
+    from paperlens.display import graphview
+
+    # Two dense groups joined by one link: any community method must split them.
+    graph = nx.Graph()
+    for group in range(2):
+        nodes = [f"g{group}-{i}" for i in range(40)]
+        graph.add_edges_from((a, b, {"kind": "similar"}) for i, a in enumerate(nodes) for b in nodes[i + 1 : i + 6])
+    graph.add_edge("g0-0", "g1-0", kind="similar")
+    small = GraphView.from_networkx(graph)
+    monkeypatch.setattr(graphview, "LOUVAIN_LIMIT", 50)
+    big = GraphView.from_networkx(graph)
+    for view, method in ((small, "Louvain"), (big, "label propagation")):
+        shown = view.networkx
+        assert f"colour: community ({method})" in inner_pages(view._repr_html_())[0].visible_text
+        first = {shown.nodes[f"g0-{i}"]["community"] for i in range(40)}
+        second = {shown.nodes[f"g1-{i}"]["community"] for i in range(40)}
+        assert first.isdisjoint(second)
+
+
+def test_past_twelve_communities_colours_repeat_in_a_lighter_tint():
+    graph = nx.Graph()
+    for group in range(15):  # 15 separate triangles of different sizes: 15 communities
+        nodes = [f"c{group}-{i}" for i in range(3 + (15 - group))]
+        graph.add_edges_from((a, b) for i, a in enumerate(nodes) for b in nodes[i + 1 :])
+    graph.add_node("alone")
+    view = GraphView.from_networkx(graph, size_by=None)
+    shown = view.networkx
+    colors = {group: shown.nodes[f"c{group}-0"]["color"] for group in range(15)}
+    assert len(set(colors[g] for g in range(12))) == 12
+    assert colors[12] not in {colors[g] for g in range(12)}  # a tint, not the same colour
+    assert shown.nodes["alone"]["color"] == "#c4c4c4"
+    text = inner_pages(view._repr_html_())[0].visible_text
+    assert "3 smaller communities, 15 papers (colours repeat)" in text  # sizes 6, 5 and 4
+    assert "unlinked papers (1)" in text

@@ -142,12 +142,15 @@ SCRIPT = r"""
     return box;
   }
   var kinds = data.edge_kinds;
+  var marked = {};
+  (data.highlight || []).forEach(function (i) { marked[i] = true; });
   var nodes = data.nodes.map(function (n) {
     var node = {id: n.id, size: n.size, shape: "dot", borderWidth: 1,
                 color: {background: n.color, border: n.border,
                         highlight: {background: n.color, border: "#111"}, hover: {background: n.color, border: "#111"}},
                 title: card(data.papers[n.id], false)};
     if (n.label) node.label = n.label;
+    if (marked[n.id]) { node.borderWidth = 5; node.color.border = node.color.highlight.border = "#d62728"; }
     if (n.x !== undefined) { node.x = n.x; node.y = n.y; }
     return node;
   });
@@ -169,6 +172,10 @@ SCRIPT = r"""
     while (details.firstChild) details.removeChild(details.firstChild);
     details.appendChild(card(data.papers[params.nodes[0]], true));
   });
+  if ((data.highlight || []).length) {
+    while (details.firstChild) details.removeChild(details.firstChild);
+    details.appendChild(card(data.papers[data.highlight[0]], true));
+  }
   var axis = data.axis;
   if (axis) {
     network.on("beforeDrawing", function (ctx) {

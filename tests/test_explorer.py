@@ -559,3 +559,29 @@ def test_a_failing_graph_does_not_stop_the_explorer(corpus, monkeypatch):
     assert "no graph today" in explorer.status.value
     explorer.query = "graph"  # still filters
     assert explorer.corpus.ids == corpus.search("graph").ids
+
+
+def test_the_selected_paper_is_marked_in_the_graph(corpus, monkeypatch):
+    import json
+
+    import paperlens.display.graphview as graphview
+
+    views = []
+    real = graphview.graph
+
+    def spy(*args, **kwargs):
+        views.append(real(*args, **kwargs))
+        return views[-1]
+
+    monkeypatch.setattr(graphview, "graph", spy)
+    explorer = Explorer(corpus, graph_kind="citation", max_nodes=10)
+    assert views[-1].highlight == ()
+    last = explorer.corpus.ids[-1]  # past the cap of 10: drawn anyway, marked
+    explorer.select(last)
+    data = views[-1]._built["data"]
+    nodes = views[-1]._built["parts"]["nodes"]
+    assert [nodes[i] for i in data["highlight"]] == [last]
+    assert len(nodes) == 10 and last in nodes
+    page = views[-1].to_html()
+    assert '"highlight":' in page or '"highlight": ' in page
+    json.dumps(data)  # plain JSON

@@ -695,19 +695,19 @@ class Explorer(widgets.VBox):
         )
         old_positions, old_scores = self._positions, self._scores
         self._positions, self._scores = positions, scores
-        query = self.query.strip()
-        best = ", best match first" if query and self.sort_by == "relevance" else ""
-        searched = f" for <q>{esc(query)}</q>{best}" if query else ""
-        self.count.value = (
-            f"<span data-count='{len(positions)}'><b>{len(positions):,}</b> of {len(self.base):,} papers</span>"
-            f"{searched}"
-        )
         if self._reset_page:
             self._reset_page = False
             self.set_trait("page", 1)
         elif self.page > self.page_count:
             self.set_trait("page", self.page_count)
         self._update_table()
+        query = self.query.strip()  # the count last: when it changes in the browser, the table already has
+        best = ", best match first" if query and self.sort_by == "relevance" else ""
+        searched = f" for <q>{esc(query)}</q>{best}" if query else ""
+        self.count.value = (
+            f"<span data-count='{len(positions)}'><b>{len(positions):,}</b> of {len(self.base):,} papers</span>"
+            f"{searched}"
+        )
         self._publish_corpus(old_positions, old_scores)
         if self._show_graph:
             self._graph_debouncer()

@@ -9,9 +9,7 @@ repeats any warning the graph builder gave (e.g. "no citation links").
 
 from __future__ import annotations
 
-import inspect
 import warnings
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import ipywidgets as widgets
@@ -28,18 +26,18 @@ KINDS = ("citation", "concept", "both")
 _HEIGHT = 520
 
 
-def _graph_function() -> Callable[..., Any] | None:
+def _graphview() -> Any:
+    """The graph view module, or ``None`` while it is not installed."""
     try:
-        from .graphview import graph
+        from . import graphview
     except ImportError:
         return None
-    return graph
+    return graphview
 
 
 def color_options() -> list[tuple[str, str | None]]:
     """``(label, value)`` choices for colouring nodes, as the graph view offers them."""
-    draw = _graph_function()
-    choices = getattr(inspect.getmodule(draw), "COLOR_BY", None) if draw is not None else None
+    choices = getattr(_graphview(), "COLOR_BY", None)
     if not choices:
         return [("default", None)]
     return [(c or "nothing", c) for c in choices]
@@ -96,8 +94,8 @@ class GraphPane(widgets.VBox):
         selected_id: str | None = None,
     ) -> None:
         """Draw the papers at root ``positions`` (table order), at most ``max_nodes`` of them."""
-        draw = _graph_function()
-        if draw is None:
+        module = _graphview()
+        if module is None:
             self.caption.value = "<i>The graph view is not available (paperlens.display.graphview is missing).</i>"
             return
         total = len(positions)
@@ -108,7 +106,7 @@ class GraphPane(widgets.VBox):
             self.view.value = ""
             self.caption.value = "<span data-draw='0' data-nodes='0'><i>No paper to draw.</i></span>"
             return
-        known = getattr(inspect.getmodule(draw), "OPTIONS", ())
+        known = getattr(module, "OPTIONS", ())
         options: dict[str, Any] = {"kind": kind, "color_by": color_by}
         if "height" in known:
             options["height"] = _HEIGHT
@@ -116,7 +114,7 @@ class GraphPane(widgets.VBox):
             options["highlight"] = selected_id
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            view = draw(root._select(shown), **options)
+            view = module.graph(root._select(shown), **options)
             html = view.embed_html() if hasattr(view, "embed_html") else view._repr_html_()
         hidden = total - len(shown)
         note = ""

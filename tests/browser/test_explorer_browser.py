@@ -55,6 +55,19 @@ def _titles(page, nth: int = 0) -> list[str]:
     return page.locator(UI).nth(nth).locator(".pl-table button.pl-row").all_inner_texts()
 
 
+def _wait_titles(page, titles: list[str], timeout_ms: int = 30_000) -> None:
+    """Wait until the first explorer's table shows exactly these titles (the widgets update one by one)."""
+    page.wait_for_function(
+        """(want) => {
+          const rows = [...document.querySelector('.paperlens-explorer').querySelectorAll('.pl-table button.pl-row')];
+          return JSON.stringify(rows.map(r => r.innerText)) === JSON.stringify(want);
+        }""",
+        arg=titles,
+        timeout=timeout_ms,
+    )
+    assert _titles(page) == titles
+
+
 def test_type_click_and_redraw_in_jupyterlab(tmp_path):
     require_chromium()
     corpus = pl.load_sample()
@@ -78,7 +91,7 @@ def test_type_click_and_redraw_in_jupyterlab(tmp_path):
             "() => /69 of 69 papers/.test(document.querySelector('.paperlens-explorer .pl-count').innerText)",
             timeout=30_000,
         )
-        assert _titles(page) == [" ".join(p.title.split()) for p in corpus[:20]]
+        _wait_titles(page, [" ".join(p.title.split()) for p in corpus[:20]])
         page.wait_for_function(
             "() => document.querySelector('.paperlens-explorer [data-draw]') !== null", timeout=60_000
         )
@@ -96,7 +109,7 @@ def test_type_click_and_redraw_in_jupyterlab(tmp_path):
         search.press_sequentially(QUERY, delay=60)
         page.wait_for_function(JS_COUNT_IS, arg=f"{len(hits)} of 69 papers", timeout=30_000)
         assert f"for “{QUERY}”" in _count(page) or QUERY in _count(page)
-        assert _titles(page) == [" ".join(p.title.split()) for p in hits]
+        _wait_titles(page, [" ".join(p.title.split()) for p in hits])
         page.wait_for_function(
             f"() => Number(document.querySelector('.paperlens-explorer [data-draw]').dataset.nodes) === {len(hits)}",
             timeout=60_000,
@@ -131,7 +144,14 @@ def test_type_click_and_redraw_in_jupyterlab(tmp_path):
         page.wait_for_function(
             f"() => Number(document.querySelector('.paperlens-explorer [data-draw]').dataset.draw) > {redrawn['draw']}",
             timeout=60_000,
-        )  # the graph is redrawn for the selection
+        )  # the graph is redrawn for the selection, the paper marked and its card open
+        frame = explorer.locator(".paperlens-graph iframe").element_handle()
+        assert lab.probe_graph(frame)["nodes"] == len(hits)
+        marked = frame.content_frame().evaluate(
+            """() => ({card: document.querySelector('#pl-details .pl-title').textContent,
+                       rings: network.body.data.nodes.get().filter(n => n.borderWidth === 5).length})"""
+        )
+        assert marked == {"card": best.title, "rings": 1}, marked
         lab.screenshot(explorer, "explorer-3-clicked.png")
 
         # --- clear the query, sort by title, page on
@@ -150,7 +170,7 @@ def test_type_click_and_redraw_in_jupyterlab(tmp_path):
         page.wait_for_function(
             "() => /page 2 of 4/.test(document.querySelector('.paperlens-explorer .pl-pager').innerText)"
         )
-        assert _titles(page) == [" ".join(p.title.split()) for p in by_title[20:40]]
+        _wait_titles(page, [" ".join(p.title.split()) for p in by_title[20:40]])
         lab.screenshot(page, "explorer-4-notebook.png", whole_notebook=True)
 
         # --- the hostile explorer: click its paper; nothing runs, text shows literally

@@ -253,14 +253,17 @@ def test_written_keys_are_unique_and_special_characters_escaped():
         Paper.create(title="Same author, same year", authors=("Ann Smith",), year=2020),
         Paper.create(title="Same author, same year again", authors=("Ann Smith",), year=2020),
         Paper.create(title="World Health", authors=("World Health Organization and Partners",), year=2021),
+        Paper.create(title="Comma keyword", categories=("Physics, applied",)),
+        Paper.create(title="Comma keywords", categories=("Physics, applied", "Optics")),
     ]
     text = write_bibtex(papers)
     keys = re.findall(r"^@\w+\{([^,]+),", text, re.M)
-    assert len(set(keys)) == 4
+    assert len(set(keys)) == len(papers)
     back, report = parse_bibtex(text)
     assert report.skipped == []
     assert [p.title for p in back] == [p.title for p in papers]
     assert back[3].authors == ("World Health Organization and Partners",)
+    assert [p.categories for p in back[4:]] == [("Physics, applied",), ("Physics, applied", "Optics")]
     assert r"\&" in text and r"\%" in text and r"\#" in text and "$O(n^2)$" in text
 
 

@@ -860,8 +860,11 @@ def _entry(paper: Paper, used: set[str]) -> str:
     if paper.abstract:
         fields.append(("abstract", "{" + _escape_text(paper.abstract) + "}"))
     if paper.categories:
-        separator = "; " if any("," in c for c in paper.categories) else ", "
-        fields.append(("keywords", "{" + _escape_text(separator.join(paper.categories)) + "}"))
+        # The reader splits on ";" when there is one, else on ",".
+        keywords = ", ".join(paper.categories)
+        if any("," in c for c in paper.categories):
+            keywords = "; ".join(paper.categories) + (";" if len(paper.categories) == 1 else "")
+        fields.append(("keywords", "{" + _escape_text(keywords) + "}"))
     if paper.doi:
         fields.append(("doi", "{" + _escape_verbatim(paper.doi) + "}"))
     if paper.arxiv_id:

@@ -403,7 +403,7 @@ class GraphView:
         color_by: str | None = "community",
         size_by: str | None = "pagerank",
         max_nodes: int | None = MAX_NODES,
-        labels: int = 20,
+        labels: int = 15,
         physics: bool | None = None,
         height: int = 620,
         title: str | None = None,
@@ -1019,7 +1019,7 @@ class _Builder:
             "autoResize": True,
             "layout": {"randomSeed": self.view.seed, "improvedLayout": False},
             "nodes": {
-                "font": {"size": 12, "face": "system-ui, DejaVu Sans, sans-serif", "strokeWidth": 3},
+                "font": {"size": 14 if not big else 12, "face": "system-ui, DejaVu Sans, sans-serif", "strokeWidth": 3},
                 "scaling": {"label": {"enabled": False}},
             },
             "edges": {"smooth": False if big else {"type": "continuous", "roundness": 0.2}, "selectionWidth": 2},

@@ -31,7 +31,7 @@ print(corpus)"""
 
 CITATION = 'corpus.graph("citation", title="Citations in the sample corpus")'
 
-BOTH = 'corpus.graph("both", title="Citations and concept similarity", k=5)'
+BOTH = 'corpus.graph("both", title="Citations and concept similarity")'
 
 # Until paperlens.graphs.concepts exists: papers sharing words of their titles and abstracts.
 BOTH_FALLBACK = """\

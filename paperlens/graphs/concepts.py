@@ -122,8 +122,8 @@ class _Analyzer:
 
     def __call__(self, doc: tuple[str | None, str | None]) -> list[str]:
         title, abstract = doc
-        out = self.phrases(title) * self.title_weight if title else []
-        if abstract:
+        out = self.phrases(title) * self.title_weight if isinstance(title, str) else []
+        if isinstance(abstract, str):
             out.extend(self.phrases(abstract))
         return out
 
@@ -416,6 +416,7 @@ class ConceptModel:
 
     def _vector(self, paper: str | Paper | int) -> np.ndarray:
         """The dense TF-IDF row of a fitted paper, or of a new :class:`Paper`."""
+        self._check_fitted()
         if isinstance(paper, Paper) and paper not in self.corpus_:
             return self.transform([paper]).toarray().ravel()
         return self.matrix_[self._row(paper)].toarray().ravel()
@@ -432,6 +433,7 @@ class ConceptModel:
         >>> [phrase for phrase, _ in model.concepts("2203.05482", 3)]  # Model soups: averaging weights of ...
         ['model soup', 'hyperparameter', 'improve accuracy']
         """
+        self._check_fitted()
         return _readable(self.terms_, self._vector(paper), n)
 
     def explain(self, a: str | Paper | int, b: str | Paper | int, n: int = 5) -> list[tuple[str, float]]:
@@ -440,6 +442,7 @@ class ConceptModel:
         Each score is the product of the phrase's weights in both papers; the
         scores of all shared phrases add up to the cosine similarity.
         """
+        self._check_fitted()
         return _readable(self.terms_, self._vector(a) * self._vector(b), n)
 
     def similar(self, paper: str | Paper | int, n: int = 10) -> pd.DataFrame:
@@ -450,6 +453,7 @@ class ConceptModel:
         >>> model.similar("2410.13618", 3).columns.tolist()
         ['id', 'title', 'similarity', 'shared_concepts']
         """
+        self._check_fitted()
         return _similar_table(self, paper, n, np.arange(len(self.ids_)))
 
     def describe(self, ids: Iterable[str], n: int = 5) -> list[str]:

@@ -585,3 +585,35 @@ def test_the_selected_paper_is_marked_in_the_graph(corpus, monkeypatch):
     page = views[-1].to_html()
     assert '"highlight":' in page or '"highlight": ' in page
     json.dumps(data)  # plain JSON
+
+
+def test_topics_and_concept_neighbours(corpus):
+    pytest.importorskip("paperlens.graphs.concepts")
+    from paperlens.graphs.structure import community_table
+
+    explorer = Explorer(corpus, graph=False)
+    table = community_table(corpus, kind="concept")
+    groups = [sorted(ids) for ids in table["ids"] if len(ids) >= 2]
+    assert len(explorer.topics) == len(groups) > 0
+    options = explorer.controls["community"].options
+    assert options[0] == ("any topic", -1) and len(options) == len(groups) + 1
+    code = options[1][1]
+    explorer.controls["community"].value = code
+    assert sorted(explorer.corpus.ids) in groups
+    assert explorer.community == code
+    explorer.community = None
+    assert explorer.controls["community"].label == "any topic" and len(explorer.corpus) == len(corpus)
+    explorer.community = explorer.topics[code]  # by label too
+    assert explorer.community == code
+    with pytest.raises(pl.PaperlensError, match="no topic"):
+        explorer.community = "not a topic at all"
+
+    paper = corpus["2301.00002"]
+    explorer.select(paper)
+    explorer.flush()
+    truth = corpus.similar(paper, n=5)
+    pane = explorer.detail.value.split("Nearest by concepts")[1].split("Cites (")[0]
+    assert re.findall(r"<li data-paper-id='([^']+)'", pane) == truth["id"].tolist()
+    first_shared = truth["shared_concepts"].iloc[0]
+    first_shared = first_shared if isinstance(first_shared, str) else "; ".join(first_shared)
+    assert html.escape(first_shared.split(";")[0].strip()) in pane

@@ -123,7 +123,7 @@ def detail_html(
         f"<div style='font-size:15px;font-weight:600'>{highlight(paper.title, terms)}</div>",
         f"<div style='color:#444'>{meta_html}</div>",
         f"<div><code>{esc(paper.id)}</code> {links}{esc(cited)}</div>",
-        f"<div style='margin:6px 0;max-height:16em;overflow:auto'>{abstract}</div>",
+        f"<div style='margin:6px 0;max-height:10.5em;overflow:auto'>{abstract}</div>",
     ]
     if neighbours is not None:
         parts.append("<div style='font-weight:600'>Nearest by concepts</div>")
@@ -206,7 +206,7 @@ def concept_neighbours(corpus: Corpus, paper: Paper, n: int) -> list[Neighbour] 
     for record in table.to_dict("records"):
         shared = record.get(shared_column) if shared_column else ()
         if isinstance(shared, str):
-            shared = tuple(s.strip() for s in shared.split(",") if s.strip())
+            shared = tuple(s.strip() for s in shared.split(";" if ";" in shared else ",") if s.strip())
         similarity = record.get("similarity")
         out.append(
             _as_neighbour(

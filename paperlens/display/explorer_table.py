@@ -36,8 +36,8 @@ COLUMNS = (
     Column("year", "year", "year", "3.6em"),
     Column("venue", "venue", "venue", "minmax(4em, 7em)"),
     Column("citations", "cited", "citations", "3.8em"),
-    Column("score", "score", "relevance", "4.3em"),
-    Column("id", "id", "id", "6.8em"),
+    Column("score", "score", "relevance", "4.8em"),
+    Column("id", "id", "id", "6.4em"),
 )
 _NUMERIC = {"year", "citations", "score"}
 

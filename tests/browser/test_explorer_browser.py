@@ -24,6 +24,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 UI = ".paperlens-explorer"
 QUERY = "soup"
+README_QUERY = "pre-training"
 PAYLOAD = '<img src=x onerror="window.__pwned=1;alert(1)">'
 
 HOSTILE = f"""\
@@ -172,6 +173,31 @@ def test_type_click_and_redraw_in_jupyterlab(tmp_path):
         )
         _wait_titles(page, [" ".join(p.title.split()) for p in by_title[20:40]])
         lab.screenshot(page, "explorer-4-notebook.png", whole_notebook=True)
+
+        # --- the picture for the README: a broader query, its best match clicked, the graph of all matches
+        wide = corpus.search(README_QUERY)
+        explorer.locator(".pl-table button.pl-head", has_text="score").click()  # back to best match first
+        page.wait_for_function(
+            "() => /score ▼/.test(document.querySelector('.paperlens-explorer .pl-table').innerText)"
+        )
+        search.fill(README_QUERY)
+        page.wait_for_function(JS_COUNT_IS, arg=f"{len(wide)} of 69 papers", timeout=30_000)
+        _wait_titles(page, [" ".join(p.title.split()) for p in wide[:20]])
+        before = _caption(page)["draw"]
+        explorer.locator(".pl-table button.pl-row").first.click()
+        explorer.locator(f".pl-detail [data-paper-id='{wide[0].id}']").first.wait_for(timeout=30_000)
+        page.wait_for_function(
+            "(n) => Number(document.querySelector('.paperlens-explorer [data-draw]').dataset.draw) > n",
+            arg=before,
+            timeout=60_000,
+        )
+        probe = lab.probe_graph(explorer.locator(".paperlens-graph iframe").element_handle())
+        assert probe["nodes"] == len(wide) and probe["ink_pixels"] > 2000, probe
+        page.wait_for_function(
+            "() => !/finding the papers/.test(document.querySelector('.paperlens-explorer .pl-detail').innerText)",
+            timeout=120_000,
+        )
+        lab.screenshot(explorer, "explorer-readme.png")
 
         # --- the hostile explorer: click its paper; nothing runs, text shows literally
         hostile = page.locator(UI).nth(1)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import warnings
 import zipfile
-from itertools import combinations
+from itertools import combinations, pairwise
 from pathlib import Path
 
 import networkx as nx
@@ -331,10 +331,17 @@ def test_shortest_connection_errors(small: Corpus) -> None:
 
 
 def test_shortest_connection_through_concepts() -> None:
-    pytest.importorskip("paperlens.graphs.concepts")
+    concepts = pytest.importorskip("paperlens.graphs.concepts")
     corpus = pl.load_sample()
-    steps = shortest_connection(corpus, "2112.07869", "2302.09268", kind="both")
-    assert steps[0] == ("2112.07869", None) and steps[-1][0] == "2302.09268"
-    assert len(steps) <= 3  # the two-step citation chain through ELECTRA, or something shorter
-    concept_steps = shortest_connection(corpus, "2112.07869", "2302.09268", kind="concept")
-    assert all(kind == "similar" for _, kind in concept_steps[1:])
+    similar = concepts.concept_graph(corpus)
+    start = min((n for n in similar if similar.degree(n)), key=str)
+    distances = nx.single_source_shortest_path_length(similar, start)
+    end = min((n for n, d in distances.items() if d == 2), key=str)
+    steps = shortest_connection(corpus, start, end, kind="concept")
+    assert len(steps) == 3 and steps[0] == (start, None) and steps[-1][0] == end
+    assert all(kind == "similar" for _, kind in steps[1:])
+    assert all(similar.has_edge(a, b) for (a, _), (b, _) in pairwise(steps))
+    # "both" is never longer than either kind alone, and keeps the citation chain when it is shortest
+    both = shortest_connection(corpus, "2112.07869", "2302.09268", kind="both")
+    assert both[0] == ("2112.07869", None) and both[-1][0] == "2302.09268" and len(both) <= 3
+    assert len(shortest_connection(corpus, start, end, kind="both")) <= 3

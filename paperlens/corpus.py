@@ -51,6 +51,8 @@ FILTERS = (
 
 def _dedupe_keys(paper: Paper) -> list[tuple[str, str]]:
     keys = [(name, getattr(paper, name)) for name in ID_FIELDS if getattr(paper, name)]
+    if paper.id.startswith("pl:"):  # the same fallback id is the same title and year, or the same untitled record
+        keys.append(("id", paper.id))
     folded = title_key(paper.title)
     if folded and paper.year is not None:
         keys.append(("title", f"{folded}|{paper.year}"))

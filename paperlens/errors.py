@@ -50,6 +50,10 @@ class ParseError(PaperlensError, ValueError):
         return (", ".join(where) + ": " if where else "") + self.problem
 
 
+class RecordError(PaperlensError, ValueError):
+    """One record could not be understood; the reader turns it into a skip naming file and record."""
+
+
 class UnknownFormatError(PaperlensError, ValueError):
     """The format of a file could not be recognised from its name or content."""
 

@@ -125,17 +125,22 @@ def title_key(title: object) -> str:
     return " ".join(text.split())
 
 
-def fallback_id(title: object, year: object = None) -> str:
+def fallback_id(title: object, year: object = None, details: tuple[str, ...] = ()) -> str:
     """The stable id of a record with no DOI, arXiv, OpenAlex or S2 id.
 
     ``"pl:"`` then 12 hex digits of the SHA-1 of the folded title and the year, so
-    the same title and year give the same id on every machine.
+    the same title and year give the same id on every machine. A record without a
+    title hashes its ``details`` (authors, venue, other fields) instead.
 
     >>> fallback_id("A Study of Things", 2021)
     'pl:f7915b5f8259'
+    >>> fallback_id("", 1953, ("Gross", "Doklady", "p. 521")) != fallback_id("", 1953, ("Gross", "Doklady", "p. 9"))
+    True
     """
     year_text = "" if year is None else str(year)
-    digest = hashlib.sha1(f"{title_key(title)}|{year_text}".encode()).hexdigest()
+    folded = title_key(title)
+    text = f"{folded}|{year_text}" if folded else "untitled|" + year_text + "|" + "|".join(details)
+    digest = hashlib.sha1(text.encode()).hexdigest()
     return "pl:" + digest[:12]
 
 
@@ -147,6 +152,7 @@ def paper_id(
     s2_id: str | None = None,
     title: str | None = None,
     year: int | None = None,
+    details: tuple[str, ...] = (),
 ) -> str:
     """The id paperlens gives a paper: its arXiv id, else DOI, OpenAlex id, S2 id, else :func:`fallback_id`.
 
@@ -155,4 +161,4 @@ def paper_id(
     >>> paper_id(doi="10.1000/xyz123")
     '10.1000/xyz123'
     """
-    return arxiv_id or doi or openalex_id or s2_id or fallback_id(title, year)
+    return arxiv_id or doi or openalex_id or s2_id or fallback_id(title, year, details)

@@ -85,12 +85,29 @@ class Paper:
             object.__setattr__(self, "year", self.date.year)
 
     @classmethod
-    def create(cls, *, title: str, **values: Any) -> Paper:
+    def create(cls, *, title: str | None, **values: Any) -> Paper:
         """Build a Paper, deriving ``id`` from its identifiers when not given.
+
+        A record without a title is kept (``title == ""``) when an identifier, or
+        authors and a year, tell it apart; otherwise :class:`~paperlens.errors.RecordError`.
 
         >>> Paper.create(title="Attention", doi="10.1000/abc").id
         '10.1000/abc'
+        >>> Paper.create(title="", authors=("A. Gross",), year=1952, venue="Doklady").title
+        ''
+        >>> Paper.create(title=None, venue="Doklady")
+        Traceback (most recent call last):
+        ...
+        paperlens.errors.RecordError: no title, and no identifier or authors and year to tell the record apart
         """
+        title = (title or "").strip()
+        if not title and not (
+            any(values.get(name) for name in ("id", *_NORMALIZERS))
+            or (values.get("authors") and (values.get("year") or values.get("date")))
+        ):
+            from .errors import RecordError
+
+            raise RecordError("no title, and no identifier or authors and year to tell the record apart")
         for name, normalize in _NORMALIZERS.items():
             if values.get(name):
                 values[name] = normalize(values[name]) or values[name]  # invalid ones fail in __post_init__
@@ -106,6 +123,7 @@ class Paper:
                 s2_id=values.get("s2_id"),
                 title=title,
                 year=year,
+                details=() if title else _details(values),
             )
         return cls(title=title, **values)
 
@@ -136,6 +154,15 @@ class Paper:
         from .display.tables import paper_html
 
         return paper_html(self)
+
+
+def _details(values: dict[str, Any]) -> tuple[str, ...]:
+    """What tells an untitled record apart, as text, for its fallback id."""
+    parts = [*map(str, values.get("authors") or ()), str(values.get("venue") or ""), str(values.get("url") or "")]
+    extra = values.get("extra") or {}
+    parts.extend(f"{k}={extra[k]}" for k in sorted(extra, key=str))
+    parts.append(str(values.get("abstract") or "")[:200])
+    return tuple(parts)
 
 
 def _thaw(value: Any) -> Any:

@@ -2,7 +2,7 @@
 
 - ``"daily-papers"`` (the default): 69 papers from a Hugging Face Daily Papers listing, with arXiv ids,
   dates, authors, primary categories and 13 evidenced citation links.
-- ``"donners2021"``: 257 OpenAlex works screened for a systematic review of emicizumab (Donners et al.
+- ``"donners2021"``: 258 OpenAlex works screened for a systematic review of emicizumab (Donners et al.
   2021), with abstracts, references (801 citation links inside the set) and, in ``extra["included"]``,
   whether the review included the work. A real citation network to study.
 """
@@ -22,7 +22,7 @@ __all__ = ["SAMPLES", "load_sample"]
 
 SAMPLES = {
     "daily-papers": "69 Hugging Face Daily Papers (2019–2025) with arXiv metadata and 13 citation links",
-    "donners2021": "257 OpenAlex works of a systematic review on emicizumab, with references and inclusion labels",
+    "donners2021": "258 OpenAlex works of a systematic review on emicizumab, with references and inclusion labels",
 }
 
 
@@ -43,7 +43,7 @@ def load_sample(name: str = "daily-papers") -> Corpus:
     13
     >>> reviewed = pl.load_sample("donners2021")
     >>> len(reviewed), sum(bool(p.extra["included"]) for p in reviewed)
-    (257, 15)
+    (258, 15)
     """
     from .io.base import assemble
 
@@ -68,6 +68,6 @@ def _donners2021() -> Corpus:
             normalize_openalex_id(row["openalex_id"]): row["label_included"] == "1"
             for row in csv.DictReader(io.StringIO(handle.read()))
         }
-    corpus = read_openalex(folder / "works_1.zip", warn=False)  # one work has no title: see corpus.report
+    corpus = read_openalex(folder / "works_1.zip")
     papers = [p.replace(extra={**p.extra, "included": included.get(p.openalex_id)}) for p in corpus]
     return Corpus(papers, report=corpus.report)

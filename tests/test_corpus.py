@@ -274,3 +274,13 @@ def test_donners_sample_keeps_distinct_supplements():
     assert report.records == 258
     assert report.loaded + report.merged + len(report.skipped) == 258
     assert len([p for p in corpus if p.title == "Abstracts"]) >= 5
+
+
+def test_untitled_records_get_distinct_stable_ids_and_identical_ones_merge():
+    a = make("", authors=("A. Gross",), year=1952, venue="Doklady", extra={"pages": "521"})
+    b = make("", authors=("A. Gross",), year=1952, venue="Doklady", extra={"pages": "9"})
+    again = make("", authors=("A. Gross",), year=1952, venue="Doklady", extra={"pages": "521"})
+    assert a.id.startswith("pl:") and a.id != b.id and a.id == again.id
+    corpus = Corpus([a, b, again])
+    assert len(corpus) == 2 and len(set(corpus.ids)) == 2
+    assert "(untitled)" in corpus._repr_html_()

@@ -66,10 +66,10 @@ def test_broken_and_hostile_xml():
         parse_arxiv_atom("<html/>", "page.html")
 
 
-def test_entry_without_title_is_skipped():
+def test_entry_without_title_is_kept_by_its_arxiv_id():
     feed = '<feed xmlns="http://www.w3.org/2005/Atom"><entry><id>http://arxiv.org/abs/2104.12255v1</id></entry></feed>'
     papers, report = parse_arxiv_atom(feed, "f.xml")
-    assert papers == [] and report.skipped[0].reason == "no title"
+    assert [(p.id, p.title) for p in papers] == [("2104.12255", "")] and not report.skipped
 
 
 def test_read_dispatcher(tmp_path):

@@ -103,8 +103,11 @@ def test_field_names_with_plus_2660_and_commented_out_entries():
     assert annotated.url == "https://projectreporter.nih.gov/project_info_details.cfm?aid=9473071&icde=40092311"
     assert (annotated.year, annotated.extra["date"]) == (2015, "2015/2020")  # a biblatex date range
     assert by_key(papers)["10.1:18"].extra["relatedtype"] == "commenton"
-    untitled = [s for s in report.skipped if "no title" in s.reason]
-    assert len(untitled) == len(report.skipped) and all(s.where.startswith("line ") for s in untitled)
+    # Chicago-manual examples without a title: kept (authors and a year tell them apart), none skipped
+    # Skipped: only the examples with nothing to tell them apart (no title, no identifier, no authors + year)
+    assert report.skipped and all("no title, and no identifier" in s.reason for s in report.skipped)
+    assert by_key(papers)["9.8:1"].title == "" and by_key(papers)["9.8:1"].authors == ("A. A. Author", "B. B. Author")
+    assert by_key(papers)["9.8:1"].id != by_key(papers)["9.8:3"].id
 
 
 def test_string_substitutions_154_with_colons_in_the_macro_name():
@@ -168,10 +171,15 @@ def test_crossref_api_entries_html_entities_and_missing_titles():
     papers, _ = parse("test_tricky_journal_quality_results_10.1016-j.semcdb.2016.08.024-1__01.bib")
     assert papers[0].venue == "Seminars in Cell & Developmental Biology"  # &amp; in the file
     assert papers[0].extra["pages"] == "116–124" and papers[0].extra["month"] == "apr"
-    papers, report = parse("test_bulk_doi_search__12.bib")
-    assert papers == [] and report.records == 1
+    papers, report = parse("test_bulk_doi_search__12.bib")  # a Crossref entry with a DOI and no title
+    assert report.records == 1 and not report.skipped
+    assert (papers[0].id, papers[0].title, papers[0].venue) == ("10.1007/s40278-023-41815-2", "", "Reactions Weekly")
+    papers, report = parse_bibtex("@misc{empty, note = {nothing to go on}}", "empty.bib")
     (skip,) = report.skipped
-    assert (skip.where, skip.reason) == ("line 1", "entry '2023': no title")
+    assert (skip.where, skip.reason) == (
+        "line 1",
+        "entry 'empty': no title, and no identifier or authors and year to tell the record apart",
+    )
 
 
 def test_xampl_strings_crossrefs_and_sorting_macros():

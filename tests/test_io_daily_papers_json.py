@@ -71,10 +71,10 @@ def test_bad_entries_are_skipped_and_bad_files_are_errors():
     papers, report = parse_daily_papers_json(json.dumps(entries), "day.json")
     assert report.records == 4
     assert [(s.where, s.reason) for s in report.skipped] == [
-        ("record 2", "no title (paper.title)"),
         ("record 3", "expected a JSON object, got str"),
     ]
-    assert papers[1].arxiv_id is None and papers[1].extra["hf_paper_id"] == "not-arxiv"
+    assert (papers[1].id, papers[1].title) == ("2203.05483", "")  # untitled, but its arXiv id identifies it
+    assert papers[2].arxiv_id is None and papers[2].extra["hf_paper_id"] == "not-arxiv"
     with pytest.raises(ParseError, match="invalid JSON") as caught:
         parse_daily_papers_json('[{"paper": ', "cut.json")
     assert caught.value.file == "cut.json" and caught.value.line == 1

@@ -84,15 +84,17 @@ def test_select_partial_records():
     assert paper.authors == () and paper.citation_count is None
     ids_only = {k: full[k] for k in ("id", "referenced_works")}
     papers, report = parse_openalex(json.dumps({"meta": {"count": 1}, "results": [ids_only]}), "page.json")
-    assert papers == [] and report.records == 1
-    assert "select=" in report.skipped[0].reason and "W2741809807" in report.skipped[0].where
+    assert report.records == 1 and not report.skipped  # select=id,referenced_works: kept, untitled
+    assert (papers[0].id, papers[0].title, papers[0].references) == ("W2741809807", "", paper.references)
 
 
-def test_null_title_is_a_reported_skip():
+def test_null_title_is_kept_by_its_openalex_id():
     work = copy.deepcopy(_work_2026())
     work["title"] = work["display_name"] = None
-    with pytest.raises(RecordError, match="title is empty"):
-        paper_from_work(work)
+    paper = paper_from_work(work)
+    assert paper.title == "" and paper.openalex_id == "W2741809807"
+    with pytest.raises(RecordError, match="no title"):
+        paper_from_work({"title": None, "referenced_works": []})
 
 
 def test_arxiv_id_from_an_arxiv_location():

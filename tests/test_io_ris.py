@@ -81,7 +81,9 @@ def test_broken_records_are_noted_or_skipped_with_their_line():
     papers, report = parse_ris(text, "broken.ris")
     assert [p.title for p in papers] == ["First, its ER is missing", "Last, cut off before ER"]
     assert report.records == 3
-    assert [(s.where, s.reason) for s in report.skipped] == [("line 4", "no title (TI or T1)")]
+    assert [(s.where, s.reason) for s in report.skipped] == [
+        ("line 4", "no title, and no identifier or authors and year to tell the record apart")
+    ]
     assert report.notes == [
         "line 2: record has no ER line; it ends where the next TY begins",
         "line 7: the last record has no ER line; read to the end of the file",

@@ -116,7 +116,7 @@ def test_bad_rows_are_skipped_with_their_line(tmp_path):
     assert [(s.where, s.reason) for s in report.skipped] == [
         ("line 5", "expected 3 cells, found 1"),
         ("line 6", "year '20x' is not a year"),
-        ("line 7", "no title"),
+        ("line 7", "no title, and no identifier or authors and year to tell the record apart"),
         ("line 8", "doi 'nope' is not a DOI"),
     ]
 
@@ -128,7 +128,11 @@ def test_from_dataframe(rich):
     corpus = pl.from_dataframe(df, columns={"title": "name", "date": "when", "citation_count": "cites"}, warn=False)
     assert [(p.title, p.date, p.citation_count) for p in corpus] == [("A", dt.date(2021, 5, 6), 3)]
     (skip,) = corpus.report.skipped
-    assert (skip.file, skip.where, skip.reason) == ("<DataFrame>", "row 1", "no title")
+    assert (skip.file, skip.where, skip.reason) == (
+        "<DataFrame>",
+        "row 1",
+        "no title, and no identifier or authors and year to tell the record apart",
+    )
     with pytest.raises(TypeError, match="DataFrame"):
         pl.from_dataframe([{"title": "x"}])
 

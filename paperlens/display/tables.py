@@ -99,7 +99,7 @@ def corpus_html(corpus: Corpus) -> str:
     for paper, score in zip(shown, scores, strict=True):
         cells = [
             f"<td><code>{esc(paper.id)}</code></td>",
-            f"<td>{esc(paper.title)}</td>",
+            f"<td>{esc(paper.title) or '<i>(untitled)</i>'}</td>",
             f"<td>{esc(_authors(paper.authors))}</td>",
             f"<td>{esc(paper.year if paper.year is not None else '')}</td>",
             f"<td>{esc(paper.venue or '')}</td>",
@@ -134,7 +134,7 @@ def paper_html(paper: Paper) -> str:
     )
     abstract = esc(paper.abstract) if paper.abstract else "<i>no abstract</i>"
     return (
-        f"<div class='paperlens-paper'><b>{esc(paper.title)}</b><br><small>{meta}</small><br>"
+        f"<div class='paperlens-paper'><b>{esc(paper.title) or '<i>(untitled)</i>'}</b><br><small>{meta}</small><br>"
         f"<small><code>{esc(paper.id)}</code> {_link_html(paper)}</small>"
         f"<p style='max-width:60em'>{abstract}</p></div>"
     )

@@ -91,8 +91,6 @@ def _paper(entry: ET.Element) -> Paper:
     if not arxiv:
         raise RecordError(f"id {raw_id.strip()!r:.80} is not an arXiv id")
     title = normalize_space(_text(entry, f"{ATOM}title") or "")
-    if not title:
-        raise RecordError("no title")
     version = _VERSION.search(raw_id.strip())
     categories = [c.get("term") for c in entry.findall(f"{ATOM}category")]
     primary = entry.find(f"{ARXIV}primary_category")

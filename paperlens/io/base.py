@@ -64,6 +64,12 @@ def assemble(parts: Sequence[Parsed], *, warn: bool = True) -> Corpus:
     papers: list[Paper] = []
     owners: list[FileReport] = []
     for found, file_report in parts:
+        untitled = sum(1 for p in found if not p.title)
+        if untitled:
+            file_report.notes.append(
+                f"{untitled} record{'s' if untitled > 1 else ''} without a title kept: "
+                "an identifier, or authors and a year, tell them apart"
+            )
         papers.extend(found)
         owners.extend([file_report] * len(found))
         file_report.loaded = len(found)

@@ -605,9 +605,7 @@ def _arxiv_from(fields: dict[str, str]) -> tuple[str | None, set[str]]:
 def _paper(entry: Any, fields: dict[str, str], groups: list[str] | None, report: FileReport, where: str) -> Paper:
     key = entry.key
     used = {"title", "author", "abstract", "keywords", "primaryclass", "url", "doi"}
-    title = latex_to_text(fields.get("title", ""))
-    if not title:
-        raise RecordError("no title")
+    title = latex_to_text(fields.get("title", ""))  # may be empty: Paper.create decides
     extra: dict[str, Any] = {"bibtex_key": key, "bibtex_type": entry.entry_type.lower()}
 
     authors, et_al = _split_people(fields.get("author", ""))

@@ -154,8 +154,6 @@ def _daily_entry(entry: Any) -> Paper:
         raise RecordError(f"expected a JSON object, got {type(entry).__name__}")
     paper = entry.get("paper") if isinstance(entry.get("paper"), Mapping) else entry
     title = normalize_space(str(paper.get("title") or entry.get("title") or ""))
-    if not title:
-        raise RecordError("no title (paper.title)")
     raw_id = str(paper.get("id") or "")
     arxiv = normalize_arxiv_id(raw_id)
     summary = paper.get("summary") or entry.get("summary")
@@ -219,7 +217,7 @@ def parse_daily_papers_json(text: str, file: str = "<json>") -> Parsed:
     >>> p.extra["daily_published_at"], p.extra["num_comments"]
     ('2024-05-27T03:50:58.348Z', 1)
     >>> report.records, [str(s) for s in report.skipped]
-    (2, ['<json>, record 2: no title (paper.title)'])
+    (2, ['<json>, record 2: no title, and no identifier or authors and year to tell the record apart'])
     """
     try:
         data = json.loads(text) if text.strip() else []

@@ -16,6 +16,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from ..errors import RecordError
 from ..ids import normalize_arxiv_id, normalize_doi, normalize_openalex_id, normalize_s2_id, parse_identifier
 from ..record import Paper
 from ..text import normalize_space
@@ -43,10 +44,6 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "extra": ("extra",),
 }
 _LOOKUP = {alias: field for field, aliases in ALIASES.items() for alias in aliases}
-
-
-class RecordError(ValueError):
-    """A field of one record could not be understood (the reader adds file and record)."""
 
 
 def _key(name: str) -> str:
@@ -200,7 +197,7 @@ def paper_from_mapping(record: Mapping[str, Any], *, source: str | None = None) 
             extra["extra"] = values["extra"]
     title = values.get("title")
     if _missing(title):
-        raise RecordError("no title")
+        title = ""  # Paper.create keeps an untitled record only if something else identifies it
     date = parse_date(values.get("date"))
     year = parse_year(values.get("year"))
     if year is None and not _missing(values.get("date")) and date is None:

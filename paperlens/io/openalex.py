@@ -227,11 +227,7 @@ def paper_from_work(work: Mapping[str, Any]) -> Paper:
     ('W1',)
     """
     values = work_fields(work)
-    title = values.pop("title", None)
-    if not title:
-        if "title" in work or "display_name" in work:
-            raise RecordError("the work's title is empty (null in OpenAlex)")
-        raise RecordError("no title (a select= partial record without title or display_name?)")
+    title = values.pop("title", None)  # a null title is kept as "" (the work has its W id)
     return Paper.create(title=title, source="openalex", **values)
 
 

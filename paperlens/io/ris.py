@@ -114,8 +114,6 @@ def _paper(record: dict[str, Any], report: FileReport, where: str) -> Paper:
             title = _text(record[name])
             used.add(name)
             break
-    if not title:
-        raise RecordError("no title (TI or T1)")
 
     authors: tuple[str, ...] = ()
     for name in ("authors", "first_authors"):
@@ -233,7 +231,7 @@ def parse_ris(text: str, file: str = "<ris>") -> Parsed:
     >>> papers[0].id, papers[0].authors, papers[0].year, papers[0].extra["year"]
     ('2203.05482', ('Mitchell Wortsman',), None, '10 15')
     >>> report.records, [str(s) for s in report.skipped]
-    (2, ['<ris>, line 7: no title (TI or T1)'])
+    (2, ['<ris>, line 7: no title, and no identifier or authors and year to tell the record apart'])
     >>> report.notes
     ["line 1: year '10 15' is not a year (year); left empty, kept in extra['year']"]
     """

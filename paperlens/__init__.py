@@ -19,6 +19,7 @@ from typing import Any
 from .corpus import Corpus
 from .errors import (
     FieldError,
+    GraphWarning,
     LoadWarning,
     MissingDependencyError,
     OfflineError,
@@ -60,6 +61,7 @@ __all__ = [
     "Corpus",
     "FieldError",
     "FileReport",
+    "GraphWarning",
     "LoadReport",
     "LoadWarning",
     "MissingDependencyError",

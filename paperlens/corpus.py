@@ -9,6 +9,8 @@ corpus searches with its parent's index instead of building a new one.
 from __future__ import annotations
 
 import datetime as dt
+import os
+import sys
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
@@ -690,6 +692,50 @@ class Corpus:
 
         return concepts(self, paper, n=n)
 
+    def communities(
+        self, kind: str = "concept", *, resolution: float = 1.0, seed: int = 42, n: int = 3
+    ) -> pd.DataFrame:
+        """Louvain communities labelled by their top concepts (:func:`~paperlens.graphs.structure.community_table`)."""
+        from .graphs.structure import community_table
+
+        return community_table(self, kind=kind, resolution=resolution, seed=seed, n=n)
+
+    def cocitation_graph(self) -> nx.Graph:
+        """Papers cited together, weight = number of corpus papers citing both."""
+        from .graphs.structure import cocitation_graph
+
+        return cocitation_graph(self)
+
+    def coupling_graph(self) -> nx.Graph:
+        """Bibliographic coupling, weight = number of shared references."""
+        from .graphs.structure import coupling_graph
+
+        return coupling_graph(self)
+
+    def prior_works(self, n: int = 20) -> pd.DataFrame:
+        """The works most cited by this corpus, in it or not."""
+        from .graphs.structure import prior_works
+
+        return prior_works(self, n=n)
+
+    def derivative_works(self, n: int = 20) -> pd.DataFrame:
+        """The papers citing most of this corpus."""
+        from .graphs.structure import derivative_works
+
+        return derivative_works(self, n=n)
+
+    def shortest_connection(self, a: str | Paper, b: str | Paper, kind: str = "both") -> list[tuple[str, str | None]]:
+        """The shortest chain of citations and/or similarities between two papers."""
+        from .graphs.structure import shortest_connection
+
+        return shortest_connection(self, a, b, kind=kind)
+
+    def mentions(self) -> pd.DataFrame:
+        """Inferred links: abstracts that name another corpus paper by its short name."""
+        from .graphs.mentions import find_mentions
+
+        return pd.DataFrame(find_mentions(self))
+
     def graph(self, kind: str = "both", **options: Any) -> Any:
         """A graph view that draws inline; see :func:`paperlens.display.graphview.graph`."""
         from .display.graphview import graph
@@ -709,12 +755,21 @@ class Corpus:
         return enrich(self, source=source, **options)
 
 
-def warn_report(report: LoadReport, stacklevel: int = 3) -> None:
-    """Emit one :class:`LoadWarning` when records were skipped or merged."""
+def _user_stacklevel() -> int:
+    """The stack level of the first caller outside paperlens (so a warning points at the user's line)."""
+    package = os.path.dirname(os.path.abspath(__file__))
+    frame, level = sys._getframe(1), 1
+    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(package):
+        frame, level = frame.f_back, level + 1
+    return level
+
+
+def warn_report(report: LoadReport) -> None:
+    """Emit one :class:`LoadWarning`, pointing at the user's call, when records were skipped or merged."""
     if report.skipped or report.merged:
         warnings.warn(
             f"{report.summary()}; see corpus.report for each record "
             "(silence with warnings.simplefilter('ignore', paperlens.LoadWarning))",
             LoadWarning,
-            stacklevel=stacklevel,
+            stacklevel=_user_stacklevel(),
         )

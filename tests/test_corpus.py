@@ -284,3 +284,25 @@ def test_untitled_records_get_distinct_stable_ids_and_identical_ones_merge():
     corpus = Corpus([a, b, again])
     assert len(corpus) == 2 and len(set(corpus.ids)) == 2
     assert "(untitled)" in corpus._repr_html_()
+
+
+def test_structure_delegates_hand_over_to_the_graph_layer(sample):
+    from paperlens.graphs import structure
+
+    donners = pl.load_sample("donners2021")
+    assert nx_edges(donners.cocitation_graph()) == nx_edges(structure.cocitation_graph(donners))
+    assert nx_edges(donners.coupling_graph()) == nx_edges(structure.coupling_graph(donners))
+    assert sample.prior_works(5).equals(structure.prior_works(sample, n=5))
+    assert donners.derivative_works(3).equals(structure.derivative_works(donners, n=3))
+    assert sample.shortest_connection("2409.04828", "2203.05482", kind="citation") == [
+        ("2409.04828", None),
+        ("2203.05482", "cites"),
+    ]
+    table = sample.communities()
+    assert sorted(i for ids in table["ids"] for i in ids) == sorted(sample.ids)
+    mentions = sample.mentions()
+    assert {"citing", "cited"} <= set(mentions.columns) and len(mentions) > 0
+
+
+def nx_edges(graph):
+    return sorted((min(a, b), max(a, b), d.get("weight")) for a, b, d in graph.edges(data=True))

@@ -48,3 +48,26 @@ def test_listing_chrome_is_reported_not_loaded():
     assert report.records == 69 and report.loaded == 69 and not report.skipped
     assert "Get trending papers in your email inbox!" in report.notes[0]
     assert "2310.10700" in {p.arxiv_id for p in pl.load_sample()}
+
+
+def test_bundled_samples_load_without_warnings(recwarn):
+    import warnings
+
+    pl.load_sample.cache_clear()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert len(pl.load_sample()) == 69
+        assert len(pl.load_sample("donners2021")) == 258
+
+
+def test_load_warning_points_at_the_callers_line(tmp_path):
+    import warnings
+
+    path = tmp_path / "twice.jsonl"
+    pl.load_sample()[:2].to_jsonl(path)
+    path.write_text(path.read_text() * 2)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        pl.read(path)
+    (warning,) = [w for w in caught if issubclass(w.category, pl.LoadWarning)]
+    assert warning.filename == __file__ and "2 merged" in str(warning.message)

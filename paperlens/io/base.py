@@ -82,7 +82,7 @@ def assemble(parts: Sequence[Parsed], *, warn: bool = True) -> Corpus:
         if not file_report.accounted:  # a reader bug, never the user's
             raise AssertionError(f"load report does not add up: {file_report}")
     if warn:
-        warn_report(report, stacklevel=4)
+        warn_report(report)
     return Corpus._from_frame(_frame(unique), report)
 
 

@@ -620,3 +620,27 @@ def test_past_twelve_communities_colours_repeat_in_a_lighter_tint():
     text = inner_pages(view._repr_html_())[0].visible_text
     assert "3 smaller communities, 15 papers (colours repeat)" in text  # sizes 6, 5 and 4
     assert "unlinked papers (1)" in text
+
+
+def test_the_garbage_collector_is_back_on_after_a_view_even_when_building_fails(monkeypatch):
+    import gc
+
+    from paperlens.display import graphview
+
+    GraphView.from_networkx(small_citation_graph(10))._repr_html_()
+    assert gc.isenabled()
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("layout failed")
+
+    monkeypatch.setattr(graphview, "force_layout", broken)
+    with pytest.raises(RuntimeError, match="layout failed"):
+        GraphView.from_networkx(small_citation_graph(10))
+    assert gc.isenabled()
+    monkeypatch.undo()
+    gc.disable()
+    try:
+        GraphView.from_networkx(small_citation_graph(5)).to_html()
+        assert not gc.isenabled()  # left as the caller had it
+    finally:
+        gc.enable()

@@ -29,14 +29,17 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
+import gc
 import html
 import json
 import math
 import re
 import traceback
 import warnings
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
@@ -434,7 +437,8 @@ class GraphView:
         self.highlight = (highlight,) if isinstance(highlight, str) else tuple(highlight or ())
         self._corpus = corpus
         # Everything is computed now, from the graph as it is: later changes by the caller do not leak in.
-        self._built = _Builder(self, graph).build()
+        with _gc_paused():
+            self._built = _Builder(self, graph).build()
         self._export: nx.Graph | None = None
 
     @classmethod
@@ -470,7 +474,8 @@ class GraphView:
     def to_html(self) -> str:
         """The standalone offline page (what :meth:`save` writes): vis-network inline, no remote resources."""
         built = self._built
-        return vis.document(built["data"], title=built["title"], head_html=built["head"])
+        with _gc_paused():
+            return vis.document(built["data"], title=built["title"], head_html=built["head"])
 
     def _repr_html_(self) -> str:
         try:
@@ -1132,6 +1137,18 @@ def _community_labels(structure: Any, groups: list[set[Any]], corpus: Corpus) ->
         )
         return None
     return [", ".join(words.get(i) or []) or f"community {i + 1}" for i in range(len(named))]
+
+
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while many small objects are built (it costs a third of the time)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _structure() -> Any:

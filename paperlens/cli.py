@@ -100,9 +100,11 @@ def _lab(args: argparse.Namespace) -> int:
     target = Path(args.dir).resolve() if args.dir else source
     if target != source:
         target.mkdir(parents=True, exist_ok=True)
-        for notebook in source.glob("*.ipynb"):
-            if not (target / notebook.name).exists():  # never overwrite a user's edited copy
-                shutil.copy2(notebook, target / notebook.name)
+        for notebook in [*source.glob("*.ipynb"), *source.glob("data/*")]:  # data/: files the notebooks read
+            copy = target / notebook.relative_to(source)
+            if notebook.is_file() and not copy.exists():  # never overwrite a user's edited copy
+                copy.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(notebook, copy)
     jupyter = shutil.which("jupyter")
     if jupyter is None:
         raise PaperlensError("JupyterLab is not installed: pip install 'paperlens[lab]'")

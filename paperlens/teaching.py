@@ -161,7 +161,7 @@ TASKS: dict[str, Task] = {
             "Ignoring the direction of the arrows, how many citation links does the shortest chain from "
             "POINTS (2409.04828) to 2401.02460 take?",
             "Follow arrows either way in the citation graph, or call "
-            "paperlens.graphs.structure.shortest_connection(corpus, a, b) and count the steps after the start.",
+            "corpus.shortest_connection(a, b, kind='citation') and count the steps after the start.",
             "number",
             _steps,
         ),

@@ -617,3 +617,20 @@ def test_topics_and_concept_neighbours(corpus):
     first_shared = truth["shared_concepts"].iloc[0]
     first_shared = first_shared if isinstance(first_shared, str) else "; ".join(first_shared)
     assert html.escape(first_shared.split(";")[0].strip()) in pane
+
+
+def test_big_corpora_do_not_fit_the_concept_model_unasked(monkeypatch):
+    pytest.importorskip("paperlens.graphs.concepts")
+    import paperlens.display.explorer as explorer_module
+
+    monkeypatch.setattr(explorer_module, "_CONCEPT_AUTO_LIMIT", 10)  # "big" = more than 10 papers here
+    fresh = pl.Corpus(_papers())
+    explorer = Explorer(fresh, graph=False)
+    assert explorer.graph_kind == "citation"  # the default avoids a first fit
+    explorer.select("2301.00002")
+    assert "not fitted yet" in explorer.detail.value
+    assert not any(str(key).startswith("concept_model:") for key in fresh._cache)
+    fresh.concept_model()  # the user fits it once
+    explorer.select("2301.00003")
+    assert "not fitted yet" not in explorer.detail.value and "shared:" in explorer.detail.value
+    assert Explorer(fresh, graph=False).graph_kind == "both"

@@ -71,6 +71,7 @@ FILTERS = ("query", "years", "authors", "venue", "categories", "community", "min
 _NATURAL_ASCENDING = {"relevance": False, "title": True, "authors": True, "year": False, "venue": True}
 _NATURAL_ASCENDING.update({"citations": False, "id": True})
 _COMMUNITY_AUTO_LIMIT = 5000  # find topics at open time up to this many papers; beyond, on request
+_CONCEPT_AUTO_LIMIT = 20_000  # fit the concept model without being asked up to this many papers
 
 _CSS = """<style>
 .paperlens-explorer .pl-table button.pl-row {text-align:left; justify-content:flex-start; overflow:hidden;
@@ -161,13 +162,15 @@ class Explorer(widgets.VBox):
     corpus : the papers to explore (any Corpus; a subset explores just those papers).
     page_size : rows per table page.
     graph : show the graph pane (``False`` leaves it out).
-    graph_kind : ``"citation"``, ``"concept"`` or ``"both"``.
+    graph_kind : ``"citation"``, ``"concept"`` or ``"both"``; by default ``"both"``, or ``"citation"``
+        when the concept model would first have to be fitted on more than 20,000 papers (minutes).
     color_by : what colours the graph's nodes (see :func:`paperlens.display.graphview.graph`).
     max_nodes : at most this many papers are drawn (the first ones in table order, plus the
         selected paper); the caption says how many are hidden.
     neighbours : how many concept neighbours the detail pane lists (0 leaves them out).
     communities : fill the topic select from :func:`paperlens.graphs.structure.community_table`:
-        ``True``, ``False``, or ``"auto"`` (at open time up to 5000 papers, else on a button click).
+        ``True``, ``False``, or ``"auto"`` (at open time up to 5000 papers when the concept model is
+        cheap, see ``graph_kind``; else on a click of "find topics").
     debounce, graph_delay : seconds of quiet before the typed query / the graph redraw is applied.
     **filters : initial values of the filter traits (``query=``, ``years=``, ...).
 
@@ -219,7 +222,7 @@ class Explorer(widgets.VBox):
         *,
         page_size: int = 20,
         graph: bool = True,
-        graph_kind: str = "both",
+        graph_kind: str | None = None,
         color_by: str | None = "community",
         max_nodes: int = 150,
         neighbours: int = 5,
@@ -233,6 +236,9 @@ class Explorer(widgets.VBox):
         unknown = sorted(set(filters) - set(FILTERS))
         if unknown:
             raise PaperlensError(f"unknown Explorer option {unknown[0]!r}{_close(unknown[0], list(FILTERS))}")
+        self._root = corpus.root
+        if graph_kind is None:
+            graph_kind = "both" if self._concepts_ready() else "citation"
         if graph_kind not in KINDS:
             raise PaperlensError(f"graph_kind must be one of {KINDS}, not {graph_kind!r}")
         colors = [value for _, value in color_options()]
@@ -245,7 +251,6 @@ class Explorer(widgets.VBox):
         self.base = corpus
         self.index = FilterIndex.of(corpus)
         self.n_neighbours = int(neighbours)
-        self._root = corpus.root
         self._hold = 0
         self._dirty = False
         self._reset_page = False
@@ -328,7 +333,8 @@ class Explorer(widgets.VBox):
             children.append(self.graph_pane)
         self.children = [*children, self.status]
 
-        if communities is True or (communities == "auto" and len(corpus) <= _COMMUNITY_AUTO_LIMIT):
+        auto = communities == "auto" and len(corpus) <= _COMMUNITY_AUTO_LIMIT and self._concepts_ready()
+        if communities is True or auto:
             self._load_communities()
         elif not communities:
             self.filters_box.topics_unavailable("topics are turned off (communities=False)")
@@ -758,10 +764,24 @@ class Explorer(widgets.VBox):
         if self._show_graph:
             self._graph_debouncer()
 
+    def _concepts_ready(self) -> bool:
+        """Whether concept neighbours come cheap: the model is fitted, or fitting it is quick."""
+        if len(self._root) <= _CONCEPT_AUTO_LIMIT:
+            return True
+        return any(str(key).startswith("concept_model:") for key in self._root._cache)
+
     def _fill_neighbours(self) -> None:
         paper = self.selected
-        if paper is not None:
-            self.detail.value = self._detail(paper, concept_neighbours(self.base, paper, self.n_neighbours))
+        if paper is None:
+            return
+        if self._concepts_ready():
+            neighbours: Any = concept_neighbours(self.base, paper, self.n_neighbours)
+        else:
+            neighbours = (
+                f"The concept model of these {len(self._root):,} papers is not fitted yet (that takes minutes): "
+                "run corpus.concept_model() in a cell, or choose the concept graph, then click again."
+            )
+        self.detail.value = self._detail(paper, neighbours)
 
     # ------------------------------------------------------------------ topics
 
@@ -815,4 +835,7 @@ class Explorer(widgets.VBox):
             color_by=self.color_by,
             selected=self._root.position(selected.id) if selected is not None else None,
             selected_id=selected.id if selected is not None else None,
+            busy=None
+            if self.graph_kind == "citation" or self._concepts_ready()
+            else f"Fitting the concept model of {len(self._root):,} papers, once (this takes minutes)…",
         )

@@ -92,8 +92,12 @@ class GraphPane(widgets.VBox):
         color_by: str | None,
         selected: int | None = None,
         selected_id: str | None = None,
+        busy: str | None = None,
     ) -> None:
-        """Draw the papers at root ``positions`` (table order), at most ``max_nodes`` of them."""
+        """Draw the papers at root ``positions`` (table order), at most ``max_nodes`` of them.
+
+        ``busy`` is shown in the caption while a slow drawing runs (e.g. a first concept model fit).
+        """
         module = _graphview()
         if module is None:
             self.caption.value = "<i>The graph view is not available (paperlens.display.graphview is missing).</i>"
@@ -112,6 +116,8 @@ class GraphPane(widgets.VBox):
             options["height"] = _HEIGHT
         if selected_id is not None and "highlight" in known:
             options["highlight"] = selected_id
+        if busy:
+            self.caption.value = f"<i>{esc(busy)}</i>"
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             view = module.graph(root._select(shown), **options)

@@ -1,8 +1,10 @@
 """The explorer in a real JupyterLab (headless Chromium): type, see the count and table change, click, see details.
 
-A notebook written here with nbformat (``pl.load_sample().explore()``, plus a
-second explorer over papers whose fields are attacks) is opened in a private
-JupyterLab and run through the menu. Then, as a person would: type a query into
+A copy of ``examples/01_quickstart.ipynb`` (which opens ``corpus.explore()`` and
+then sets ``explorer.years`` from code), with a second explorer over papers whose
+fields are attacks appended, is opened in a private JupyterLab and run through
+the menu. Then, as a person would: check the year slider followed the code,
+press reset, type a query into
 the search box, wait for the "N of M papers" line and the table to change (a
 kernel round trip through the debounce timer), click a row, read the detail
 pane, watch the graph pane redraw with the new node count, sort by a header and
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import importlib.util
 import re
+from pathlib import Path
 
 import pytest
 from lab import JupyterLab, require_chromium, write_notebook
@@ -23,6 +26,7 @@ import paperlens as pl
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 UI = ".paperlens-explorer"
+QUICKSTART = Path(__file__).resolve().parents[2] / "examples" / "01_quickstart.ipynb"
 QUERY = "soup"
 README_QUERY = "pre-training"
 PAYLOAD = '<img src=x onerror="window.__pwned=1;alert(1)">'
@@ -69,39 +73,54 @@ def _wait_titles(page, titles: list[str], timeout_ms: int = 30_000) -> None:
     assert _titles(page) == titles
 
 
+def _notebook(tmp_path: Path) -> str:
+    """A copy of examples/01_quickstart.ipynb plus a hostile explorer (or a generated notebook without it)."""
+    import nbformat
+    from nbformat.v4 import new_code_cell
+
+    if QUICKSTART.exists():
+        notebook = nbformat.read(QUICKSTART, as_version=4)
+        notebook.cells.append(new_code_cell(HOSTILE))
+        nbformat.write(notebook, tmp_path / "quickstart.ipynb")
+        return "quickstart.ipynb"
+    has_concepts = importlib.util.find_spec("paperlens.graphs.concepts") is not None
+    open_explorer = "pl.load_sample().explore()" if has_concepts else 'pl.load_sample().explore(graph_kind="citation")'
+    write_notebook(tmp_path / "explorer.ipynb", ["import paperlens as pl", open_explorer, HOSTILE])
+    return "explorer.ipynb"
+
+
 def test_type_click_and_redraw_in_jupyterlab(tmp_path):
     require_chromium()
     corpus = pl.load_sample()
     hits = corpus.search(QUERY)
     assert 0 < len(hits) < 20
-    has_concepts = importlib.util.find_spec("paperlens.graphs.concepts") is not None
-    open_explorer = "pl.load_sample().explore()" if has_concepts else 'pl.load_sample().explore(graph_kind="citation")'
-    write_notebook(
-        tmp_path / "explorer.ipynb",
-        ["# md: # The paperlens explorer", "import paperlens as pl", open_explorer, HOSTILE],
-    )
     with JupyterLab(tmp_path, viewport=(1400, 1100)) as lab:
-        page = lab.open("explorer.ipynb")
+        page = lab.open(_notebook(tmp_path))
         lab.run_all(page)
         assert lab.cell_errors(page) == []
         explorer = page.locator(UI).first
         explorer.wait_for(state="visible", timeout=30_000)
+        lab.screenshot(page, "explorer-1-notebook-run.png", whole_notebook=True)
 
-        # --- opened: all papers, a full first page, the graph of all 69 drawn
-        page.wait_for_function(
-            "() => /69 of 69 papers/.test(document.querySelector('.paperlens-explorer .pl-count').innerText)",
-            timeout=30_000,
-        )
+        # --- the quickstart sets explorer.years = (2023, 2024) from code: the widgets followed
+        if QUICKSTART.exists():
+            recent = corpus.filter(year=(2023, 2024))
+            page.wait_for_function(JS_COUNT_IS, arg=f"{len(recent)} of 69 papers", timeout=30_000)
+            assert "2023 – 2024" in explorer.locator(".pl-filter-years").inner_text()
+            explorer.locator(".pl-controls button", has_text="reset").click()
+
+        # --- all papers, a full first page, the graph of all 69 drawn
+        page.wait_for_function(JS_COUNT_IS, arg="69 of 69 papers", timeout=30_000)
         _wait_titles(page, [" ".join(p.title.split()) for p in corpus[:20]])
         page.wait_for_function(
-            "() => document.querySelector('.paperlens-explorer [data-draw]') !== null", timeout=60_000
+            "() => Number(document.querySelector('.paperlens-explorer [data-draw]')?.dataset.nodes) === 69",
+            timeout=60_000,
         )
         first_draw = _caption(page)
-        assert first_draw["nodes"] == 69
         frame = explorer.locator(".paperlens-graph iframe").element_handle()
         probe = lab.probe_graph(frame)
         assert probe.get("vis_loaded") and probe["nodes"] == 69 and probe["ink_pixels"] > 2000, probe
-        lab.screenshot(page, "explorer-1-opened.png", whole_notebook=True)
+        lab.screenshot(explorer, "explorer-1-opened.png")
         assert not explorer.locator(".pl-status").inner_text().strip()
 
         # --- type a query: count, table and graph follow

@@ -59,10 +59,18 @@ STOP_WORDS = frozenset(
     """.split()  # noqa: SIM905
 )
 
-_TOKEN = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
+WORD = re.compile(r"[a-z0-9]+")
+"""A raw word of lower-cased text (hyphens and apostrophes split words)."""
 
 
-def _stem(token: str) -> str:
+def normalize_token(token: str) -> str | None:
+    """A raw word as an index term: ``None`` for stop words and single letters, plurals folded.
+
+    >>> normalize_token("models"), normalize_token("the"), normalize_token("studies")
+    ('model', None, 'study')
+    """
+    if token in STOP_WORDS or (len(token) == 1 and token.isalpha()):
+        return None
     if len(token) > 4 and token.endswith("ies"):
         return token[:-3] + "y"
     if len(token) > 3 and token.endswith("s") and not token.endswith(("ss", "us", "is")):
@@ -78,9 +86,4 @@ def tokenize(text: str | None) -> list[str]:
     """
     if not text:
         return []
-    out = []
-    for token in _TOKEN.findall(text.lower()):
-        for part in token.replace("'", "-").split("-"):
-            if part and part not in STOP_WORDS and not (len(part) == 1 and part.isalpha()):
-                out.append(_stem(part))
-    return out
+    return [term for term in map(normalize_token, WORD.findall(text.lower())) if term]

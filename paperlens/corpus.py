@@ -12,8 +12,9 @@ import datetime as dt
 import os
 import sys
 import warnings
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -322,6 +323,51 @@ class Corpus:
             return np.arange(len(self))
         return self._positions.copy()
 
+    # ------------------------------------------------------------------ hooks for the layers above
+    # Graphs and the explorer build on these instead of the DataFrame inside.
+
+    def subset(self, positions: Sequence[int] | np.ndarray, scores: Sequence[float] | None = None) -> Corpus:
+        """The papers at these row positions, in this order, optionally with search scores.
+
+        The subset remembers this corpus's root, like every filter does.
+
+        >>> import paperlens as pl
+        >>> pl.load_sample().subset([2, 0]).ids == [pl.load_sample().ids[2], pl.load_sample().ids[0]]
+        True
+        """
+        positions = np.asarray(positions, dtype=np.int64)
+        return self._select(positions, None if scores is None else np.asarray(scores, dtype=np.float64))
+
+    def search_scores(self, query: str) -> np.ndarray:
+        """The BM25F score of every paper here for ``query`` (0: no word matches), in row order.
+
+        Uses the root's index, built once per root corpus.
+        """
+        return self._search_index().scores(query)[self.root_positions]
+
+    def cached(self, key: str, compute: Callable[[], Any]) -> Any:
+        """A value computed once per corpus and kept with it (a corpus never changes, so it stays valid).
+
+        Name keys after the module and parameters, e.g. ``"citation.resolutions"``.
+        """
+        if key not in self._cache:
+            self._cache[key] = compute()
+        return self._cache[key]
+
+    def cached_keys(self) -> tuple[str, ...]:
+        """The keys of what :meth:`cached` holds for this corpus."""
+        return tuple(self._cache)
+
+    def column(self, field: str) -> pd.Series:
+        """One field of every paper, in row order (a copy: cheaper than ``.df`` or building Papers)."""
+        if field not in self._df.columns:
+            raise FieldError(field, self._df.columns)
+        return self._df[field].copy()
+
+    def identifier_index(self) -> Mapping[str, int]:
+        """Every id, DOI, arXiv, OpenAlex and S2 id of the papers, mapped to the row position (read-only)."""
+        return MappingProxyType(self._index())
+
     def __len__(self) -> int:
         return len(self._df)
 
@@ -513,8 +559,7 @@ class Corpus:
         """
         if not isinstance(query, str) or not query.strip():
             raise PaperlensError("search needs a non-empty query string")
-        root_scores = self._search_index().scores(query)
-        scores = root_scores[self.root_positions]
+        scores = self.search_scores(query)
         order = np.argsort(-scores, kind="stable")
         order = order[scores[order] > 0]
         if top is not None:

@@ -306,3 +306,31 @@ def test_structure_delegates_hand_over_to_the_graph_layer(sample):
 
 def nx_edges(graph):
     return sorted((min(a, b), max(a, b), d.get("weight")) for a, b, d in graph.edges(data=True))
+
+
+def test_public_hooks_for_the_layers_above(sample):
+    subset = sample.filter(year=(2023, None))
+    assert subset.subset([1, 0]).ids == [subset.ids[1], subset.ids[0]]
+    assert subset.subset([1, 0]).root is sample
+    scored = sample.subset([0, 1], scores=[2.0, 1.0])
+    assert scored.scores.tolist() == [2.0, 1.0]
+    expected = sample.search("language model")
+    scores = subset.search_scores("language model")
+    assert len(scores) == len(subset)
+    assert dict(zip(subset.ids, scores, strict=True)) == pytest.approx(
+        {i: s for i, s in zip(sample.ids, sample.search_scores("language model"), strict=True) if i in subset}
+    )
+    assert set(expected.ids) & set(subset.ids) == {i for i, s in zip(subset.ids, scores, strict=True) if s > 0}
+    calls = []
+    assert subset.cached("test.key", lambda: calls.append(1) or 42) == 42
+    assert subset.cached("test.key", lambda: calls.append(1) or 43) == 42 and calls == [1]
+    assert "test.key" in subset.cached_keys()
+    titles = sample.column("title")
+    titles.iloc[0] = "changed"
+    assert sample[0].title != "changed"
+    with pytest.raises(FieldError):
+        sample.column("titel")
+    index = sample.identifier_index()
+    assert index["2203.05482"] == sample.position("2203.05482")
+    with pytest.raises(TypeError):
+        index["x"] = 1

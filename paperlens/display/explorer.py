@@ -8,7 +8,7 @@ traitlets you can read and observe (``explorer.corpus``, ``explorer.selected``).
 How it stays fast: a :class:`~paperlens.display.explorer_index.FilterIndex` of
 numpy arrays is built once per root corpus (cached on ``corpus.root``, like the
 search index and the concept model); a filter change is a few vectorised
-comparisons giving root positions, then one ``root._select(positions)``. Typing
+comparisons giving root positions, then one ``root.subset(positions)``. Typing
 in the search box is debounced (the query is applied 0.3 s after the last
 keystroke, so one search runs per pause, not per letter), and the graph is
 redrawn 0.6 s after the last change, for at most ``max_nodes`` papers. Without
@@ -477,7 +477,7 @@ class Explorer(widgets.VBox):
         return self._corpus
 
     def _materialise(self, positions: np.ndarray, scores: np.ndarray | None) -> Corpus:
-        return self._root._select(positions, scores[positions] if scores is not None else None)
+        return self._root.subset(positions, scores[positions] if scores is not None else None)
 
     def _publish_corpus(self, old_positions: np.ndarray, old_scores: np.ndarray | None) -> None:
         """Forget the old corpus; if anyone observes ``corpus``, build the new one and tell them."""
@@ -663,13 +663,7 @@ class Explorer(widgets.VBox):
         """Root-length BM25 scores of ``query`` (0: no match), from ``Corpus.search`` on the base corpus."""
         scores = self._search_cache.get(query)
         if scores is None:
-            index = getattr(self._root, "_search_index", None)
-            if index is not None:  # the root's BM25 index (what Corpus.search ranks with), without a subset
-                scores = np.asarray(index().scores(query), dtype=np.float64)
-            else:
-                hits = self.base.search(query)
-                scores = np.zeros(self.index.n)
-                scores[hits.root_positions] = hits.scores.to_numpy()
+            scores = np.asarray(self._root.search_scores(query), dtype=np.float64)  # what Corpus.search ranks by
             if len(self._search_cache) > 32:
                 self._search_cache.clear()
             self._search_cache[query] = scores
@@ -768,7 +762,7 @@ class Explorer(widgets.VBox):
         """Whether concept neighbours come cheap: the model is fitted, or fitting it is quick."""
         if len(self._root) <= _CONCEPT_AUTO_LIMIT:
             return True
-        return any(str(key).startswith("concept_model:") for key in self._root._cache)
+        return any(str(key).startswith("concept_model:") for key in self._root.cached_keys())
 
     def _fill_neighbours(self) -> None:
         paper = self.selected

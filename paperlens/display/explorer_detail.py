@@ -19,7 +19,6 @@ from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
-import pandas as pd
 
 from ..text import tokenize
 from .tables import esc, paper_links
@@ -143,10 +142,8 @@ def detail_html(
 
 
 def _as_neighbour(root: Corpus, paper_id: str, **extra: Any) -> Neighbour:
-    record = root._df.iloc[root.position(paper_id)]
-    year = record["year"]
-    known = year is not None and not bool(pd.isna(year))
-    return Neighbour(paper_id, str(record["title"]), int(year) if known else None, **extra)
+    paper = root[paper_id]
+    return Neighbour(paper_id, paper.title, paper.year, **extra)
 
 
 def citation_lists(root: Corpus) -> tuple[dict[int, list[int]], dict[int, list[int]]]:
@@ -158,34 +155,33 @@ def citation_lists(root: Corpus) -> tuple[dict[int, list[int]], dict[int, list[i
     >>> corpus.ids[cites[corpus.position("2203.05482")][0]]
     '2103.00020'
     """
-    key = "explorer.citation_lists"
-    cached = root._cache.get(key)
-    if cached is None:
-        from ..graphs.citation import resolve_references
+    return root.cached("explorer.citation_lists", lambda: _citation_lists(root))
 
-        lookup = {paper_id: pos for pos, paper_id in enumerate(root.ids)}
-        cites: dict[int, list[int]] = {}
-        cited_by: dict[int, list[int]] = {}
-        for pos, row in enumerate(resolve_references(root)):
-            for item in row:
-                if item.status == "resolved":
-                    target = lookup[item.target]
-                    if target not in cites.setdefault(pos, []):
-                        cites[pos].append(target)
-                        cited_by.setdefault(target, []).append(pos)
-        cached = (cites, cited_by)
-        root._cache[key] = cached
-    return cached
+
+def _citation_lists(root: Corpus) -> tuple[dict[int, list[int]], dict[int, list[int]]]:
+    from ..graphs.citation import resolve_references
+
+    lookup = {paper_id: pos for pos, paper_id in enumerate(root.ids)}
+    cites: dict[int, list[int]] = {}
+    cited_by: dict[int, list[int]] = {}
+    for pos, row in enumerate(resolve_references(root)):
+        for item in row:
+            if item.status == "resolved":
+                target = lookup[item.target]
+                if target not in cites.setdefault(pos, []):
+                    cites[pos].append(target)
+                    cited_by.setdefault(target, []).append(pos)
+    return cites, cited_by
 
 
 def citations(root: Corpus, paper: Paper, keep: np.ndarray) -> tuple[list[Neighbour], list[Neighbour]]:
     """The papers ``paper`` cites and those citing it, among root positions where ``keep`` is true."""
     cites, cited_by = citation_lists(root)
     pos = root.position(paper.id)
-    ids = root._df["id"]
+    ids = root.ids
 
     def listed(found: list[int]) -> list[Neighbour]:
-        return [_as_neighbour(root, ids.iat[p]) for p in found if keep[p]]
+        return [_as_neighbour(root, ids[p]) for p in found if keep[p]]
 
     return listed(cites.get(pos, [])), listed(cited_by.get(pos, []))
 

@@ -120,7 +120,7 @@ class GraphPane(widgets.VBox):
             self.caption.value = f"<i>{esc(busy)}</i>"
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            view = module.graph(root._select(shown), **options)
+            view = module.graph(root.subset(shown), **options)
             html = view.embed_html() if hasattr(view, "embed_html") else view._repr_html_()
         hidden = total - len(shown)
         note = ""

@@ -3,7 +3,7 @@
 :class:`FilterIndex` turns the root corpus's table into numpy arrays (years, dates,
 citation counts, abstract flags), flat paper-to-author and paper-to-category
 code arrays, and dense sort ranks. A filter is then a handful of vectorised
-comparisons over root positions, and a subset is ``root._select(positions)``;
+comparisons over root positions, and a subset is ``root.subset(positions)``;
 nothing here walks the papers in Python after the index is built.
 
 This module imports numpy and pandas only (no ipywidgets), so it can be tested
@@ -88,7 +88,7 @@ class FilterIndex:
     """
 
     def __init__(self, root: Corpus) -> None:
-        df = root._df
+        df = root.df  # one copy, kept for the lazily built sort keys
         self.n = len(df)
         self.ids: list[str] = df["id"].tolist()
         self.years = df["year"].fillna(-1).to_numpy(dtype=np.int64)
@@ -124,11 +124,7 @@ class FilterIndex:
     def of(cls, corpus: Corpus) -> FilterIndex:
         """The index of ``corpus.root`` (built on first use, then cached on the root)."""
         root = corpus.root
-        index = root._cache.get(_CACHE_KEY)
-        if index is None:
-            index = cls(root)
-            root._cache[_CACHE_KEY] = index
-        return index
+        return root.cached(_CACHE_KEY, lambda: cls(root))
 
     # ------------------------------------------------------------------ filters
 

@@ -64,9 +64,9 @@ class _Resolver:
 
     def __init__(self, corpus: Corpus) -> None:
         self.ids = corpus.ids
-        self.index = corpus._index()  # the corpus's own identifier -> position map
+        self.index = corpus.identifier_index()
         titles: dict[str, int | None] = {}
-        for pos, title in enumerate(corpus._df["title"].tolist()):
+        for pos, title in enumerate(corpus.column("title").tolist()):
             key = title_key(title)
             if key:
                 titles[key] = None if key in titles and titles[key] != pos else pos  # None: ambiguous
@@ -122,13 +122,14 @@ def resolve_references(corpus: Corpus) -> list[list[Resolution]]:
     >>> resolved[corpus.position("2401.02460")][1]
     Resolution(reference='2006.10029', key=('paper', '2006.10029'), target='2006.10029', via='arxiv', status='resolved')
     """
-    cached = corpus._cache.get("citation.resolutions")
-    if cached is not None:
-        return cached
+    return corpus.cached("citation.resolutions", lambda: _resolve_all(corpus))
+
+
+def _resolve_all(corpus: Corpus) -> list[list[Resolution]]:
     resolver = _Resolver(corpus)
     ids = resolver.ids
     out: list[list[Resolution]] = []
-    for pos, references in enumerate(corpus._df["references"].tolist()):
+    for pos, references in enumerate(corpus.column("references").tolist()):
         row: list[Resolution] = []
         for reference in references or ():
             key, target, via = resolver.resolve(reference)
@@ -139,7 +140,6 @@ def resolve_references(corpus: Corpus) -> list[list[Resolution]]:
                 status = "self" if target == pos else "resolved"
                 row.append(Resolution(reference, ("paper", ids[target]), ids[target], via, status))
         out.append(row)
-    corpus._cache["citation.resolutions"] = out
     return out
 
 

@@ -423,8 +423,10 @@ def find_mentions(corpus: Corpus, *, phrase_share: float = 0.002, word_share: fl
     [['2409.04828', 'model soup', 'title']]
     """
     key = f"mentions:{phrase_share}:{word_share}"
-    if key in corpus._cache:
-        return corpus._cache[key]
+    return corpus.cached(key, lambda: _find_mentions(corpus, phrase_share, word_share))
+
+
+def _find_mentions(corpus: Corpus, phrase_share: float, word_share: float) -> list[Mention]:
     papers = corpus.papers
     n = len(papers)
     texts = [_strip_urls(f"{p.title or ''}. {p.abstract or ''}") for p in papers]
@@ -489,6 +491,4 @@ def find_mentions(corpus: Corpus, *, phrase_share: float = 0.002, word_share: fl
         for pos in others:
             if (pos, owner) not in found:
                 found[(pos, owner)] = Mention(papers[pos].id, papers[owner].id, where[pos], name.text, name.source)
-    result = [found[k] for k in sorted(found)]
-    corpus._cache[key] = result
-    return result
+    return [found[k] for k in sorted(found)]

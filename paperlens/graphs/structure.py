@@ -284,7 +284,7 @@ def prior_works(corpus: Corpus, n: int | None = 20) -> pd.DataFrame:
                 seen.add(item.key)
                 counts[item.key] += 1
                 text.setdefault(item.key, item.reference)
-    titles = dict(zip(corpus.ids, corpus._df["title"].tolist(), strict=True))
+    titles = dict(zip(corpus.ids, corpus.column("title").tolist(), strict=True))
     rows = []
     for (kind, value), count in counts.items():
         in_corpus = kind == "paper"

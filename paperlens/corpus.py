@@ -295,6 +295,14 @@ class Corpus:
         return self._report
 
     @property
+    def enrichment(self) -> Any:
+        """The report of the latest :meth:`enrich` that made this corpus (kept by filters), or ``None``."""
+        for step in reversed(self._report.files):
+            if step.format.startswith("enrich-") and step.detail is not None:
+                return step.detail
+        return None
+
+    @property
     def ids(self) -> list[str]:
         """The paper ids, in order."""
         return self._df["id"].tolist()

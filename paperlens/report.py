@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 __all__ = ["FileReport", "LoadReport", "Skip"]
 
@@ -38,6 +39,8 @@ class FileReport:
     merged: int = 0
     skipped: list[Skip] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    detail: Any = None
+    """A step's own full report, e.g. the :class:`~paperlens.sources.enrich.EnrichmentReport` of an enrichment."""
 
     def skip(self, where: str | None, reason: str) -> None:
         """Record a skipped record (``where`` is e.g. ``"line 12"`` or ``"entry smith2020"``)."""

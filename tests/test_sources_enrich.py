@@ -80,6 +80,8 @@ def test_a_bibtex_export_gets_a_real_citation_graph(net, tmp_path):
     assert [len(f.removeprefix("doi:").split("|")) for f in server.filters] == [100, 100, 71]
     report = enriched.enrichment
     assert isinstance(report, EnrichmentReport) and len(report.enriched) == len(works)
+    assert enriched.filter(year=(2000, None)).enrichment is report and enriched[:5].enrichment is report
+    assert exported.enrichment is None
     by_doi = {p.doi: p for p in enriched}
     for work in works:
         paper = by_doi[work["doi"].removeprefix("https://doi.org/").lower()]

@@ -181,7 +181,7 @@ class EnrichmentReport:
 
     def file_report(self) -> FileReport:
         """This run as a step of the corpus's load report (no records; a note per paper)."""
-        step = FileReport(file=self.summary(), format=f"enrich-{self.source}")
+        step = FileReport(file=self.summary(), format=f"enrich-{self.source}", detail=self)
         step.notes.extend(str(e) for e in self.entries)
         return step
 
@@ -379,8 +379,7 @@ def enrich(
             out.append(paper)
     report = EnrichmentReport(key, entries, requests=requests)
     load_report = LoadReport([*corpus.report.files, report.file_report()])
-    enriched = Corpus._from_frame(_frame(out), load_report)
-    enriched.enrichment = report  # type: ignore[attr-defined]
+    enriched = Corpus._from_frame(_frame(out), load_report)  # enriched.enrichment reads it from the report
     if warn and report.failed:
         warnings.warn(
             f"{report.summary()}; kept what was fetched, see corpus.enrichment.failed "

@@ -24,9 +24,11 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import venv
+from contextlib import contextmanager
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -310,15 +312,39 @@ def test_every_network_call_in_the_examples_is_behind_online_false():
 # --------------------------------------------------------------------------- executed (fast path)
 
 
+@contextmanager
+def _exclusive(lock: Path):
+    """Hold an exclusive lock on ``lock`` (POSIX), so parallel test workers take turns."""
+    with open(lock, "w") as handle:
+        try:
+            import fcntl
+        except ImportError:  # Windows: no lock; each worker then runs the notebooks itself
+            yield
+            return
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 @pytest.fixture(scope="module")
 def executed(tmp_path_factory):
-    """Every example executed once by this Python, offline; ``(notebooks by name, seconds by name)``."""
-    before = sorted(p.relative_to(EXAMPLES) for p in EXAMPLES.rglob("*"))
-    state = tmp_path_factory.mktemp("examples-state")
-    out = tmp_path_factory.mktemp("examples-executed")
-    timings = run_notebooks(Path(sys.executable), state, out)
-    after = sorted(p.relative_to(EXAMPLES) for p in EXAMPLES.rglob("*"))
-    assert after == before, "running the examples wrote into examples/"
+    """Every example executed once per test run by this Python, offline; ``(notebooks, seconds)`` by name.
+
+    Under pytest-xdist the first worker runs them into the run's shared temp folder, the others wait and read.
+    """
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent  # this run's folder, shared by its workers
+    out = base / "examples-executed"
+    with _exclusive(base / "examples-executed.lock"):
+        if not (out / "timings.json").exists():
+            before = sorted(p.relative_to(EXAMPLES) for p in EXAMPLES.rglob("*"))
+            run_notebooks(Path(sys.executable), base / "examples-state", out)
+            after = sorted(p.relative_to(EXAMPLES) for p in EXAMPLES.rglob("*"))
+            assert after == before, "running the examples wrote into examples/"
+    timings = json.loads((out / "timings.json").read_text())
     notebooks = {name: nbformat.read(out / name, as_version=4) for name in NOTEBOOKS}
     print("\nexample run times (s):", timings)
     return notebooks, timings
@@ -541,13 +567,15 @@ def test_paperlens_lab_copies_the_notebooks_and_their_data(tmp_path, monkeypatch
 
 def _wheelhouse(python: Path) -> Path:
     """Wheels for binder/requirements.txt (+ the build backend), downloaded once per requirements file."""
-    text = (BINDER / "requirements.txt").read_bytes() + (ROOT / "pyproject.toml").read_bytes()
-    key = hashlib.sha256(text).hexdigest()[:16]
+    build = pyproject()["build-system"]["requires"]
+    text = (BINDER / "requirements.txt").read_text() + "\n".join(build)
+    key = hashlib.sha256(text.encode()).hexdigest()[:16]
     base = Path(os.environ.get("PAPERLENS_TEST_CACHE") or Path.home() / ".cache" / "paperlens-tests")
     house = base / f"binder-wheels-{key}"
     if not (house / "complete").exists():
+        for old in base.glob("binder-wheels-*"):  # wheels of an earlier requirements file
+            shutil.rmtree(old, ignore_errors=True)
         house.mkdir(parents=True, exist_ok=True)
-        build = pyproject()["build-system"]["requires"]
         done = subprocess.run(
             [str(python), "-m", "pip", "wheel", "-q", "-w", str(house), "-r", str(BINDER / "requirements.txt"), *build],
             capture_output=True,

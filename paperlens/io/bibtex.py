@@ -190,13 +190,13 @@ def latex_to_text(value: str) -> str:
     >>> latex_to_text(r"Radim {\\v R}eh{\\r u}{\\v r}ek, {GPU}s and $t$-$J$ models: 5% faster")
     'Radim Řehůřek, GPUs and $t$-$J$ models: 5% faster'
     """
+    if "&" in value:  # before LaTeX decoding, which would make an escaped \&lt; an entity too
+        value = _HTML_ENTITY.sub(lambda m: _escape_plain(html.unescape(m.group(0))), value)
     if _SPECIAL.search(value):
         prepared = _UNESCAPED_PERCENT.sub(r"\\%", value)
         text = " ".join(_decode(word) if _SPECIAL.search(word) else word for word in _words(prepared))
     else:
         text = value
-    if "&" in value:
-        text = _HTML_ENTITY.sub(lambda m: html.unescape(m.group(0)), text)
     return normalize_space(text.replace("\xad", ""))
 
 

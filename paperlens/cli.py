@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -22,12 +23,25 @@ import warnings
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TextIO
 
 from .errors import LoadWarning, PaperlensError
 
 __all__ = ["main"]
 
 EXPORTS = {".bib": "to_bibtex", ".ris": "to_ris", ".csv": "to_csv", ".jsonl": "to_jsonl", ".parquet": "save"}
+
+# Control characters (ESC sequences can retitle, clear or recolour a terminal) and bidi overrides.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _say(text: str, file: TextIO | None = None) -> None:
+    """Print text that holds data (titles, categories, file names) with control characters shown as escapes.
+
+    >>> _say("title\x1b[2J")
+    title\\x1b[2J
+    """
+    print(_UNPRINTABLE.sub(lambda m: repr(m.group(0))[1:-1], text), file=file or sys.stdout)
 
 
 def _load(paths: Sequence[str], use_sample: bool = False):
@@ -58,7 +72,7 @@ def _info(args: argparse.Namespace) -> int:
         out.append("top categories: " + ", ".join(f"{c} ({n})" for c, n in categories.most_common(5)))
     out.append("")
     out.append(str(corpus.report))
-    print("\n".join(out))
+    _say("\n".join(out))
     return 0
 
 
@@ -70,7 +84,7 @@ def _graph(args: argparse.Namespace) -> int:
     view = corpus.graph(kind=args.kind, **options)
     path = view.save(args.output)
     graph = view.networkx
-    print(f"wrote {path}: {graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges ({args.kind})")
+    _say(f"wrote {path}: {graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges ({args.kind})")
     return 0
 
 
@@ -82,7 +96,7 @@ def _export(args: argparse.Namespace) -> int:
             f"cannot export to {suffix or 'a file without extension'}: use one of {', '.join(EXPORTS)}"
         )
     getattr(corpus, EXPORTS[suffix])(args.output)
-    print(f"wrote {len(corpus)} papers to {args.output}")
+    _say(f"wrote {len(corpus)} papers to {args.output}")
     return 0
 
 
@@ -152,10 +166,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return args.run(args)
     except PaperlensError as exc:
-        print(f"paperlens: error: {exc}", file=sys.stderr)
+        _say(f"paperlens: error: {exc}", file=sys.stderr)
         return 1
     except OSError as exc:  # e.g. an output folder that does not exist
-        print(f"paperlens: error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr)
+        _say(f"paperlens: error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr)
         return 1
 
 

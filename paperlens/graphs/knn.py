@@ -35,6 +35,8 @@ Examples
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 from scipy import sparse
 
@@ -93,33 +95,41 @@ def _rank_in_rows(rows: np.ndarray, cols: np.ndarray, vals: np.ndarray, n_rows: 
     out_s[rows[keep], rank[keep]] = vals[keep]
 
 
-def _top_k_dense(scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """The ``k`` largest positive values of each row of a dense block, best first.
+def _sample_columns(n: int, size: int) -> np.ndarray:
+    return np.linspace(0, n - 1, size).astype(np.int64)
 
-    Instead of partitioning whole rows, a threshold is read from a fixed sample
-    of columns: the ``k``-th largest sampled value cannot exceed the ``k``-th
-    largest of the row, so every top-``k`` value passes it (exact), and only a
-    few hundred values per row are left to sort.
+
+def _above(scores: np.ndarray, rank: int, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """Positions whose value is at least the ``rank``-th largest of a fixed sample of ``size`` columns."""
+    sampled = scores[:, _sample_columns(scores.shape[1], size)]
+    threshold = np.partition(sampled, size - rank, axis=1)[:, size - rank]
+    np.maximum(threshold, np.float32(1e-7), out=threshold)  # rows sharing no term (0) are not neighbours
+    return np.nonzero(scores >= threshold[:, None])
+
+
+def _top_k_dense(scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """The ``k`` largest positive values of each row of a dense block, best first (exact).
+
+    Instead of partitioning whole rows, a threshold is read from a sample of
+    1/16 of the columns: the ``k``-th largest sampled value cannot exceed the
+    ``k``-th largest of the row, so every top-``k`` value passes it, and only
+    about ``16 k`` values per row are left to sort.
     """
     b, n = scores.shape
     out_i, out_s = _empty(b, k)
     if b == 0 or n == 0 or k == 0:
         return out_i, out_s
-    tiny = np.float32(1e-7)  # similarities of rows sharing no term are 0, not neighbours
-    if n <= max(THRESHOLD_SAMPLE, 4 * k):
+    size = max(THRESHOLD_SAMPLE, n // 16)
+    if n <= max(size, 4 * k):
         kk = min(k, n)
         part = np.argpartition(-scores, kk - 1, axis=1)[:, :kk]
         vals = np.take_along_axis(scores, part, axis=1)
         rows = np.repeat(np.arange(b), kk)
         cols, vals = part.ravel(), vals.ravel()
-        ok = vals > tiny
+        ok = vals > 1e-7
         _rank_in_rows(rows[ok], cols[ok], vals[ok], b, k, out_i, out_s)
         return out_i, out_s
-    sample = np.linspace(0, n - 1, THRESHOLD_SAMPLE).astype(np.int64)
-    sampled = scores[:, sample]
-    threshold = np.partition(sampled, THRESHOLD_SAMPLE - k, axis=1)[:, THRESHOLD_SAMPLE - k]
-    np.maximum(threshold, tiny, out=threshold)
-    rows, cols = np.nonzero(scores >= threshold[:, None])
+    rows, cols = _above(scores, k, size)
     _rank_in_rows(rows, cols, scores[rows, cols], b, k, out_i, out_s)
     return out_i, out_s
 
@@ -185,22 +195,42 @@ def pair_similarities(X: sparse.spmatrix, rows: np.ndarray, cols: np.ndarray) ->
     return out
 
 
-def _low_rank(X: sparse.csr_matrix, rank: int, random_state: int | None) -> np.ndarray:
-    """Row coordinates ``U * s`` of a truncated SVD of ``X``, so that ``E @ E.T`` approximates ``X @ X.T``."""
-    from sklearn.utils.extmath import randomized_svd
+def _orthonormal(Y: np.ndarray) -> np.ndarray:
+    """An orthonormal basis of the columns of a tall matrix (Cholesky QR, twice for accuracy)."""
+    for _ in range(2):
+        gram = Y.T @ Y
+        gram[np.diag_indices_from(gram)] += 1e-10 * max(float(np.trace(gram)), 1e-30)
+        Y = np.linalg.solve(np.linalg.cholesky(gram), Y.T).T
+    return Y
 
-    rank = min(rank, min(X.shape) - 1)
+
+def _low_rank(X: sparse.csr_matrix, rank: int, random_state: int | None) -> np.ndarray:
+    """Row coordinates ``U * s`` of a rank-``rank`` SVD of ``X``, so that ``E @ E.T`` approximates ``X @ X.T``.
+
+    A randomized range finder (Halko, Martinsson and Tropp, 2011) with two power iterations.
+    """
+    n, v = X.shape
+    rank = min(rank, n - 1, v - 1)
     if rank < 1 or X.nnz == 0:
-        return np.zeros((X.shape[0], 1), dtype=np.float32)
-    u, s, _ = randomized_svd(X, rank, n_iter=3, random_state=random_state)
-    return np.ascontiguousarray(u * s, dtype=np.float32)
+        return np.zeros((n, 1), dtype=np.float32)
+    rng = np.random.default_rng(random_state)
+    width = min(rank + 10, n, v)
+    X64 = X.astype(np.float64)
+    XT = X64.T.tocsr()
+    basis = X64 @ rng.standard_normal((v, width))
+    for _ in range(2):
+        basis = X64 @ _orthonormal(XT @ _orthonormal(basis))
+    basis = _orthonormal(basis)
+    small = np.asarray((XT @ basis).T)
+    u, s, _ = np.linalg.svd(small, full_matrices=False)
+    return np.ascontiguousarray((basis @ u[:, :rank]) * s[:rank], dtype=np.float32)
 
 
 def approximate_kneighbors(
     X: sparse.spmatrix,
     k: int,
     *,
-    candidates: int = 100,
+    candidates: int = 150,
     rank: int = 64,
     rare_df: int | None = None,
     random_state: int | None = 0,
@@ -235,48 +265,47 @@ def approximate_kneighbors(
     XrT = Xr.T.tocsr()
     E = _low_rank(Xc, rank, random_state)
     step = _block_size(n)
+    size = min(n, max(THRESHOLD_SAMPLE, n // 16))
+    quantile = min(size, max(1, round(candidates * size / n)))
     for start in range(0, n, step):
         stop = min(n, start + step)
         b = stop - start
-        exact_rare = (Xr[start:stop] @ XrT).toarray()
+        rare_part = (Xr[start:stop] @ XrT).tocsr()
+        rare_rows = np.repeat(np.arange(b), np.diff(rare_part.indptr))
         scores = E[start:stop] @ E.T
-        scores += exact_rare
+        scores[rare_rows, rare_part.indices] += rare_part.data
         scores[np.arange(b), np.arange(start, stop)] = -np.inf
-        cand, _ = _top_k_dense(scores, candidates)
+        # About ``candidates`` best rows by the approximate score (a sampled quantile, not an exact top).
+        rows, cols = _above(scores, quantile, size)
+        # The exact rare-term part of a candidate's score is its score minus the projection part.
+        projected = np.einsum("ij,ij->i", E[start + rows], E[cols])
+        exact = (scores[rows, cols] - projected) + _frequent_values(Xc, start, rows, cols)
         del scores
-        exact = _rescore(Xc, start, cand, exact_rare)
-        best = np.argsort(-exact, axis=1, kind="stable")[:, :k]
-        sims = np.take_along_axis(exact, best, axis=1)
-        idx = np.take_along_axis(cand, best, axis=1)
-        found = sims > 0
-        out_i[start:stop] = np.where(found, idx, -1)
-        out_s[start:stop] = np.where(found, sims, 0)
+        _rank_in_rows(rows, cols, exact, b, k, out_i[start:stop], out_s[start:stop])
     return out_i, out_s
 
 
-def _rescore(Xc: sparse.csr_matrix, start: int, cand: np.ndarray, exact_rare: np.ndarray) -> np.ndarray:
-    """Exact similarities of rows ``start + r`` with their candidates ``cand[r]`` (``-inf`` for empty slots).
+def _frequent_values(Xc: sparse.csr_matrix, start: int, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """Dot products of rows ``start + rows`` with rows ``cols`` of ``Xc`` (``rows`` ascending).
 
-    The rare-term part is read from ``exact_rare``; the frequent-term part is a
-    dot product with the query row made dense, a few rows at a time so that
-    those rows stay in the CPU cache.
+    The query rows are made dense a few at a time, so they stay in the CPU
+    cache while the candidates' sparse rows are read against them.
     """
-    b, c = cand.shape
-    exact = np.full((b, c), -np.inf, dtype=np.float32)
+    out = np.zeros(len(rows), dtype=np.float32)
+    if len(rows) == 0 or Xc.shape[1] == 0:
+        return out
     sub = 64
-    for lo in range(0, b, sub):
-        hi = min(b, lo + sub)
-        rows, slots = np.nonzero(cand[lo:hi] >= 0)
-        if len(rows) == 0:
+    bounds = np.searchsorted(rows, np.arange(0, int(rows[-1]) + sub + 1, sub))
+    for lo, hi in itertools.pairwise(bounds):
+        if hi <= lo:
             continue
-        cols = cand[lo:hi][rows, slots]
-        queries = Xc[start + lo : start + hi].toarray()
-        gathered = Xc[cols]
-        pair = np.repeat(np.arange(len(cols)), np.diff(gathered.indptr))
-        products = gathered.data * queries[rows[pair], gathered.indices]
-        frequent = np.bincount(pair, weights=products, minlength=len(cols))
-        exact[lo + rows, slots] = exact_rare[lo + rows, cols] + frequent
-    return exact
+        first = int(rows[lo])
+        queries = Xc[start + first : start + int(rows[hi - 1]) + 1].toarray()
+        gathered = Xc[cols[lo:hi]]
+        pair = np.repeat(np.arange(hi - lo), np.diff(gathered.indptr))
+        products = gathered.data * queries[rows[lo:hi][pair] - first, gathered.indices]
+        out[lo:hi] = np.bincount(pair, weights=products, minlength=hi - lo)
+    return out
 
 
 def kneighbors(

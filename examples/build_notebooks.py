@@ -341,14 +341,15 @@ CITATIONS = [
         ## How are two works connected?
 
         `shortest_connection` finds the shortest chain of citations between two works, ignoring direction,
-        and says which way each step goes.
+        and says which way each step goes. A health-economics paper and a pharmacology paper, far apart
+        in topic, meet through the early studies of the drug:
         """
     ),
     code(
         """
-        first_trial = "10.1056/nejmoa1703068"  # the phase 3 trial of emicizumab (2017)
-        first_human = "10.1182/blood-2015-06-650226"  # the first-in-human study of ACE910 (2016)
-        for paper_id, step in reviewed.shortest_connection(first_trial, first_human, kind="citation"):
+        economics = "10.1080/13696998.2020.1721508"  # cost-effectiveness of a gene therapy (2020)
+        pharmacology = "10.1007/s10928-019-09646-3"  # orphan drug development (2019)
+        for paper_id, step in reviewed.shortest_connection(economics, pharmacology, kind="citation"):
             print(f"{step or 'start':>9}  {reviewed[paper_id].year}  {reviewed[paper_id].title[:70]}")
         """
     ),

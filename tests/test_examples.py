@@ -424,9 +424,13 @@ def test_citation_network_shows_the_donners_review(executed):
     (page,) = graph_pages(html_of(code_cell(nb, "pl.GraphView.from_networkx(strong")))
     assert len(assert_offline_graph(page)["nodes"]) > 2
 
-    chain = text_of(code_cell(nb, "reviewed.shortest_connection(first_trial, first_human"))
-    assert chain.splitlines()[0].split()[0] == "start"
-    assert "Emicizumab Prophylaxis in Hemophilia A with Inhibitors" in chain
+    chain = text_of(code_cell(nb, "reviewed.shortest_connection(economics, pharmacology")).splitlines()
+    undirected = graph.to_undirected()
+    hops = nx.shortest_path_length(undirected, "10.1080/13696998.2020.1721508", "10.1007/s10928-019-09646-3")
+    assert len(chain) == hops + 1 and hops >= 3
+    assert chain[0].split()[0] == "start" and reviewed["10.1080/13696998.2020.1721508"].title[:60] in chain[0]
+    assert reviewed["10.1007/s10928-019-09646-3"].title[:60] in chain[-1]
+    assert all(line.split()[0] in ("cites", "cited") for line in chain[1:])
 
 
 @pytest.mark.slow

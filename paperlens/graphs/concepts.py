@@ -148,23 +148,21 @@ def _stop_words(stop_words: str | Iterable[str] | None) -> frozenset[str]:
     return frozenset(w.lower() for w in stop_words)
 
 
-def _readable(terms: np.ndarray, scores: np.ndarray, n: int) -> list[tuple[str, float]]:
-    """The ``n`` best terms, without repeating words.
+def _pick(ranked: Iterable[tuple[str, float, frozenset[str]]], n: int) -> list[tuple[str, float]]:
+    """The ``n`` best of ``(term, score, words)`` (best first), without repeating words.
 
     A term whose words all belong to a better one is skipped ("rank" after
     "low rank"); a longer phrase scoring at least half as much as a shorter one
     it contains takes its place ("model soups" instead of "soups").
     """
     picked: list[tuple[str, float, frozenset[str]]] = []
-    order = np.argsort(-scores, kind="stable")[: 4 * n + 10]
-    for j in order:
-        if scores[j] <= 0:
+    for entry in ranked:
+        score, words = entry[1], entry[2]
+        if score <= 0:
             break
-        words = frozenset(terms[j].split(" "))
-        if any(words <= other for _, _, other in picked):
+        if any(words <= other[2] for other in picked):
             continue
-        entry = (str(terms[j]), float(scores[j]), words)
-        inside = [i for i, (_, score, other) in enumerate(picked) if other < words and scores[j] >= 0.5 * score]
+        inside = [i for i, other in enumerate(picked) if other[2] < words and score >= 0.5 * other[1]]
         if inside:
             picked[inside[0]] = entry
             for i in reversed(inside[1:]):
@@ -172,8 +170,13 @@ def _readable(terms: np.ndarray, scores: np.ndarray, n: int) -> list[tuple[str, 
         elif len(picked) < 2 * n:
             picked.append(entry)
     picked.sort(key=lambda entry: -entry[1])
-    picked = picked[:n]
-    return [(term, score) for term, score, _ in picked]
+    return [(term, score) for term, score, _ in picked[:n]]
+
+
+def _readable(terms: np.ndarray, scores: np.ndarray, n: int) -> list[tuple[str, float]]:
+    """The ``n`` best terms by score, without repeating words (see :func:`_pick`)."""
+    order = np.argsort(-scores, kind="stable")[: 4 * n + 10]
+    return _pick(((str(terms[j]), float(scores[j]), frozenset(terms[j].split(" "))) for j in order), n)
 
 
 # --------------------------------------------------------------------------- the estimator
@@ -537,16 +540,26 @@ def _shared_concepts(model: ConceptModel, a: np.ndarray, b: np.ndarray, n: int) 
         return []
     X = model.matrix_
     products = X[a].multiply(X[b]).tocsr()
-    products.sort_indices()
-    out = []
+    products.eliminate_zeros()
+    pair = np.repeat(np.arange(len(a)), np.diff(products.indptr))
+    # Best products first within each pair, then the first few of each pair.
+    order = np.lexsort((-products.data, pair))
+    pair, cols, vals = pair[order], products.indices[order], products.data[order]
+    starts = np.searchsorted(pair, np.arange(len(a) + 1))
+    rank = np.arange(len(pair)) - starts[pair]
+    keep = rank < 4 * n
+    pair, cols, vals = pair[keep], cols[keep], vals[keep].tolist()
+    starts = np.searchsorted(pair, np.arange(len(a) + 1)).tolist()
     terms = model.terms_
+    words: dict[int, tuple[str, frozenset[str]]] = {}
+    for j in np.unique(cols).tolist():
+        words[j] = (str(terms[j]), frozenset(terms[j].split(" ")))
+    entries = [words[j] for j in cols.tolist()]
+    out = []
     for p in range(len(a)):
-        lo, hi = products.indptr[p], products.indptr[p + 1]
-        vals = products.data[lo:hi]
-        cols = products.indices[lo:hi]
-        top = np.argsort(-vals, kind="stable")[: 4 * n]
-        picked = _readable(terms[cols[top]], vals[top], n)
-        out.append("; ".join(phrase for phrase, _ in picked))
+        lo, hi = starts[p], starts[p + 1]
+        ranked = [(entries[i][0], vals[i], entries[i][1]) for i in range(lo, hi)]
+        out.append("; ".join(phrase for phrase, _ in _pick(ranked, n)))
     return out
 
 

@@ -186,6 +186,16 @@ def test_tfidf_matches_the_formula_computed_by_hand():
             assert math.isclose(got[t], w / norm, rel_tol=1e-5), t
 
 
+def test_weights_equal_scikit_learn_tfidf_with_the_same_phrases(sample, model):
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    docs = list(zip(sample.df["title"], sample.df["abstract"], strict=True))
+    reference = TfidfVectorizer(analyzer=model._analyzer, sublinear_tf=True, dtype=np.float64).fit(docs)
+    expected = reference.transform(docs)
+    assert list(reference.get_feature_names_out()) == sorted(model._stems, key=model._stems.get)
+    assert abs(model.matrix_ - expected).max() < 1e-6
+
+
 def test_phrases_are_words_and_adjacent_pairs_within_a_clause():
     paper = pl.Paper.create(
         title="Low-Rank Adaptation of Model Soups",

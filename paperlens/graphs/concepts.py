@@ -33,7 +33,6 @@ True
 from __future__ import annotations
 
 import contextlib
-import re
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -66,9 +65,17 @@ class NotFittedError(PaperlensError, AttributeError):
 
 # --------------------------------------------------------------------------- text analysis
 
-# Phrases never run across punctuation, brackets, quotes, slashes or dashes set off by spaces.
-_CHUNKS = re.compile(r"[.,;:!?()\[\]{}\"“”‘’<>=/|\\+*&^%#@~`]+|\s[-–—]+\s|'\s|\s'|\s-|-\s")
-_WORDS = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
+# Phrases never run across punctuation, brackets, quotes, symbols or a stop word; hyphens and dashes
+# separate words but not phrases ("low-rank" gives "low rank").
+_BREAK = "\x00"
+_TEXT_TABLE = str.maketrans(
+    {
+        **{ch: f" {_BREAK} " for ch in '.,;:!?()[]{}"“”«»<>=/|\\+*&^%#@~`$§•·…'},
+        **{ch: " " for ch in "-‐‑‒–—_"},
+        "’": "'",
+        "‘": "'",
+    }
+)
 
 
 def _fold_plural(word: str) -> str:
@@ -86,17 +93,17 @@ class _Analyzer:
         self.stop_words = stop_words
         self.low, self.high = ngram_range
         self.title_weight = title_weight
-        self.folded: dict[str, str | None] = {}  # word as written -> folded word (None: not a term)
+        self.folded: dict[str, str | None] = {}  # token as written -> folded word (None: not a term)
 
-    def _fold(self, word: str) -> str | None:
+    def _fold(self, token: str) -> str | None:
+        word = token.strip("'")
         if word.endswith("'s"):
             word = word[:-2]
         if (
             len(word) < 2
             or word in self.stop_words
-            or "'" in word
+            or not word.isalnum()  # symbols, inner apostrophes ("don't"), the phrase break
             or word.isdigit()
-            or not any(ch.isalpha() for ch in word)
         ):
             return None
         folded = _fold_plural(word)
@@ -104,20 +111,35 @@ class _Analyzer:
 
     def phrases(self, text: str) -> list[str]:
         out: list[str] = []
+        append = out.append
         folded, fold = self.folded, self._fold
-        low, high = self.low, self.high
-        for chunk in _CHUNKS.split(strip_latex(text).lower()):
-            run: list[str] = []
-            for word in _WORDS.findall(chunk.replace("-", " ")):
-                term = folded.get(word, "")
+        tokens = strip_latex(text).translate(_TEXT_TABLE).lower().split()
+        if (self.low, self.high) == (1, 2):  # the common case, kept lean
+            prev = None
+            for token in tokens:
+                term = folded.get(token, "")
                 if term == "":
-                    term = folded[word] = fold(word)
+                    term = folded[token] = fold(token)
                 if term is None:
-                    run = []
+                    prev = None
                     continue
-                run.append(term)
-                for n in range(low, min(high, len(run)) + 1):
-                    out.append(term if n == 1 else " ".join(run[-n:]))
+                append(term)
+                if prev is not None:
+                    append(prev + " " + term)
+                prev = term
+            return out
+        run: list[str] = []
+        low, high = self.low, self.high
+        for token in tokens:
+            term = folded.get(token, "")
+            if term == "":
+                term = folded[token] = fold(token)
+            if term is None:
+                run = []
+                continue
+            run.append(term)
+            for n in range(low, min(high, len(run)) + 1):
+                append(term if n == 1 else " ".join(run[-n:]))
         return out
 
     def __call__(self, doc: tuple[str | None, str | None]) -> list[str]:
@@ -130,10 +152,70 @@ class _Analyzer:
     def display_names(self, terms: Sequence[str]) -> list[str]:
         """Show each folded term as written: the folded word if it occurs as such, else its first spelling."""
         spelled: dict[str, str] = {}
-        for word, term in self.folded.items():
-            if term is not None and (term not in spelled or word == term):
+        for token, term in self.folded.items():
+            if term is None:
+                continue
+            word = token.strip("'")
+            word = word[:-2] if word.endswith("'s") else word
+            if term not in spelled or word == term:
                 spelled[term] = word
         return [" ".join(spelled.get(w, w) for w in term.split(" ")) for term in terms]
+
+
+def _count(analyzer: _Analyzer, docs: Sequence[tuple[Any, Any]], vocabulary: dict[str, int], grow: bool):
+    """Phrase counts of each document (CSR, float32); ``grow`` adds unseen phrases to ``vocabulary``."""
+    from collections import defaultdict
+
+    from scipy import sparse
+
+    if grow:
+        index: dict[str, int] = defaultdict(None)
+        index.update(vocabulary)
+        index.default_factory = index.__len__
+        lookup = index.__getitem__
+    else:
+        get = vocabulary.get
+    columns: list[int] = []
+    indptr = [0]
+    for doc in docs:
+        features = analyzer(doc)
+        if grow:
+            columns.extend(map(lookup, features))
+        else:
+            columns.extend(j for j in map(get, features) if j is not None)
+        indptr.append(len(columns))
+    if grow:
+        vocabulary.clear()
+        vocabulary.update(index)
+    indices = np.asarray(columns, dtype=np.int64)
+    counts = sparse.csr_matrix(
+        (np.ones(len(indices), dtype=np.float32), indices, np.asarray(indptr, dtype=np.int64)),
+        shape=(len(docs), len(vocabulary)),
+    )
+    counts.sum_duplicates()
+    return counts
+
+
+def _limit(value: int | float, n_docs: int, name: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) or value < 0:
+        raise PaperlensError(f"{name} must be a number of papers or a fraction of them, not {value!r}")
+    return float(value) * n_docs if isinstance(value, (float, np.floating)) else float(value)
+
+
+def _weigh(counts, idf: np.ndarray, sublinear: bool):
+    """TF-IDF rows: (1 + log tf) or tf, times idf, each row scaled to length 1 (empty rows stay 0)."""
+    from scipy import sparse
+
+    weights = counts.astype(np.float32, copy=True)
+    if sublinear:
+        np.log(weights.data, out=weights.data)
+        weights.data += 1
+    weights.data *= idf[weights.indices]
+    norms = np.sqrt(np.asarray(weights.multiply(weights).sum(axis=1)).ravel())
+    weights = sparse.diags(np.where(norms > 0, 1 / np.maximum(norms, 1e-30), 0).astype(np.float32)) @ weights
+    weights = weights.astype(np.float32).tocsr()
+    weights.sort_indices()
+    return weights
 
 
 def _stop_words(stop_words: str | Iterable[str] | None) -> frozenset[str]:
@@ -311,39 +393,48 @@ class ConceptModel:
         return low, high
 
     def fit(self, corpus: Corpus | Iterable[Paper], y: Any = None) -> ConceptModel:
-        """Learn the phrases and weights of a corpus (a :class:`~paperlens.Corpus` or papers); returns the model."""
-        from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
+        """Learn the phrases and weights of a corpus (a :class:`~paperlens.Corpus` or papers); returns the model.
 
+        The weights are scikit-learn's TF-IDF (smooth idf ``ln((1 + n) / (1 + df)) + 1``,
+        optionally sublinear tf, rows scaled to length 1) over the phrases above.
+        """
         from ..corpus import Corpus
 
         if not isinstance(corpus, Corpus):
             corpus = Corpus(corpus)
         low, high = self._validate()
         table = corpus.df
+        n_docs = len(table)
         docs = list(zip(table["title"].tolist(), table["abstract"].tolist(), strict=True))
         analyzer = _Analyzer(_stop_words(self.stop_words), (low, high), int(self.title_weight))
-        counter = CountVectorizer(
-            analyzer=analyzer,
-            min_df=self.min_df,
-            max_df=self.max_df,
-            max_features=self.max_features,
-            dtype=np.float32,
-        )
-        try:
-            counts = counter.fit_transform(docs)
-        except ValueError as exc:  # empty vocabulary, or min_df/max_df leave nothing
-            raise PaperlensError(f"cannot fit a concept model on this corpus: {exc}") from None
-        weighting = TfidfTransformer(sublinear_tf=bool(self.sublinear_tf))
-        matrix = weighting.fit_transform(counts).astype(np.float32).tocsr()
-        matrix.sort_indices()
-        stems = counter.get_feature_names_out()
-        names = analyzer.display_names(stems)
+        stems: dict[str, int] = {}
+        counts = _count(analyzer, docs, stems, grow=True)
+        df = np.bincount(counts.indices, minlength=counts.shape[1])
+        keep = (df >= _limit(self.min_df, n_docs, "min_df")) & (df <= _limit(self.max_df, n_docs, "max_df"))
+        if self.max_features is not None and keep.sum() > int(self.max_features):
+            totals = np.asarray(counts.sum(axis=0)).ravel()
+            best = np.flatnonzero(keep)[np.argsort(-totals[keep], kind="stable")[: int(self.max_features)]]
+            keep = np.zeros_like(keep)
+            keep[best] = True
+        if not keep.any():
+            raise PaperlensError(
+                "cannot fit a concept model on this corpus: no phrase left "
+                f"({'no words besides stop words' if not stems else 'min_df, max_df or max_features removed all'})"
+            )
+        by_column = np.empty(len(stems), dtype=object)
+        by_column[list(stems.values())] = list(stems.keys())
+        kept = np.flatnonzero(keep)
+        kept = kept[np.argsort(by_column[kept].astype(str), kind="stable")]  # alphabetical, like scikit-learn
+        counts = counts[:, kept].tocsr()
+        df = df[kept]
+        idf = (np.log((1 + n_docs) / (1 + df)) + 1).astype(np.float32)
+        matrix = _weigh(counts, idf, bool(self.sublinear_tf))
+        names = analyzer.display_names(by_column[kept].tolist())
         self._analyzer = analyzer
-        self._counter = counter
-        self._weighting = weighting
+        self._stems = {stem: j for j, stem in enumerate(by_column[kept].tolist())}
         self.terms_ = np.array(names, dtype=object)
         self.vocabulary_ = {name: j for j, name in enumerate(names)}
-        self.idf_ = weighting.idf_.astype(np.float32)
+        self.idf_ = idf
         self.ids_ = table["id"].tolist()
         self.has_text_ = np.diff(matrix.indptr) > 0
         self.corpus_ = corpus
@@ -363,8 +454,8 @@ class ConceptModel:
         """
         self._check_fitted()
         docs = [(p.title, p.abstract) for p in papers]
-        counts = self._counter.transform(docs)
-        return self._weighting.transform(counts).astype(np.float32).tocsr()
+        counts = _count(self._analyzer, docs, self._stems, grow=False)
+        return _weigh(counts, self.idf_, bool(self.sublinear_tf))
 
     # ------------------------------------------------------------------ neighbours
 

@@ -336,3 +336,12 @@ bib_pieces = st.sampled_from(
 def test_garbage_never_crashes_and_every_entry_is_counted(text):
     papers, report = parse_bibtex(text, "fuzz.bib")
     assert report.records == len(papers) + len(report.skipped)
+
+
+def test_zotero_file_paths_keep_their_spaces():
+    path = "arXiv Fulltext PDF:/home/me/Zotero/Radford et al. - 2021.pdf:application/pdf"
+    text = "@article{r, title = {CLIP}, file = {" + path + "}}"
+    (paper,), _ = parse_bibtex(text, "zotero.bib")
+    assert paper.extra["file"] == path
+    (again,), _ = parse_bibtex(write_bibtex(pl.Corpus([paper])), "again.bib")
+    assert again.extra["file"] == paper.extra["file"]

@@ -200,15 +200,23 @@ def latex_to_text(value: str) -> str:
     return normalize_space(text.replace("\xad", ""))
 
 
-def _verbatim(value: str) -> str:
-    """A URL-like value: ``\\url{...}`` unwrapped, backslash escapes removed, no LaTeX decoding."""
+_PATHS = frozenset({"file", "pdf"})
+"""Verbatim fields that are file paths: their spaces are real (a URL's are line breaks)."""
+
+
+def _verbatim(value: str, *, keep_spaces: bool = False) -> str:
+    """A URL-like value: ``\\url{...}`` unwrapped, backslash escapes removed, no LaTeX decoding.
+
+    White space is removed (a long URL or DOI broken over lines), or with ``keep_spaces``
+    (file paths) folded to single spaces.
+    """
     text = value.strip()
     match = re.fullmatch(r"\\url\s*\{(.*)\}", text, re.S)
     if match:
         text = match.group(1)
     if text.startswith("{") and text.endswith("}") and _balanced(text[1:-1]):
         text = text[1:-1]
-    return "".join(re.sub(r"\\([\\_%&#{}$~])", r"\1", text).split())
+    return (" " if keep_spaces else "").join(re.sub(r"\\([\\_%&#{}$~])", r"\1", text).split())
 
 
 def _balanced(text: str) -> bool:
@@ -686,7 +694,7 @@ def _paper(entry: Any, fields: dict[str, str], groups: list[str] | None, report:
     for name, value in fields.items():
         if name in used:
             continue
-        text = _verbatim(value) if name in _VERBATIM else latex_to_text(value)
+        text = _verbatim(value, keep_spaces=name in _PATHS) if name in _VERBATIM else latex_to_text(value)
         # An empty field is dropped, unless it stops a crossref parent's value from coming in.
         if text or "crossref" in fields:
             extra[name] = text

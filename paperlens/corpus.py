@@ -174,7 +174,7 @@ def _frame(papers: Sequence[Paper]) -> pd.DataFrame:
 def _coerce(df: pd.DataFrame) -> pd.DataFrame:
     df["year"] = df["year"].astype("Int64")
     df["citation_count"] = df["citation_count"].astype("Int64")
-    df["date"] = pd.to_datetime(df["date"]).astype("datetime64[ns]")
+    df["date"] = pd.to_datetime(df["date"]).astype("datetime64[s]")  # [ns] ends in 2262 and starts in 1677
     for name in ("id", "title", "abstract", "venue", "doi", "arxiv_id", "openalex_id", "s2_id", "url", "source"):
         df[name] = df[name].astype(object)
     df.index = pd.RangeIndex(len(df))

@@ -83,6 +83,15 @@ class Paper:
             object.__setattr__(self, "extra", _freeze(dict(self.extra or {})))
         if self.year is None and self.date is not None:
             object.__setattr__(self, "year", self.date.year)
+        # What a Corpus column can hold (Int64): a bigger number would break every corpus it joins.
+        if self.year is not None and not 1 <= self.year <= 9999:
+            from .errors import RecordError
+
+            raise RecordError(f"year {self.year!r:.40} is not a year from 1 to 9999")
+        if self.citation_count is not None and not 0 <= self.citation_count < 2**63:
+            from .errors import RecordError
+
+            raise RecordError(f"citation count {self.citation_count!r:.40} is not a whole number from 0 to 2**63 - 1")
 
     @classmethod
     def create(cls, *, title: str | None, **values: Any) -> Paper:

@@ -117,15 +117,18 @@ def parse_year(value: Any) -> int | None:
         return None
     if isinstance(value, bool):
         raise RecordError(f"year {value!r} is not a year")
-    if isinstance(value, (int, float)):
-        if float(value).is_integer() and 1000 <= int(value) <= dt.date.today().year + _FUTURE_SLACK_YEARS + 50:
+    latest = dt.date.today().year + _FUTURE_SLACK_YEARS + 50
+    if isinstance(value, (int, float)):  # no float() of an int: a huge one overflows
+        if (isinstance(value, int) or value.is_integer()) and 1000 <= value <= latest:
             return int(value)
-        raise RecordError(f"year {value!r} is not a plausible year")
+        raise RecordError(f"year {value!r:.40} is not a plausible year")
     text = str(value).strip()
     if text.casefold().strip(".") in ("n d", "nd", "n.d", "no date", "unknown", "forthcoming", "in press", "s d"):
         return None
     match = _YEAR.match(text) or re.match(r"^\s*(\d{4})\b", text)
     if match:
+        if int(match.group(1)) > latest:  # the same rule as for numbers: 9999 is a placeholder, not a year
+            raise RecordError(f"year {text!r:.60} is not a plausible year")
         return int(match.group(1))
     raise RecordError(f"year {text!r:.60} is not a year")
 
@@ -158,7 +161,7 @@ def _count(value: Any) -> int | None:
         return None
     try:
         number = float(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise RecordError(f"citation count {value!r:.40} is not a number") from None
     if number < 0 or not number.is_integer():
         raise RecordError(f"citation count {value!r} is not a whole number >= 0")

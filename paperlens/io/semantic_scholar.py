@@ -75,12 +75,19 @@ def _venue(record: Mapping[str, Any]) -> str | None:
     return None
 
 
+def _items(value: Any) -> list[Any]:
+    """A JSON list as given, a lone string as a list of one, anything else (``null``, ``true``...) as nothing."""
+    if isinstance(value, str):
+        return [value]
+    return value if isinstance(value, list) else []
+
+
 def _categories(record: Mapping[str, Any]) -> tuple[str, ...]:
     names: list[str] = []
-    for name in record.get("fieldsOfStudy") or ():
+    for name in _items(record.get("fieldsOfStudy")):
         if isinstance(name, str):
             names.append(name)
-    for entry in record.get("s2FieldsOfStudy") or ():
+    for entry in _items(record.get("s2FieldsOfStudy")):
         if isinstance(entry, Mapping) and isinstance(entry.get("category"), str):
             names.append(entry["category"])
     return tuple(dict.fromkeys(normalize_space(n) for n in names if n.strip()))

@@ -157,9 +157,8 @@ def _daily_entry(entry: Any) -> Paper:
     raw_id = str(paper.get("id") or "")
     arxiv = normalize_arxiv_id(raw_id)
     summary = paper.get("summary") or entry.get("summary")
-    authors = tuple(
-        normalize_space(str(a["name"])) for a in paper.get("authors") or () if isinstance(a, Mapping) and a.get("name")
-    )
+    listed = paper.get("authors") if isinstance(paper.get("authors"), list) else ()
+    authors = tuple(normalize_space(str(a["name"])) for a in listed if isinstance(a, Mapping) and a.get("name"))
     date = parse_date(paper.get("publishedAt"))
     extra: dict[str, Any] = {}
     if raw_id and not arxiv:

@@ -60,7 +60,7 @@ class _Content:
     @property
     def text(self) -> str:
         if self._text is None:
-            self._text = decode(self.data)
+            self._text = decode(self.data, self.name)
         return self._text
 
     @property
@@ -382,7 +382,7 @@ def _parse(fmt: Format, data: bytes, name: str, path: Path | None, options: dict
     extra = dict(options)
     if fmt.name == "tsv":
         extra.setdefault("sep", "\t")
-    return parse(decode(data), name, **extra)
+    return parse(decode(data, name), name, **extra)
 
 
 def _natural(name: str) -> list[Any]:
@@ -402,7 +402,7 @@ def _read_one(data: bytes, name: str, path: Path | None, format: str | None, opt
     note = None
     if format is not None:
         fmt = _format_named(format, name)
-        if fmt.name == "daily-papers-json" and not decode(data[:4096]).lstrip().startswith(("[", "{")):
+        if fmt.name == "daily-papers-json" and not decode(data[:4096], name).lstrip().startswith(("[", "{")):
             fmt = FORMATS["daily-papers-text"]
     else:
         found, note = detect_format(data, name, **options)

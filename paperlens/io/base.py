@@ -36,22 +36,50 @@ def read_text(path: str | os.PathLike[str]) -> str:
     if not p.exists():
         raise ParseError("no such file", file=str(p))
     data = p.read_bytes()
-    return decode(data)
+    return decode(data, str(p))
 
 
-def decode(data: bytes) -> str:
-    """Bytes to text: UTF-8 (with or without BOM), else Windows-1252/Latin-1; CRLF/CR to LF."""
-    for encoding in ("utf-8-sig",):
-        try:
-            text = data.decode(encoding)
+# Byte order marks, longest first (a UTF-32 LE mark starts like a UTF-16 LE one).
+_BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32"),
+    (b"\x00\x00\xfe\xff", "utf-32"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+)
+_BINARY_PROBE = 8000  # as git does: a NUL byte in the first 8000 bytes means binary
+
+
+def decode(data: bytes, file: str | None = None) -> str:
+    """Bytes to text: UTF-16/32 by their byte order mark, UTF-8 (with or without BOM), else Windows-1252/Latin-1.
+
+    CRLF and CR become LF. Raises :class:`ParseError` (naming ``file``) for binary data:
+    a NUL byte near the start, which no text file in these formats holds.
+
+    >>> decode("Café\\r\\n".encode("utf-16"))
+    'Café\\n'
+    >>> decode(b"PK\\x03\\x04\\x00\\x00", "refs.bib")
+    Traceback (most recent call last):
+    ...
+    paperlens.errors.ParseError: refs.bib: binary data, not text (a NUL byte at offset 4); ...
+    """
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            text = data.decode(encoding, errors="replace")
             break
-        except UnicodeDecodeError:
-            pass
     else:
+        nul = data.find(b"\x00", 0, _BINARY_PROBE)
+        if nul >= 0:
+            raise ParseError(
+                f"binary data, not text (a NUL byte at offset {nul}); text saved as UTF-16 needs its byte order mark",
+                file=file,
+            )
         try:
-            text = data.decode("cp1252")
+            text = data.decode("utf-8-sig")
         except UnicodeDecodeError:
-            text = data.decode("latin-1")
+            try:
+                text = data.decode("cp1252")
+            except UnicodeDecodeError:
+                text = data.decode("latin-1")
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 

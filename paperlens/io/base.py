@@ -9,6 +9,7 @@ was skipped or merged.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -97,6 +98,14 @@ def assemble(parts: Sequence[Parsed], *, warn: bool = True) -> Corpus:
             file_report.notes.append(
                 f"{untitled} record{'s' if untitled > 1 else ''} without a title kept: "
                 "an identifier, or authors and a year, tell them apart"
+            )
+        latest = dt.date.today().year + 1  # issues are often dated the coming year; later is worth a look
+        future = [p.id for p in found if p.year is not None and p.year > latest]
+        if future:
+            shown = ", ".join(future[:3]) + (" ..." if len(future) > 3 else "")
+            file_report.notes.append(
+                f"{len(future)} record{'s' if len(future) > 1 else ''} dated after {latest} kept "
+                f"(a typo in the year?): {shown}"
             )
         papers.extend(found)
         owners.extend([file_report] * len(found))

@@ -123,9 +123,14 @@ def _arxiv_id(work: Mapping[str, Any], doi: str | None) -> str | None:
     return None
 
 
+def _listed(value: Any) -> list[Any]:
+    """A JSON list as given; anything else (``null``, a number, an object) as no items."""
+    return value if isinstance(value, list) else []
+
+
 def _authors(work: Mapping[str, Any]) -> tuple[str, ...]:
     names = []
-    for authorship in work.get("authorships") or ():
+    for authorship in _listed(work.get("authorships")):
         if not isinstance(authorship, Mapping):
             continue
         name = _get(authorship, "author", "display_name") or authorship.get("raw_author_name")
@@ -207,7 +212,7 @@ def work_fields(work: Mapping[str, Any]) -> dict[str, Any]:
     for key in ("pmid", "mag"):
         if ids.get(key):
             extra[key] = str(ids[key])
-    keywords = [k.get("display_name") for k in work.get("keywords") or () if isinstance(k, Mapping)]
+    keywords = [k.get("display_name") for k in _listed(work.get("keywords")) if isinstance(k, Mapping)]
     if keywords:
         extra["keywords"] = [k for k in keywords if k]
     oa_url = _get(work, "open_access", "oa_url")

@@ -89,6 +89,9 @@ def _row_paper(row: Mapping[str, Any], columns: dict[str, str], source: str | No
 # --------------------------------------------------------------------------- CSV
 
 
+_FIELD_LIMIT = 2**31 - 1  # the csv module's largest cell (a C long on every platform)
+
+
 def _sniff_separator(first_line: str) -> str:
     counts = {sep: first_line.count(sep) for sep in ("\t", ",", ";", "|")}
     best = max(counts, key=lambda s: counts[s])
@@ -125,6 +128,8 @@ def parse_csv(
     separator = sep or ("\t" if kind == "tsv" else _sniff_separator(first))
     if separator == "\t":
         report.format = "tsv"
+    if csv.field_size_limit() < _FIELD_LIMIT:  # the default 131,072 characters is less than some abstracts
+        csv.field_size_limit(_FIELD_LIMIT)
     reader = csv.reader(io.StringIO(text), delimiter=separator)
     header: list[str] | None = None
     papers: list[Paper] = []

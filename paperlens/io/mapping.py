@@ -127,7 +127,7 @@ def parse_year(value: Any) -> int | None:
         return None
     match = _YEAR.match(text) or re.match(r"^\s*(\d{4})\b", text)
     if match:
-        if int(match.group(1)) > latest:  # the same rule as for numbers: 9999 is a placeholder, not a year
+        if not 1000 <= int(match.group(1)) <= latest:  # the rule for numbers: 9999 is a placeholder, not a year
             raise RecordError(f"year {text!r:.60} is not a plausible year")
         return int(match.group(1))
     raise RecordError(f"year {text!r:.60} is not a year")
@@ -159,6 +159,8 @@ def parse_date(value: Any) -> dt.date | None:
 def _count(value: Any) -> int | None:
     if _missing(value):
         return None
+    if isinstance(value, (int, str)) and not isinstance(value, bool) and re.fullmatch(r"\s*[0-9]+\s*", str(value)):
+        return int(value)  # exact: through float, 2**63 - 1 would become 2**63
     try:
         number = float(value)
     except (TypeError, ValueError, OverflowError):

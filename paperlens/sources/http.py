@@ -7,7 +7,9 @@ Everything remote (arXiv, OpenAlex, Semantic Scholar, Hugging Face) goes through
   cache (folder: ``cache_dir``, default ``platformdirs.user_cache_dir("paperlens")``),
   so a second run, or an interrupted enrichment run again, is answered from disk.
   ``offline=True`` answers only from the cache and raises :class:`OfflineError`
-  naming the URL when an answer is not there.
+  naming the URL when an answer is not there. A cache that cannot be used (a
+  folder that cannot be made, a corrupted file, a full disk) gives a
+  :class:`SourceWarning` and an in-memory cache for the rest of the session.
 - urllib3's :class:`~urllib3.util.Retry` decides what is retried and how long to
   wait: 429 and 5xx answers, connect and read timeouts, and broken bodies (a body
   cut short, or JSON that does not parse), with exponential backoff and the
@@ -406,20 +408,19 @@ class Client:
     """
 
     def __init__(self, chosen: HttpSettings | None = None) -> None:
-        import requests_cache
-
         self.settings = chosen or settings()
         self.requests_sent = 0
         _guard_loggers()
-        if self.settings.cache:
-            folder = self.settings.resolved_cache_dir()
-            folder.mkdir(parents=True, exist_ok=True)
-            backend: Any = requests_cache.SQLiteCache(str(folder / "http_cache.sqlite"))
-        else:
-            backend = requests_cache.BaseCache()
+        backend = _disk_cache(self.settings.resolved_cache_dir()) if self.settings.cache else None
+        self._session = self._new_session(backend)
+
+    def _new_session(self, backend: Any | None) -> Any:
+        """A cached session over ``backend`` (``None``: an in-memory cache)."""
+        import requests_cache
+
         expire = self.settings.expire_after
-        self._session = requests_cache.CachedSession(
-            backend=backend,
+        session = requests_cache.CachedSession(
+            backend=backend if backend is not None else requests_cache.BaseCache(),
             expire_after=-1 if expire is None or expire < 0 else expire,
             allowable_codes=(200,),
             allowable_methods=("GET", "POST"),
@@ -429,10 +430,25 @@ class Client:
         )
         from .. import __version__
 
-        self._session.headers["User-Agent"] = f"paperlens/{__version__} (research paper explorer; python-requests)"
+        session.headers["User-Agent"] = f"paperlens/{__version__} (research paper explorer; python-requests)"
         adapter = _adapter_class()(self.settings, self._counted)
-        self._session.mount("https://", adapter)
-        self._session.mount("http://", adapter)
+        session.mount("https://", adapter)
+        session.mount("http://", adapter)
+        return session
+
+    def _drop_disk_cache(self, exc: BaseException) -> bool:
+        """The on-disk cache failed in use: warn and go on with an in-memory one. False if it was not on disk."""
+        import requests_cache
+
+        if not isinstance(self._session.cache, requests_cache.SQLiteCache):
+            return False
+        _warn_cache(self._session.cache.responses.db_path, exc)
+        old, self._session = self._session, self._new_session(None)
+        try:
+            old.close()
+        except Exception:  # closing a broken database may fail too; it is dropped either way
+            log.debug("closing the broken HTTP cache failed", exc_info=True)
+        return True
 
     def _counted(self) -> None:
         self.requests_sent += 1
@@ -560,6 +576,8 @@ class Client:
         name: str,
     ) -> tuple[tuple[str, str] | None, Any, int | None]:
         """One try. Returns ``(problem, value, status)``; problem is ``(kind, message)`` or None."""
+        import sqlite3
+
         import requests
 
         try:
@@ -572,6 +590,10 @@ class Client:
                 timeout=self.settings.timeout,
                 only_if_cached=self.settings.offline,
             )
+        except sqlite3.Error as exc:  # the cache file broke in use (corrupted, disk full, read-only)
+            if not self._drop_disk_cache(exc):
+                raise
+            return self._attempt(method, url, params, body, headers, decode, shown, name)
         except requests.exceptions.ConnectTimeout as exc:
             return ("connect", f"connection timed out ({redact(exc)[:200]})"), None, None
         except requests.exceptions.ReadTimeout:
@@ -605,6 +627,37 @@ class Client:
         key = getattr(response, "cache_key", None)
         if key:
             self._session.cache.delete(key)
+
+
+def _warn_cache(path: Any, exc: BaseException) -> None:
+    import warnings
+
+    warnings.warn(
+        f"the HTTP cache {path} cannot be used ({type(exc).__name__}: {exc}); answers are kept in memory for "
+        "this session only. Delete the file, or choose another folder with "
+        "paperlens.sources.http.configure(cache_dir=...) or $PAPERLENS_CACHE_DIR",
+        SourceWarning,
+        stacklevel=4,
+    )
+
+
+def _disk_cache(folder: Path) -> Any | None:
+    """The SQLite cache in ``folder``, checked readable; ``None`` (with a warning) when it cannot be used."""
+    import sqlite3
+
+    import requests_cache
+
+    path = folder / "http_cache.sqlite"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        backend = requests_cache.SQLiteCache(str(path))
+        with backend.responses.connection() as connection:  # a corrupted file fails here, not mid-request
+            connection.execute("PRAGMA schema_version").fetchone()
+            len(backend.responses)
+    except (OSError, sqlite3.Error) as exc:
+        _warn_cache(path, exc)
+        return None
+    return backend
 
 
 def _key_hint(source: str, status: int | None) -> str:

@@ -1,0 +1,256 @@
+"""Benchmark: the concept graph and its nearest-neighbour search at 10k, 25k and 75k papers.
+
+For each size, on the first N papers of ``../shared/bench/arxiv_abstracts_75k.jsonl.xz``:
+
+* ``fit``: build the corpus's :class:`paperlens.ConceptModel` (TF-IDF of titles and abstracts);
+* ``graph``: ``corpus.concept_graph(k=10)`` end to end (neighbours with ``method="auto"``, shared
+  concepts of every edge, the networkx graph), then on random subsets of 150 and 3,000 papers (the
+  explorer's case: the root's model is reused, neighbours are searched inside the subset);
+* ``knn``: the neighbour search alone, for each method, on the model's TF-IDF matrix;
+* ``baseline``: scikit-learn ``NearestNeighbors(metric="cosine", algorithm="brute")`` on THE SAME
+  matrix. Above ``--full-baseline-max`` papers it runs on ``--baseline-sample`` random query rows and
+  its time is extrapolated to all rows (marked ``*``); recall is then measured on those rows.
+
+Every step runs in its own process, so "peak MB" is that process's peak resident memory
+(``resource.getrusage``), matrix and interpreter included. recall@10 counts the true neighbours
+(similarity > 0) that were returned; "ties" also accepts a returned neighbour whose exact similarity
+equals the true 10th one (float32 rounding can order equal similarities either way).
+
+Run from the repository root (the machine has 2 shared cores: run it once, when it is quiet)::
+
+    .venv/bin/python benchmarks/bench_concept_graph.py                     # 10k, 25k, 75k
+    .venv/bin/python benchmarks/bench_concept_graph.py --sizes 10000 --methods exact
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import lzma
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+DATA = HERE.parent.parent / "shared" / "bench" / "arxiv_abstracts_75k.jsonl.xz"
+K = 10
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kilobytes on Linux
+
+
+def load_corpus(n: int):
+    import paperlens as pl
+
+    papers = []
+    with lzma.open(DATA, "rt", encoding="utf-8") as handle:
+        for line in handle:
+            if len(papers) >= n:
+                break
+            row = json.loads(line)
+            papers.append(
+                pl.Paper.create(
+                    title=row["title"],
+                    abstract=row.get("abstract"),
+                    authors=tuple(row.get("authors") or ()),
+                    categories=tuple(row.get("categories") or ()),
+                    arxiv_id=row["id"],
+                )
+            )
+    return pl.Corpus(papers)
+
+
+# --------------------------------------------------------------------------- workers (one process each)
+
+
+def work_graph(n: int, folder: Path) -> dict:
+    """Fit the model and build the graph; save the matrix for the other steps."""
+    from scipy import sparse
+
+    from paperlens.graphs.concepts import fitted_model
+
+    started = time.perf_counter()
+    corpus = load_corpus(n)
+    load_s = time.perf_counter() - started
+    started = time.perf_counter()
+    model = fitted_model(corpus)
+    fit_s = time.perf_counter() - started
+    started = time.perf_counter()
+    graph = corpus.concept_graph(k=K)
+    graph_s = time.perf_counter() - started
+    subsets = {}
+    for size in (150, 3000):  # the explorer's case: a filtered subset, the root's model already fitted
+        subset = corpus.sample(min(size, len(corpus)), seed=1)
+        started = time.perf_counter()
+        subset.concept_graph(k=K)
+        subsets[str(len(subset))] = time.perf_counter() - started
+    sparse.save_npz(folder / "matrix.npz", model.matrix_, compressed=False)
+    return {
+        "subsets": subsets,
+        "papers": len(corpus),
+        "load_s": load_s,
+        "fit_s": fit_s,
+        "graph_s": graph_s,
+        "terms": len(model.terms_),
+        "nnz_per_paper": model.matrix_.nnz / max(len(corpus), 1),
+        "edges": graph.number_of_edges(),
+        "peak_mb": peak_mb(),
+    }
+
+
+def load_matrix(folder: Path):
+    from scipy import sparse
+
+    return sparse.load_npz(folder / "matrix.npz").tocsr()
+
+
+def work_knn(method: str, folder: Path) -> dict:
+    import scipy.linalg.blas  # noqa: F401  imported before timing, as the baseline's scikit-learn is
+    import sklearn.utils.sparsefuncs  # noqa: F401
+
+    from paperlens.graphs.knn import kneighbors
+
+    X = load_matrix(folder)
+    started = time.perf_counter()
+    indices, sims = kneighbors(X, K, method=method)
+    seconds = time.perf_counter() - started
+    np.save(folder / f"knn_{method}_indices.npy", indices)
+    np.save(folder / f"knn_{method}_sims.npy", sims)
+    return {"seconds": seconds, "peak_mb": peak_mb()}
+
+
+def work_baseline(sample: int, folder: Path) -> dict:
+    from sklearn.neighbors import NearestNeighbors
+
+    X = load_matrix(folder)
+    n = X.shape[0]
+    queries = np.arange(n) if sample >= n else np.sort(np.random.default_rng(0).choice(n, sample, replace=False))
+    started = time.perf_counter()
+    search = NearestNeighbors(n_neighbors=K + 1, metric="cosine", algorithm="brute").fit(X)
+    distances, indices = search.kneighbors(X[queries])
+    seconds = time.perf_counter() - started
+    np.save(folder / "baseline_queries.npy", queries)
+    np.save(folder / "baseline_indices.npy", indices)
+    np.save(folder / "baseline_sims.npy", 1.0 - distances)
+    return {"seconds": seconds, "queries": len(queries), "peak_mb": peak_mb()}
+
+
+def run_worker(args: list[str]) -> dict:
+    command = [sys.executable, str(Path(__file__).resolve()), "--worker", *args]
+    out = subprocess.run(command, capture_output=True, text=True)
+    if out.returncode != 0:
+        raise SystemExit(f"worker {args} failed:\n{out.stderr}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+# --------------------------------------------------------------------------- recall
+
+
+def recall(folder: Path, method: str) -> tuple[float, float]:
+    """(recall@10, recall@10 accepting ties) of a method against the baseline's query rows."""
+    queries = np.load(folder / "baseline_queries.npy")
+    true_i = np.load(folder / "baseline_indices.npy")
+    true_s = np.load(folder / "baseline_sims.npy")
+    got_i = np.load(folder / f"knn_{method}_indices.npy")[queries]
+    got_s = np.load(folder / f"knn_{method}_sims.npy")[queries]
+    hits = tie_hits = total = 0
+    for r, q in enumerate(queries):
+        keep = (true_i[r] != q) & (true_s[r] > 1e-6)
+        truth, truth_s = true_i[r][keep][:K], true_s[r][keep][:K]
+        if len(truth) == 0:
+            continue
+        total += len(truth)
+        found = set(got_i[r][got_i[r] >= 0].tolist())
+        hit = len(found & set(truth.tolist()))
+        hits += hit
+        kth = truth_s[-1] if len(truth) == K else 0.0
+        close = int(((got_s[r] >= kth - 1e-5) & (got_i[r] >= 0)).sum())
+        tie_hits += min(len(truth), max(hit, close))
+    return hits / max(total, 1), tie_hits / max(total, 1)
+
+
+# --------------------------------------------------------------------------- main
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="10000,25000,75000", help="comma-separated corpus sizes")
+    parser.add_argument("--methods", default="exact,approximate", help="neighbour methods to time")
+    parser.add_argument("--baseline-sample", type=int, default=3000, help="query rows for the baseline above the max")
+    parser.add_argument("--full-baseline-max", type=int, default=10000, help="run the full baseline up to this size")
+    parser.add_argument("--worker", nargs="+", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+
+    if args.worker:
+        kind, folder = args.worker[0], Path(args.worker[-1])
+        if kind == "graph":
+            result = work_graph(int(args.worker[1]), folder)
+        elif kind == "knn":
+            result = work_knn(args.worker[1], folder)
+        else:
+            result = work_baseline(int(args.worker[1]), folder)
+        print(json.dumps(result))
+        return
+
+    if not DATA.exists():
+        raise SystemExit(f"benchmark data not found: {DATA}")
+    sizes = [int(s) for s in args.sizes.split(",") if s]
+    methods = [m for m in args.methods.split(",") if m]
+    print(f"# concept graph benchmark, k={K}; load average at start {os.getloadavg()[0]:.1f} (2 cores)")
+    print(f"# {sys.executable} {' '.join(sys.argv)}")
+    columns = [f"{'papers':>6}", f"{'step':<30}", f"{'time s':>8}", f"{'peak MB':>7}", f"{'recall@10':>9}"]
+    header = "| " + " | ".join([*columns, f"{'ties':>6}", f"{'speed-up':>8}"]) + " |"
+    print(header)
+    print("|" + "|".join("-" * (len(c)) for c in header.split("|")[1:-1]) + "|")
+
+    def row(n, step, seconds, mb, rec="", ties="", speed=""):
+        print(f"| {n:>6} | {step:<30} | {seconds:>8} | {mb:>7.0f} | {rec:>9} | {ties:>6} | {speed:>8} |", flush=True)
+
+    for n in sizes:
+        with tempfile.TemporaryDirectory(prefix="paperlens-bench-") as tmp:
+            folder = Path(tmp)
+            info = run_worker(["graph", str(n), str(folder)])
+            n = info["papers"]
+            row(n, "fit (TF-IDF)", f"{info['fit_s']:.1f}", info["peak_mb"])
+            row(n, f"concept_graph(k={K}), auto", f"{info['graph_s']:.1f}", info["peak_mb"])
+            for size, seconds in info["subsets"].items():
+                row(n, f"  same on a {int(size):,}-paper subset", f"{seconds:.2f}", info["peak_mb"])
+            sample = n if n <= args.full_baseline_max else min(args.baseline_sample, n)
+            base = run_worker(["baseline", str(sample), str(folder)])
+            base_s = base["seconds"] * n / base["queries"]
+            mark = "" if base["queries"] == n else "*"
+            row(n, f"baseline sklearn brute{mark}", f"{base_s:.1f}{mark}", base["peak_mb"], "1", "1", "1.0x")
+            for method in methods:
+                result = run_worker(["knn", method, str(folder)])
+                plain, ties = recall(folder, method)
+                row(
+                    n,
+                    f"knn {method}",
+                    f"{result['seconds']:.1f}",
+                    result["peak_mb"],
+                    f"{plain:.4f}",
+                    f"{ties:.4f}",
+                    f"{base_s / result['seconds']:.1f}x",
+                )
+            print(
+                f"#   {n} papers: {info['terms']} phrases, {info['nnz_per_paper']:.0f} per paper, "
+                f"{info['edges']} edges; corpus built in {info['load_s']:.1f}s",
+                flush=True,
+            )
+    print(f"# load average at end {os.getloadavg()[0]:.1f}")
+    if any(n > args.full_baseline_max for n in sizes):
+        print(
+            f"# * baseline run on {args.baseline_sample} random query rows, time extrapolated to all rows; "
+            "recall measured on those rows"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -282,18 +282,36 @@ def test_exact_method_with_dense_terms_and_sampled_threshold_equals_numpy():
 
 
 def test_approximate_method_finds_nearly_all_neighbours_with_exact_similarities():
-    rng = np.random.default_rng(5)
-    n, v = 2500, 3000
-    frequent = rng.random((n, 30), dtype=np.float32) * (rng.random((n, 30)) < 0.3)
-    X = sparse.hstack([frequent, sparse.random(n, v, density=0.01, random_state=rng, dtype=np.float32)]).tocsr()
-    norms = np.sqrt(np.asarray(X.multiply(X).sum(axis=1)).ravel())
-    X = sparse.diags(1 / np.maximum(norms, 1e-12)).dot(X).tocsr().astype(np.float32)
+    # Topic-structured papers, enough of them (> 2048) for the approximate path. Here the frequent terms
+    # are the topic words themselves, so the self-check (on by default) must notice the projection falls short.
+    X = ConceptModel().fit(synthetic_papers(2600)).matrix_
+    df = np.bincount(X.indices, minlength=X.shape[1])
+    assert (df > knn.FREQUENT_FRACTION * X.shape[0]).sum() >= 10  # the projection is used
     got_i, got_s = knn.approximate_kneighbors(X, 10)
     true_i, true_s = brute_force(X, 10)
     assert recall(got_i, true_i, true_s) >= 0.95
     pairs = got_i >= 0
     exact = knn.pair_similarities(X, np.nonzero(pairs)[0], got_i[pairs])
     assert np.allclose(exact, got_s[pairs], atol=1e-5)
+
+
+def test_approximate_method_keeps_exact_similarities_on_unstructured_data():
+    # Random frequent terms are the worst case for a low-rank projection: fewer neighbours found, all exact.
+    rng = np.random.default_rng(5)
+    n, v = 2500, 3000
+    frequent = rng.random((n, 30), dtype=np.float32) * (rng.random((n, 30)) < 0.3)
+    X = sparse.hstack([frequent, sparse.random(n, v, density=0.01, random_state=rng, dtype=np.float32)]).tocsr()
+    norms = np.sqrt(np.asarray(X.multiply(X).sum(axis=1)).ravel())
+    X = sparse.diags(1 / np.maximum(norms, 1e-12)).dot(X).tocsr().astype(np.float32)
+    true_i, true_s = brute_force(X, 10)
+    got_i, got_s = knn.approximate_kneighbors(X, 10, min_recall=None)  # no self-check: the projection as it is
+    assert recall(got_i, true_i, true_s) >= 0.75
+    pairs = got_i >= 0
+    exact = knn.pair_similarities(X, np.nonzero(pairs)[0], got_i[pairs])
+    assert np.allclose(exact, got_s[pairs], atol=1e-5)
+    assert (np.diff(got_s, axis=1) <= 1e-7).all()  # best first
+    checked_i, _ = knn.approximate_kneighbors(X, 10)  # the self-check raises the rank or runs the exact method
+    assert recall(checked_i, true_i, true_s) >= 0.95
 
 
 def test_kneighbors_rejects_unknown_methods():

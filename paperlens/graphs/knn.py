@@ -239,6 +239,49 @@ def _projection(Xf: sparse.csr_matrix, rank: int) -> np.ndarray:
     return np.ascontiguousarray(Xf @ vectors[:, ::-1], dtype=np.float32)
 
 
+def _tie_recall(got_i: np.ndarray, got_s: np.ndarray, true_s: np.ndarray) -> float:
+    """Share of the true neighbours (similarity > 0) matched by as good a returned neighbour."""
+    wanted = (true_s > 1e-7).sum(axis=1)
+    kth = np.where(wanted > 0, true_s[np.arange(len(true_s)), np.maximum(wanted - 1, 0)], np.inf)
+    good = ((got_i >= 0) & (got_s >= kth[:, None] - 1e-6)).sum(axis=1)
+    return float(np.minimum(good, wanted).sum() / max(int(wanted.sum()), 1))
+
+
+class _Approximation:
+    """The pieces of the approximate search for one matrix and one projection rank."""
+
+    def __init__(self, X: sparse.csr_matrix, frequent: np.ndarray, rank: int, candidates: int, k: int) -> None:
+        n = X.shape[0]
+        others = np.ones(X.shape[1], dtype=bool)
+        others[frequent] = False
+        self.Xo = X[:, np.flatnonzero(others)].tocsr()
+        self.XoT = self.Xo.T.tocsr()
+        self.Xf = X[:, frequent].tocsr()
+        self.E = _projection(self.Xf, rank)
+        self.k = k
+        self.size = min(n, max(THRESHOLD_SAMPLE, n // 16))
+        self.quantile = min(self.size, max(k, round(max(int(candidates), k) * self.size / n)))
+        self.buffer = np.empty((_block_size(n), n), dtype=np.float32)
+
+    def rows(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Neighbours of the rows ``ids`` (at most one block of them)."""
+        b = len(ids)
+        contiguous = b > 0 and ids[-1] - ids[0] == b - 1
+        queries = self.Xo[int(ids[0]) : int(ids[-1]) + 1] if contiguous else self.Xo[ids]
+        scores = _product_into(queries, self.XoT, self.buffer[:b])
+        _add_product(scores, self.E[ids], self.E)
+        scores[np.arange(b), ids] = -np.inf
+        # About ``candidates`` rows with the best approximate scores (a sampled quantile, not an exact top).
+        rows, cols = _above(scores, self.quantile, self.size)
+        # Exact similarity = the exact part on the other terms (the score minus its projection part)
+        # + the exact part on the frequent terms.
+        projected = np.einsum("ij,ij->i", self.E[ids[rows]], self.E[cols])
+        exact = (scores[rows, cols] - projected) + _frequent_values(self.Xf, ids, rows, cols)
+        out_i, out_s = _empty(b, self.k)
+        _rank_in_rows(rows, cols, exact, b, self.k, out_i, out_s)
+        return out_i, out_s
+
+
 def approximate_kneighbors(
     X: sparse.spmatrix,
     k: int,
@@ -246,6 +289,7 @@ def approximate_kneighbors(
     candidates: int = 40,
     rank: int = 16,
     frequent_fraction: float = FREQUENT_FRACTION,
+    min_recall: float | None = 0.97,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Approximate ``k`` nearest rows by cosine similarity, with exact similarities.
 
@@ -254,6 +298,13 @@ def approximate_kneighbors(
     rank-``rank`` projection of its frequent-term part; about ``candidates``
     rows per row with the best scores (a threshold read from a sample of
     columns) are re-scored exactly, and the top ``k`` kept.
+
+    This works when the frequent terms are generic words, as in any large
+    corpus. When they carry what tells papers apart (a small vocabulary, a
+    narrow field), a low-rank projection misses neighbours; so first, with
+    ``min_recall`` set, the method is tried on 256 rows against their exact
+    neighbours: if it finds fewer than ``min_recall`` of them, it is tried with
+    a 4 times larger rank, and if that also falls short the exact method runs.
 
     >>> from scipy import sparse
     >>> X = sparse.csr_matrix([[1.0, 0.0], [0.6, 0.8], [0.0, 1.0]])
@@ -272,34 +323,32 @@ def approximate_kneighbors(
         frequent = frequent[np.argsort(-df[frequent], kind="stable")[:MAX_FREQUENT_TERMS]]
     if len(frequent) == 0 or n <= THRESHOLD_SAMPLE:
         return exact_kneighbors(X, k)
-    others = np.ones(X.shape[1], dtype=bool)
-    others[frequent] = False
-    Xo = X[:, np.flatnonzero(others)].tocsr()
-    XoT = Xo.T.tocsr()
-    Xf = X[:, frequent].tocsr()
-    E = _projection(Xf, rank)
-    size = min(n, max(THRESHOLD_SAMPLE, n // 16))
-    quantile = min(size, max(k, round(max(int(candidates), k) * size / n)))
-    step = _block_size(n)
-    buffer = np.empty((step, n), dtype=np.float32)
+    search = None
+    if min_recall is None:
+        search = _Approximation(X, frequent, rank, candidates, k)
+    else:
+        probe = np.unique(np.linspace(0, n - 1, min(n, 256)).astype(np.int64))
+        truth = _product_into(X[probe], X.T.tocsr(), np.empty((len(probe), n), dtype=np.float32))
+        truth[np.arange(len(probe)), probe] = -np.inf
+        _, true_s = _top_k_dense(truth, k)
+        del truth
+        for tried in (rank, 4 * rank):
+            attempt = _Approximation(X, frequent, tried, candidates, k)
+            got_i, got_s = attempt.rows(probe)
+            if _tie_recall(got_i, got_s, true_s) >= min_recall:
+                search = attempt
+                break
+        if search is None:
+            return exact_kneighbors(X, k)
+    step = len(search.buffer)
     for start in range(0, n, step):
-        stop = min(n, start + step)
-        b = stop - start
-        scores = _product_into(Xo[start:stop], XoT, buffer[:b])
-        _add_product(scores, E[start:stop], E)
-        scores[np.arange(b), np.arange(start, stop)] = -np.inf
-        # About ``candidates`` rows with the best approximate scores (a sampled quantile, not an exact top).
-        rows, cols = _above(scores, quantile, size)
-        # Exact similarity = the exact part on the other terms (the score minus its projection part)
-        # + the exact part on the frequent terms.
-        projected = np.einsum("ij,ij->i", E[start + rows], E[cols])
-        exact = (scores[rows, cols] - projected) + _frequent_values(Xf, start, rows, cols)
-        _rank_in_rows(rows, cols, exact, b, k, out_i[start:stop], out_s[start:stop])
+        ids = np.arange(start, min(n, start + step))
+        out_i[start : start + len(ids)], out_s[start : start + len(ids)] = search.rows(ids)
     return out_i, out_s
 
 
-def _frequent_values(Xf: sparse.csr_matrix, start: int, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
-    """Dot products of rows ``start + rows`` with rows ``cols`` of ``Xf`` (``rows`` ascending).
+def _frequent_values(Xf: sparse.csr_matrix, ids: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """Dot products of rows ``ids[rows]`` with rows ``cols`` of ``Xf`` (``rows`` ascending).
 
     The query rows are made dense a few at a time, so they stay in the CPU
     cache while the candidates' sparse rows are read against them.
@@ -313,7 +362,7 @@ def _frequent_values(Xf: sparse.csr_matrix, start: int, rows: np.ndarray, cols: 
         if hi <= lo:
             continue
         first = int(rows[lo])
-        queries = Xf[start + first : start + int(rows[hi - 1]) + 1].toarray()
+        queries = Xf[ids[first : int(rows[hi - 1]) + 1]].toarray()
         gathered = Xf[cols[lo:hi]]
         pair = np.repeat(np.arange(hi - lo), np.diff(gathered.indptr))
         products = gathered.data * queries[rows[lo:hi][pair] - first, gathered.indices]

@@ -258,8 +258,11 @@ def test_exact_and_approximate_equal_brute_force_on_a_synthetic_corpus():
         assert_same_neighbours(X, indices, sims, 7)
 
 
-def test_exact_method_with_dense_terms_and_sampled_threshold_equals_numpy():
-    # Large enough (> THRESHOLD_SAMPLE rows, >= 1000 rows) to take the dense-term and threshold paths.
+@pytest.mark.parametrize("block_values", [None, 2600 * 64])
+def test_exact_method_with_blocks_and_sampled_threshold_equals_numpy(monkeypatch, block_values):
+    if block_values:
+        monkeypatch.setattr(knn, "BLOCK_VALUES", block_values)
+    # Large enough (> THRESHOLD_SAMPLE rows) to take the sampled-threshold path; frequent terms make dense rows.
     rng = np.random.default_rng(3)
     n, v = 2600, 400
     frequent = rng.random((n, 5), dtype=np.float32) * (rng.random((n, 5)) < 0.4)
@@ -281,7 +284,10 @@ def test_exact_method_with_dense_terms_and_sampled_threshold_equals_numpy():
     assert np.allclose(dense[rows[ok], indices.ravel()[ok]], sims.ravel()[ok], atol=1e-5)
 
 
-def test_approximate_method_finds_nearly_all_neighbours_with_exact_similarities():
+@pytest.mark.parametrize("block_values", [None, 2600 * 100])  # one block, or blocks of 100 rows (< the 256 probed)
+def test_approximate_method_finds_nearly_all_neighbours_with_exact_similarities(monkeypatch, block_values):
+    if block_values:
+        monkeypatch.setattr(knn, "BLOCK_VALUES", block_values)
     # Topic-structured papers, enough of them (> 2048) for the approximate path. Here the frequent terms
     # are the topic words themselves, so the self-check (on by default) must notice the projection falls short.
     X = ConceptModel().fit(synthetic_papers(2600)).matrix_

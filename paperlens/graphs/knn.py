@@ -268,7 +268,8 @@ class _Approximation:
         b = len(ids)
         contiguous = b > 0 and ids[-1] - ids[0] == b - 1
         queries = self.Xo[int(ids[0]) : int(ids[-1]) + 1] if contiguous else self.Xo[ids]
-        scores = _product_into(queries, self.XoT, self.buffer[:b])
+        out = self.buffer[:b] if b <= len(self.buffer) else np.empty((b, self.buffer.shape[1]), dtype=np.float32)
+        scores = _product_into(queries, self.XoT, out)
         _add_product(scores, self.E[ids], self.E)
         scores[np.arange(b), ids] = -np.inf
         # About ``candidates`` rows with the best approximate scores (a sampled quantile, not an exact top).

@@ -47,7 +47,9 @@ def _graphs_drew(lab: JupyterLab, page, expected: int, nodes: set[int]) -> list[
     probes = [lab.probe_graph(frame) for frame in frames]
     for probe in probes:
         assert probe.get("vis_loaded") and probe["canvas"], probe
-        assert probe["nodes"] in nodes and probe["ink_pixels"] > 2000, probe
+        # A blank canvas has 0 ink; a drawn one well over 500 (1,500-9,000 seen, depending on zoom and
+        # on whether physics is still fitting the view when probed).
+        assert probe["nodes"] in nodes and probe["ink_pixels"] > 500, probe
     return probes
 
 

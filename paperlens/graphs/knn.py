@@ -39,8 +39,6 @@ Examples
 
 from __future__ import annotations
 
-import itertools
-
 import numpy as np
 from scipy import sparse
 
@@ -63,7 +61,7 @@ BLOCK_VALUES = 2**24
 THRESHOLD_SAMPLE = 2048
 # The approximate method: terms in more than this fraction of rows are "frequent" (at most MAX_FREQUENT_TERMS).
 FREQUENT_FRACTION = 0.05
-MAX_FREQUENT_TERMS = 2000
+MAX_FREQUENT_TERMS = 1000
 
 
 def _as_csr(X: sparse.spmatrix | np.ndarray) -> sparse.csr_matrix:
@@ -256,8 +254,9 @@ class _Approximation:
         others[frequent] = False
         self.Xo = X[:, np.flatnonzero(others)].tocsr()
         self.XoT = self.Xo.T.tocsr()
-        self.Xf = X[:, frequent].tocsr()
-        self.E = _projection(self.Xf, rank)
+        Xf = X[:, frequent].tocsr()
+        self.E = _projection(Xf, rank)
+        self.F = Xf.toarray()  # the frequent terms, dense: a few hundred columns
         self.k = k
         self.size = min(n, max(THRESHOLD_SAMPLE, n // 16))
         self.quantile = min(self.size, max(k, round(max(int(candidates), k) * self.size / n)))
@@ -276,8 +275,8 @@ class _Approximation:
         rows, cols = _above(scores, self.quantile, self.size)
         # Exact similarity = the exact part on the other terms (the score minus its projection part)
         # + the exact part on the frequent terms.
-        projected = np.einsum("ij,ij->i", self.E[ids[rows]], self.E[cols])
-        exact = (scores[rows, cols] - projected) + _frequent_values(self.Xf, ids, rows, cols)
+        left = ids[rows]
+        exact = (scores[rows, cols] - _pair_dots(self.E, left, cols)) + _pair_dots(self.F, left, cols)
         out_i, out_s = _empty(b, self.k)
         _rank_in_rows(rows, cols, exact, b, self.k, out_i, out_s)
         return out_i, out_s
@@ -348,26 +347,13 @@ def approximate_kneighbors(
     return out_i, out_s
 
 
-def _frequent_values(Xf: sparse.csr_matrix, ids: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
-    """Dot products of rows ``ids[rows]`` with rows ``cols`` of ``Xf`` (``rows`` ascending).
-
-    The query rows are made dense a few at a time, so they stay in the CPU
-    cache while the candidates' sparse rows are read against them.
-    """
-    out = np.zeros(len(rows), dtype=np.float32)
-    if len(rows) == 0 or Xf.shape[1] == 0:
-        return out
-    sub = 64
-    bounds = np.searchsorted(rows, np.arange(0, int(rows[-1]) + sub + 1, sub))
-    for lo, hi in itertools.pairwise(bounds):
-        if hi <= lo:
-            continue
-        first = int(rows[lo])
-        queries = Xf[ids[first : int(rows[hi - 1]) + 1]].toarray()
-        gathered = Xf[cols[lo:hi]]
-        pair = np.repeat(np.arange(hi - lo), np.diff(gathered.indptr))
-        products = gathered.data * queries[rows[lo:hi][pair] - first, gathered.indices]
-        out[lo:hi] = np.bincount(pair, weights=products, minlength=hi - lo)
+def _pair_dots(F: np.ndarray, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """``F[left[p]] . F[right[p]]`` for every pair ``p`` of rows of a dense array, a chunk of pairs at a time."""
+    out = np.empty(len(left), dtype=np.float32)
+    chunk = max(1, 2**22 // max(F.shape[1], 1))  # two gathered chunks of about 16 MB each
+    for lo in range(0, len(left), chunk):
+        hi = lo + chunk
+        out[lo:hi] = np.einsum("ij,ij->i", F[left[lo:hi]], F[right[lo:hi]])
     return out
 
 

@@ -222,3 +222,18 @@ def test_a_corpus_without_references_says_so() -> None:
 def test_resolutions_are_cached_per_corpus() -> None:
     corpus = pl.load_sample()
     assert resolve_references(corpus) is resolve_references(corpus)
+
+
+def test_mentions_default_to_off_above_the_auto_limit(monkeypatch):
+    from paperlens.graphs import citation
+
+    corpus = pl.load_sample()
+    with_mentions = citation.citation_graph(corpus)
+    assert with_mentions.graph["mentions"] >= 0 and "off above" not in with_mentions.graph["notes"]
+    monkeypatch.setattr(citation, "MENTIONS_AUTO_LIMIT", 10)
+    called = []
+    monkeypatch.setattr("paperlens.graphs.mentions.find_mentions", lambda c: called.append(1) or [])
+    graph = citation.citation_graph(corpus)
+    assert not called and "pass mentions=True" in graph.graph["notes"]
+    citation.citation_graph(corpus, mentions=True)
+    assert called == [1]

@@ -172,7 +172,11 @@ def node_attributes(corpus: Corpus) -> dict[str, dict[str, Any]]:
     return out
 
 
-def citation_graph(corpus: Corpus, mentions: bool = True, *, isolates: bool = True) -> nx.DiGraph:
+MENTIONS_AUTO_LIMIT = 20_000
+"""Above this many papers, inferred mention links are off unless asked for (about a minute at 75,000)."""
+
+
+def citation_graph(corpus: Corpus, mentions: bool | None = None, *, isolates: bool = True) -> nx.DiGraph:
     """The citation graph of ``corpus``: an edge ``citing -> cited`` for each in-corpus citation.
 
     Parameters
@@ -180,7 +184,8 @@ def citation_graph(corpus: Corpus, mentions: bool = True, *, isolates: bool = Tr
     corpus : the papers; references pointing outside it are counted, not drawn.
     mentions : also add inferred ``kind="mentions"`` edges where an abstract names
         another corpus paper (see :mod:`paperlens.graphs.mentions`). A mention of a
-        paper already cited is recorded on the ``cites`` edge as ``mention``.
+        paper already cited is recorded on the ``cites`` edge as ``mention``. ``None``
+        (default): on up to :data:`MENTIONS_AUTO_LIMIT` papers, off above (and the notes say so).
     isolates : keep papers with no edge (default ``True``).
 
     Returns
@@ -225,6 +230,9 @@ def citation_graph(corpus: Corpus, mentions: bool = True, *, isolates: bool = Tr
     cites = graph.number_of_edges()
 
     added_mentions = 0
+    skipped_mentions = mentions is None and len(corpus) > MENTIONS_AUTO_LIMIT
+    if mentions is None:
+        mentions = not skipped_mentions
     if mentions:
         from .mentions import find_mentions
 
@@ -247,6 +255,11 @@ def citation_graph(corpus: Corpus, mentions: bool = True, *, isolates: bool = Tr
     }
     graph.graph.update(stats)
     graph.graph["notes"] = _notes(len(corpus), stats, mentions)
+    if skipped_mentions:
+        graph.graph["notes"] += (
+            f"\nInferred mention links are off above {MENTIONS_AUTO_LIMIT:,} papers (finding them takes "
+            "about a minute at 75,000): pass mentions=True to add them."
+        )
     if counts["resolved"] == 0 and len(corpus) > 1:
         warnings.warn(
             graph.graph["notes"].split("\n")[0] + ' See graph.graph["notes"]; silence with '

@@ -64,43 +64,55 @@ class SearchIndex:
         abstract_matrix.resize((len(abstracts), n_terms))
         self.n_docs = len(titles)
 
-        def normalised(matrix: sparse.csr_matrix) -> sparse.csc_matrix:
-            lengths = np.asarray(matrix.sum(axis=1)).ravel()
+        # Papers containing each term: the stored entries per column of the summed fields.
+        doc_freq = np.diff((title_matrix + abstract_matrix).tocsc().indptr)
+
+        def normalise(matrix: sparse.csr_matrix, weight: float) -> None:
+            """Scale each row in place: term frequency over the field's BM25 length norm, times the weight."""
+            lengths = np.asarray(matrix.sum(axis=1), dtype=np.float64).ravel()
             mean = lengths.mean() if len(lengths) and lengths.mean() > 0 else 1.0
-            norm = 1.0 - b + b * lengths / mean
-            return sparse.csc_matrix(sparse.diags(1.0 / norm) @ matrix)
+            factor = weight / (1.0 - b + b * lengths / mean)
+            matrix.data *= np.repeat(factor, np.diff(matrix.indptr)).astype(matrix.dtype)
 
         # Per-field length-normalised term frequencies, then one weighted sum (BM25F).
-        self._tf = (title_weight * normalised(title_matrix) + normalised(abstract_matrix)).tocsc()
-        doc_freq = np.asarray(((title_matrix + abstract_matrix) > 0).sum(axis=0)).ravel()
+        normalise(title_matrix, title_weight)
+        normalise(abstract_matrix, 1.0)
+        summed = title_matrix + abstract_matrix
+        del title_matrix, abstract_matrix
+        self._tf = summed.tocsc()
+        del summed
         self._idf = np.log1p((self.n_docs - doc_freq + 0.5) / (doc_freq + 0.5))
 
-    def _count(self, texts: list[str]):
+    def _count(self, texts: list[str], chunk: int = 4096):
         """Term counts per text, as :func:`tokenize` would count them, at C speed.
 
-        The raw words of all texts are found with one regex call per text; the
-        stop-word and plural rules then run once per distinct word, not per occurrence.
+        Texts are read in chunks (memory stays small at any size): the raw words of a
+        chunk are found with one regex call per text, and the stop-word and plural
+        rules run once per distinct word, not per occurrence.
         """
         from scipy import sparse
 
-        words = [WORD.findall(text.lower()) for text in texts]
-        lengths = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
-        flat = list(itertools.chain.from_iterable(words))
-        distinct = list(dict.fromkeys(flat))
-        raw_index = {word: i for i, word in enumerate(distinct)}
         vocab = self.vocabulary
-        term_of_word = np.full(len(distinct), -1, dtype=np.int64)
-        for i, word in enumerate(distinct):
-            term = normalize_token(word)
-            if term is not None:
-                term_of_word[i] = vocab.setdefault(term, len(vocab))
-        raw = np.fromiter(map(raw_index.__getitem__, flat), dtype=np.int64, count=len(flat))
-        terms = term_of_word[raw]
-        rows = np.repeat(np.arange(len(texts)), lengths)
-        keep = terms >= 0
-        data = np.ones(int(keep.sum()), dtype=np.float64)
-        matrix = sparse.coo_matrix((data, (rows[keep], terms[keep])), shape=(len(texts), max(len(vocab), 1)))
-        return matrix.tocsr()  # duplicates summed
+        term_of: dict[str, int] = {}  # raw word -> term column, -1 for stop words
+        blocks = []
+        for start in range(0, len(texts), chunk):
+            words = [WORD.findall(text.lower()) for text in texts[start : start + chunk]]
+            flat = list(itertools.chain.from_iterable(words))
+            for word in set(flat).difference(term_of):
+                term = normalize_token(word)
+                term_of[word] = -1 if term is None else vocab.setdefault(term, len(vocab))
+            terms = np.fromiter(map(term_of.__getitem__, flat), dtype=np.int64, count=len(flat))
+            rows = np.repeat(np.arange(len(words)), np.fromiter(map(len, words), dtype=np.int64, count=len(words)))
+            keep = terms >= 0
+            ones = np.ones(int(keep.sum()), dtype=np.float32)
+            block = sparse.coo_matrix((ones, (rows[keep], terms[keep])), shape=(len(words), len(vocab)))
+            blocks.append(block.tocsr())  # duplicates summed, 32-bit indices: a third of the COO's memory
+        n_terms = max(len(vocab), 1)
+        if not blocks:
+            return sparse.csr_matrix((0, n_terms))
+        for block in blocks:  # earlier blocks were made when the vocabulary was smaller
+            block.resize((block.shape[0], n_terms))
+        return sparse.vstack(blocks, format="csr")
 
     def query_terms(self, query: str) -> list[str]:
         """The tokens of a query that the index knows."""

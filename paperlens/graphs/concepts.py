@@ -162,38 +162,42 @@ class _Analyzer:
         return [" ".join(spelled.get(w, w) for w in term.split(" ")) for term in terms]
 
 
-def _count(analyzer: _Analyzer, docs: Sequence[tuple[Any, Any]], vocabulary: dict[str, int], grow: bool):
-    """Phrase counts of each document (CSR, float32); ``grow`` adds unseen phrases to ``vocabulary``."""
+def _count(analyzer: _Analyzer, docs: Sequence[tuple[Any, Any]], vocabulary: dict[str, int] | None = None):
+    """Phrase counts of each document (CSR, float32) and the phrase -> column mapping.
+
+    Without a ``vocabulary``, every phrase seen gets a column; with one, unknown phrases are ignored.
+    """
     from collections import defaultdict
 
     from scipy import sparse
 
+    grow = vocabulary is None
     if grow:
-        index: dict[str, int] = defaultdict(None)
-        index.update(vocabulary)
-        index.default_factory = index.__len__
-        lookup = index.__getitem__
+        vocabulary = defaultdict(None)
+        vocabulary.default_factory = vocabulary.__len__  # a new phrase gets the next column
+        lookup = vocabulary.__getitem__
     else:
         get = vocabulary.get
-    columns: list[int] = []
-    indptr = [0]
-    for doc in docs:
+    columns: list[np.ndarray] = []  # one small int32 array per document: far less memory than a list of ints
+    lengths = np.zeros(len(docs), dtype=np.int64)
+    for i, doc in enumerate(docs):
         features = analyzer(doc)
         if grow:
-            columns.extend(map(lookup, features))
+            found = np.fromiter(map(lookup, features), dtype=np.int32, count=len(features))
         else:
-            columns.extend(j for j in map(get, features) if j is not None)
-        indptr.append(len(columns))
+            found = np.fromiter((j for j in map(get, features) if j is not None), dtype=np.int32)
+        columns.append(found)
+        lengths[i] = len(found)
     if grow:
-        vocabulary.clear()
-        vocabulary.update(index)
-    indices = np.asarray(columns, dtype=np.int64)
+        vocabulary.default_factory = None  # from now on an unknown phrase is a KeyError, as in a dict
+    indices = np.concatenate(columns) if columns else np.zeros(0, dtype=np.int32)
+    del columns
+    indptr = np.concatenate([[0], np.cumsum(lengths)])
     counts = sparse.csr_matrix(
-        (np.ones(len(indices), dtype=np.float32), indices, np.asarray(indptr, dtype=np.int64)),
-        shape=(len(docs), len(vocabulary)),
+        (np.ones(len(indices), dtype=np.float32), indices, indptr), shape=(len(docs), len(vocabulary))
     )
     counts.sum_duplicates()
-    return counts
+    return counts, vocabulary
 
 
 def _limit(value: int | float, n_docs: int, name: str) -> float:
@@ -407,8 +411,7 @@ class ConceptModel:
         n_docs = len(table)
         docs = list(zip(table["title"].tolist(), table["abstract"].tolist(), strict=True))
         analyzer = _Analyzer(_stop_words(self.stop_words), (low, high), int(self.title_weight))
-        stems: dict[str, int] = {}
-        counts = _count(analyzer, docs, stems, grow=True)
+        counts, stems = _count(analyzer, docs)
         df = np.bincount(counts.indices, minlength=counts.shape[1])
         keep = (df >= _limit(self.min_df, n_docs, "min_df")) & (df <= _limit(self.max_df, n_docs, "max_df"))
         if self.max_features is not None and keep.sum() > int(self.max_features):
@@ -454,7 +457,7 @@ class ConceptModel:
         """
         self._check_fitted()
         docs = [(p.title, p.abstract) for p in papers]
-        counts = _count(self._analyzer, docs, self._stems, grow=False)
+        counts, _ = _count(self._analyzer, docs, self._stems)
         return _weigh(counts, self.idf_, bool(self.sublinear_tf))
 
     # ------------------------------------------------------------------ neighbours

@@ -34,7 +34,10 @@ browser() {
 case "${1:-}" in
   lab)
     setup lab
-    exec "$VENV/bin/jupyter" lab examples/01_quickstart.ipynb
+    shift
+    extra=()
+    if [ "$(id -u)" = 0 ]; then extra+=(--allow-root); fi  # JupyterLab refuses root without it
+    exec "$VENV/bin/jupyter" lab examples/01_quickstart.ipynb "${extra[@]}" "$@"
     ;;
   test)
     shift

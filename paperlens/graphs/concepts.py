@@ -294,7 +294,7 @@ class ConceptModel:
     sublinear_tf : use ``1 + log(tf)`` instead of raw counts.
     n_neighbors : how many neighbours :attr:`neighbors_` holds per paper.
     method : ``"auto"``, ``"exact"`` or ``"approximate"`` neighbour search; see :mod:`paperlens.graphs.knn`.
-    random_state : seed of the approximate search's random projection.
+    random_state : kept for scikit-learn compatibility (both neighbour searches are deterministic).
 
     Attributes (after :meth:`fit`)
     ------------------------------

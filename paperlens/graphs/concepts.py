@@ -439,6 +439,7 @@ class ConceptModel:
         self.vocabulary_ = {name: j for j, name in enumerate(names)}
         self.idf_ = idf
         self.ids_ = table["id"].tolist()
+        self._titles = table["title"].to_numpy(dtype=object)
         self.has_text_ = np.diff(matrix.indptr) > 0
         self.corpus_ = corpus
         self.matrix_ = matrix
@@ -768,19 +769,20 @@ def _similar_table(model: ConceptModel, paper: str | Paper | int, n: int, rows: 
 
     vector = model._vector(paper)
     own = model._row(paper) if not (isinstance(paper, Paper) and paper not in model.corpus_) else -1
-    scores = model.matrix_[rows] @ vector
+    scores = (model.matrix_ @ vector)[rows]
     scores[rows == own] = -np.inf
     order = np.argsort(-scores, kind="stable")
     order = order[scores[order] > 0][: max(int(n), 0)]
     picked = rows[order]
-    titles = model.corpus_.df["title"].to_numpy()
-    shared = [
-        "; ".join(p for p, _ in _readable(model.terms_, vector * model.matrix_[r].toarray().ravel(), 3)) for r in picked
-    ]
+    shared = []
+    for r in picked:
+        row = model.matrix_[r]
+        products = row.data * vector[row.indices]
+        shared.append("; ".join(p for p, _ in _readable(model.terms_[row.indices], products, 3)))
     return pd.DataFrame(
         {
             "id": [model.ids_[r] for r in picked],
-            "title": titles[picked].tolist(),
+            "title": model._titles[picked].tolist(),
             "similarity": scores[order].astype(float),
             "shared_concepts": shared,
         }

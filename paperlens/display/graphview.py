@@ -33,7 +33,6 @@ import contextlib
 import datetime as dt
 import functools
 import gc
-import html
 import json
 import math
 import re
@@ -47,9 +46,11 @@ from urllib.parse import quote
 import numpy as np
 import pandas as pd
 
-from ..errors import FieldError, PaperlensError, PaperlensWarning
+from ..errors import FieldError, PaperlensError, PaperlensWarning, RecordError
+from ..io.mapping import parse_date
 from . import vis
 from .layout import force_layout, time_layout
+from .tables import esc as _esc
 from .tables import safe_url
 
 if TYPE_CHECKING:
@@ -212,10 +213,6 @@ def _plural(n: int, word: str) -> str:
     return f"{_fmt(n)} {word}{'' if n == 1 else 's'}"
 
 
-def _esc(value: Any) -> str:
-    return html.escape("" if value is None else str(value), quote=True)
-
-
 def _missing(value: Any) -> bool:
     if value is None or value is pd.NaT or value is pd.NA:
         return True
@@ -239,17 +236,12 @@ def _names(value: Any) -> list[str]:
 
 
 def _as_date(value: Any) -> dt.date | None:
+    """A node's date from a date, a Timestamp or ISO text; ``None`` when missing or not a date."""
     if _missing(value):
         return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if hasattr(value, "date") and callable(value.date):  # pandas Timestamp
-        return value.date()
     try:
-        return dt.date.fromisoformat(str(value)[:10])
-    except ValueError:
+        return parse_date(value)
+    except RecordError:
         return None
 
 

@@ -410,8 +410,15 @@ class JupyterLab:
             found = frame.evaluate(JS_GRAPH_PROBE)
             found["error"] = f"not drawn after {timeout_ms} ms ({type(error).__name__})"
             return found
-        frame.wait_for_timeout(200)
-        return frame.evaluate(JS_GRAPH_PROBE)
+        # "Drawn" can precede the first painted frame (a fresh canvas, a view still fitting):
+        # read the canvas until it shows ink, for a few seconds at most.
+        found = frame.evaluate(JS_GRAPH_PROBE)
+        for _ in range(40):
+            if found.get("ink_pixels"):
+                break
+            frame.wait_for_timeout(250)
+            found = frame.evaluate(JS_GRAPH_PROBE)
+        return found
 
     def node_point(self, iframe: Any, node_id: int) -> tuple[float, float]:
         """Where node ``node_id`` is drawn, in page coordinates (for ``page.mouse``); scrolls it into view."""

@@ -345,3 +345,17 @@ def test_shortest_connection_through_concepts() -> None:
     both = shortest_connection(corpus, "2112.07869", "2302.09268", kind="both")
     assert both[0] == ("2112.07869", None) and both[-1][0] == "2302.09268" and len(both) <= 3
     assert len(shortest_connection(corpus, start, end, kind="both")) <= 3
+
+
+def test_labels_of_a_subset_of_a_large_corpus_do_not_fit_the_whole_corpus(monkeypatch) -> None:
+    from paperlens.graphs import structure
+
+    corpus = pl.Corpus(list(pl.load_sample()))  # a root of its own: no concept model cached yet
+    subset = corpus.filter(year=(2023, None))
+    groups = [subset.ids[:4], subset.ids[4:9]]
+    monkeypatch.setattr(structure, "LABEL_ROOT_LIMIT", 10)  # the sample now counts as "large"
+    fitted = []
+    monkeypatch.setattr("paperlens.graphs.concepts.fitted_model", lambda c, **p: fitted.append(c) or None)
+    labels = structure.label_communities(subset, groups, n=3)
+    assert not fitted and set(labels) == {0, 1} and all(labels.values())
+    assert "structure.labelling_model" in subset.cached_keys()

@@ -115,10 +115,23 @@ def label_communities(
     >>> all(len(words) <= 3 for words in labels.values())
     True
     """
-    from .concepts import fitted_model
+    return {number: list(_labelling_model(corpus).describe(ids, n=n)) for number, ids in _groups(found).items()}
 
-    model = fitted_model(corpus)
-    return {number: list(model.describe(ids, n=n)) for number, ids in _groups(found).items()}
+
+LABEL_ROOT_LIMIT = 20_000
+"""Above this many papers in the root, a subset's communities are labelled from its own papers."""
+
+
+def _labelling_model(corpus: Corpus) -> Any:
+    """The concept model to name communities with: the root's when it is fitted or cheap to fit, else
+    one fitted on this (small) subset alone, cached on it — fitting 75,000 papers takes half a minute.
+    """
+    from .concepts import ConceptModel, fitted_model
+
+    root = corpus.root
+    if len(root) <= LABEL_ROOT_LIMIT or any(k.startswith("concept_model:") for k in root.cached_keys()):
+        return fitted_model(corpus)
+    return corpus.cached("structure.labelling_model", lambda: ConceptModel().fit(corpus))
 
 
 def community_table(

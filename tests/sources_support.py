@@ -76,3 +76,26 @@ def set_works(name: str) -> list[dict[str, Any]]:
 
 def short_id(url: str) -> str:
     return url.rsplit("/", 1)[-1]
+
+
+def bare(works: list[dict[str, Any]]):
+    """What a BibTeX export knows of each OpenAlex work: title, year, DOI (no references)."""
+    import paperlens as pl
+
+    return pl.Corpus(
+        pl.Paper.create(title=w["title"], year=w["publication_year"], doi=w["doi"].removeprefix("https://doi.org/"))
+        for w in works
+    )
+
+
+def in_set_edges(works: list[dict[str, Any]]) -> int:
+    """Citation links among the works themselves, counted straight from ``referenced_works``."""
+    ids = {short_id(w["id"]) for w in works}
+    return len(
+        {
+            (short_id(w["id"]), short_id(r))
+            for w in works
+            for r in w["referenced_works"]
+            if short_id(r) in ids and short_id(r) != short_id(w["id"])
+        }
+    )

@@ -16,9 +16,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
-from sources_support import net_fixture, set_works, short_id  # noqa: F401  (net_fixture provides `net`)
+from sources_support import bare, in_set_edges, net_fixture, set_works, short_id  # noqa: F401  (net_fixture provides `net`)
 
-import paperlens as pl
 from paperlens.errors import OfflineError
 from paperlens.sources import http
 from paperlens.sources.http import SourceWarning
@@ -50,26 +49,6 @@ class OpenAlexStandIn:
 @pytest.fixture(scope="module")
 def works():
     return set_works("Sep_2021")
-
-
-def bare(works) -> pl.Corpus:
-    """What a BibTeX export knows of each work: title, year, DOI (no references)."""
-    return pl.Corpus(
-        pl.Paper.create(title=w["title"], year=w["publication_year"], doi=w["doi"].removeprefix("https://doi.org/"))
-        for w in works
-    )
-
-
-def in_set_edges(works) -> int:
-    ids = {short_id(w["id"]) for w in works}
-    return len(
-        {
-            (short_id(w["id"]), short_id(r))
-            for w in works
-            for r in w["referenced_works"]
-            if short_id(r) in ids and short_id(r) != short_id(w["id"])
-        }
-    )
 
 
 def cached_answers(folder) -> int:

@@ -11,7 +11,7 @@ import json
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from sources_support import FIXTURES, net_fixture, set_works, short_id  # noqa: F401  (net_fixture provides `net`)
+from sources_support import FIXTURES, bare, in_set_edges, net_fixture, set_works, short_id  # noqa: F401  (net_fixture provides `net`)
 
 import paperlens as pl
 from paperlens.errors import FieldError, OfflineError, PaperlensError
@@ -46,34 +46,12 @@ class FakeOpenAlex:
         return 200, {}, json.dumps({"meta": {"count": len(found)}, "results": found})
 
 
-def _bare(works):
-    """What a BibTeX export knows of each work: title, year, DOI."""
-    return pl.Corpus(
-        pl.Paper.create(
-            title=w["title"], year=w["publication_year"], doi=w["doi"].removeprefix("https://doi.org/").lower()
-        )
-        for w in works
-    )
-
-
-def _in_set_edges(works) -> int:
-    ids = {short_id(w["id"]) for w in works}
-    return len(
-        {
-            (short_id(w["id"]), short_id(r))
-            for w in works
-            for r in w["referenced_works"]
-            if short_id(r) in ids and short_id(r) != short_id(w["id"])
-        }
-    )
-
-
 def test_a_bibtex_export_gets_a_real_citation_graph(net, tmp_path):
     works = set_works("Sep_2021")
     server = FakeOpenAlex(works)
     net.mock.add_callback("GET", URL, callback=server)
     path = tmp_path / "export.bib"
-    _bare(works).to_bibtex(path)
+    bare(works).to_bibtex(path)
     exported = pl.read(path, warn=False)
     assert len(exported) == len(works) and all(p.references == () for p in exported)
     enriched = exported.enrich("openalex", progress=False)
@@ -89,14 +67,14 @@ def test_a_bibtex_export_gets_a_real_citation_graph(net, tmp_path):
         assert paper.references == tuple(short_id(r) for r in work["referenced_works"])
         assert paper.citation_count == work["cited_by_count"]
     graph = enriched.citation_graph(mentions=False)
-    assert graph.number_of_edges() == _in_set_edges(works) == 413
+    assert graph.number_of_edges() == in_set_edges(works) == 413
     assert enriched.ids == exported.ids  # ids never change
 
 
 def test_user_values_are_kept_unless_overwrite(net):
     works = set_works("Sep_2021")[:2]
     net.mock.add_callback("GET", URL, callback=FakeOpenAlex(works))
-    mine = _bare(works)
+    mine = bare(works)
     first = mine[0].replace(venue="My Venue", abstract="my abstract", references=("W1",), year=1900)
     corpus = pl.Corpus([first, mine[1]])
     kept = corpus.enrich("openalex")
@@ -143,7 +121,7 @@ def test_arxiv_ids_go_through_arxiv_dois_and_second_identifiers_are_tried(net):
 
 def test_partial_failure_keeps_what_was_fetched_and_a_rerun_fetches_only_the_rest(net):
     works = set_works("Sep_2021")
-    corpus = _bare(works)
+    corpus = bare(works)
     second_batch = [p.doi for p in corpus][100:200]
     broken = FakeOpenAlex(works, broken=second_batch)
     net.mock.add_callback("GET", URL, callback=broken)
@@ -164,7 +142,7 @@ def test_partial_failure_keeps_what_was_fetched_and_a_rerun_fetches_only_the_res
 
 def test_an_interrupted_run_continues_from_the_cache(net):
     works = set_works("Sep_2021")
-    corpus = _bare(works)
+    corpus = bare(works)
     healthy = FakeOpenAlex(works)
 
     def interrupted(request):
@@ -197,7 +175,7 @@ def test_the_sample_is_looked_up_by_arxiv_doi_in_one_batch(net):
 
 def test_offline_enrichment(net):
     works = set_works("Sep_2021")
-    corpus = _bare(works)
+    corpus = bare(works)
     with pytest.raises(OfflineError, match=r"not in the cache: GET https://api\.openalex\.org/works\?filter=doi"):
         corpus.enrich("openalex", offline=True)
     net.mock.add_callback("GET", URL, callback=FakeOpenAlex(works))

@@ -8,7 +8,7 @@ add up: ``loaded + merged + len(skipped) == records``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -45,6 +45,16 @@ class FileReport:
     def skip(self, where: str | None, reason: str) -> None:
         """Record a skipped record (``where`` is e.g. ``"line 12"`` or ``"entry smith2020"``)."""
         self.skipped.append(Skip(self.file, where, reason))
+
+    def take(self, papers: list[Any], where: str | None, build: Callable[[], Any]) -> None:
+        """Count one record: keep what ``build()`` makes, or skip it with the reason its RecordError gives."""
+        from .errors import RecordError
+
+        self.records += 1
+        try:
+            papers.append(build())
+        except RecordError as exc:
+            self.skip(where, str(exc))
 
     @property
     def accounted(self) -> bool:

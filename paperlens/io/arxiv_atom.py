@@ -136,11 +136,7 @@ def parse_arxiv_feed(text: str, file: str = "<arxiv>") -> ArxivFeed:
     report = FileReport(file=file, format="arxiv-atom")
     papers: list[Paper] = []
     for i, entry in enumerate(entries, start=1):
-        report.records += 1
-        try:
-            papers.append(_paper(entry))
-        except RecordError as exc:
-            report.skip(f"entry {i}", str(exc))
+        report.take(papers, f"entry {i}", lambda entry=entry: _paper(entry))
     total = _int(root, f"{OPENSEARCH}totalResults")
     if not entries:
         report.notes.append(f"the feed has no entries (totalResults {total if total is not None else 'not given'})")

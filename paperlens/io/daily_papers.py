@@ -8,13 +8,12 @@ returns for a day: a list of entries, each with the paper and its listing data.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from collections.abc import Mapping
 from typing import Any
 
-from ..errors import PaperlensError, ParseError
+from ..errors import PaperlensError
 from ..ids import normalize_arxiv_id
 from ..record import Paper
 from ..report import FileReport
@@ -205,6 +204,7 @@ def parse_daily_papers_json(text: str, file: str = "<json>") -> Parsed:
     ``github_repo``, ``submitted_by``...); page thumbnails and account details are
     left out.
 
+    >>> import json
     >>> entry = {"paper": {"id": "2203.05482", "title": "Model soups", "summary": "We average\\nweights.",
     ...          "authors": [{"name": "Mitchell Wortsman"}], "publishedAt": "2022-03-10T18:00:00.000Z",
     ...          "upvotes": 3, "ai_keywords": ["weight averaging"]},
@@ -218,19 +218,9 @@ def parse_daily_papers_json(text: str, file: str = "<json>") -> Parsed:
     >>> report.records, [str(s) for s in report.skipped]
     (2, ['<json>, record 2: no title, and no identifier or authors and year to tell the record apart'])
     """
-    try:
-        data = json.loads(text) if text.strip() else []
-    except json.JSONDecodeError as exc:
-        raise ParseError(f"invalid JSON: {exc.msg} (column {exc.colno})", file=file, line=exc.lineno) from None
-    if isinstance(data, Mapping):
-        for key in ("papers", "dailyPapers", "data", "results"):
-            if isinstance(data.get(key), list):
-                data = data[key]
-                break
-        else:
-            data = [data]
-    if not isinstance(data, list):
-        raise ParseError(f"expected a JSON list of Daily Papers entries, got {type(data).__name__}", file=file)
+    from .jsonl import json_list
+
+    data = json_list(text, file, ("papers", "dailyPapers", "data", "results"), "Daily Papers entries")
     report = FileReport(file=file, format="daily-papers-json")
     papers: list[Paper] = []
     for number, entry in enumerate(data, start=1):

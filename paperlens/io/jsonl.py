@@ -21,15 +21,30 @@ from .mapping import RecordError, paper_from_mapping
 __all__ = ["parse_json", "parse_jsonl", "read_json", "read_jsonl", "write_jsonl"]
 
 
-def _add(papers: list[Paper], report: FileReport, record: Any, where: str, source: str) -> None:
-    report.records += 1
+def _object(record: Any) -> Mapping[str, Any]:
     if not isinstance(record, Mapping):
-        report.skip(where, f"expected a JSON object, got {type(record).__name__}")
-        return
+        raise RecordError(f"expected a JSON object, got {type(record).__name__}")
+    return record
+
+
+def _add(papers: list[Paper], report: FileReport, record: Any, where: str, source: str) -> None:
+    report.take(papers, where, lambda: paper_from_mapping(_object(record), source=source))
+
+
+def json_list(text: str, file: str, keys: tuple[str, ...], what: str) -> list[Any]:
+    """The records of a JSON file: a list, or the list held under one of ``keys``, or one object.
+
+    An empty file is an empty list; invalid JSON raises :class:`ParseError` naming file and line.
+    """
     try:
-        papers.append(paper_from_mapping(record, source=source))
-    except RecordError as exc:
-        report.skip(where, str(exc))
+        data = json.loads(text) if text.strip() else []
+    except json.JSONDecodeError as exc:
+        raise ParseError(f"invalid JSON: {exc.msg} (column {exc.colno})", file=file, line=exc.lineno) from None
+    if isinstance(data, Mapping):
+        data = next((data[key] for key in keys if isinstance(data.get(key), list)), [data])
+    if not isinstance(data, list):
+        raise ParseError(f"expected a JSON list of {what}, got {type(data).__name__}", file=file)
+    return data
 
 
 def parse_jsonl(text: str, file: str = "<jsonl>") -> Parsed:
@@ -51,19 +66,7 @@ def parse_jsonl(text: str, file: str = "<jsonl>") -> Parsed:
 
 def parse_json(text: str, file: str = "<json>") -> Parsed:
     """Parse a JSON list of paper objects (or an object holding one under papers/results/data/items)."""
-    try:
-        data = json.loads(text) if text.strip() else []
-    except json.JSONDecodeError as exc:
-        raise ParseError(f"invalid JSON: {exc.msg} (column {exc.colno})", file=file, line=exc.lineno) from None
-    if isinstance(data, Mapping):
-        for key in ("papers", "results", "data", "items", "works"):
-            if isinstance(data.get(key), list):
-                data = data[key]
-                break
-        else:
-            data = [data]
-    if not isinstance(data, list):
-        raise ParseError(f"expected a JSON list of papers, got {type(data).__name__}", file=file)
+    data = json_list(text, file, ("papers", "results", "data", "items", "works"), "papers")
     report = FileReport(file=file, format="json")
     papers: list[Paper] = []
     for i, record in enumerate(data, start=1):

@@ -170,6 +170,26 @@ def _count(value: Any) -> int | None:
     return int(number)
 
 
+def put_publication(out: dict[str, Any], *, year: Any, date: Any, venue: Any, categories: Any) -> None:
+    """Put into ``out`` the publication fields a service record gives (year from the date when missing).
+
+    >>> out = {}
+    >>> put_publication(out, year=None, date="2023-02-17", venue="", categories=("cs.LG",))
+    >>> out
+    {'date': datetime.date(2023, 2, 17), 'year': 2023, 'categories': ('cs.LG',)}
+    """
+    year, date = parse_year(year), parse_date(date)
+    if year is not None:
+        out["year"] = year
+    if date is not None:
+        out["date"] = date
+        out.setdefault("year", date.year)
+    if venue:
+        out["venue"] = venue
+    if categories:
+        out["categories"] = categories
+
+
 def normalize_reference(value: str) -> str:
     """A reference as its normalised identifier when it is one, else the text as given."""
     parsed = parse_identifier(value)

@@ -36,7 +36,7 @@ from ..record import Paper
 from ..report import FileReport
 from ..text import normalize_space
 from .base import Parsed, assemble, decode, one_or_many, read_text
-from .mapping import RecordError, parse_date, parse_year
+from .mapping import RecordError, put_publication
 
 __all__ = [
     "abstract_from_inverted_index",
@@ -179,19 +179,13 @@ def work_fields(work: Mapping[str, Any]) -> dict[str, Any]:
             out["abstract"] = abstract
     if "authorships" in work:
         out["authors"] = _authors(work)
-    year = parse_year(work.get("publication_year"))
-    date = parse_date(work.get("publication_date"))
-    if year is not None:
-        out["year"] = year
-    if date is not None:
-        out["date"] = date
-        out.setdefault("year", date.year)
-    venue = _venue(work)
-    if venue:
-        out["venue"] = venue
-    categories = _categories(work)
-    if categories:
-        out["categories"] = categories
+    put_publication(
+        out,
+        year=work.get("publication_year"),
+        date=work.get("publication_date"),
+        venue=_venue(work),
+        categories=_categories(work),
+    )
     if "cited_by_count" in work:
         out["citation_count"] = _count(work.get("cited_by_count"), "cited_by_count")
     if isinstance(work.get("referenced_works"), list):
@@ -259,14 +253,10 @@ def parse_openalex(text: str, file: str = "<openalex>") -> Parsed:
     report = FileReport(file=file, format="openalex")
     papers: list[Paper] = []
     for i, work in enumerate(_works(data, file), start=1):
-        report.records += 1
         where = f"work {i}"
         if isinstance(work, Mapping) and work.get("id"):
             where += f" ({work['id']})"
-        try:
-            papers.append(paper_from_work(work))
-        except RecordError as exc:
-            report.skip(where, str(exc))
+        report.take(papers, where, lambda work=work: paper_from_work(work))
     if isinstance(data, Mapping) and isinstance(data.get("meta"), Mapping):
         count = data["meta"].get("count")
         if isinstance(count, int) and count > report.records:

@@ -31,7 +31,7 @@ from ..record import Paper
 from ..report import FileReport
 from ..text import normalize_space
 from .base import Parsed
-from .mapping import RecordError, parse_date, parse_year
+from .mapping import RecordError, put_publication
 
 __all__ = ["paper_fields", "paper_from_s2", "parse_semantic_scholar", "reference_id"]
 
@@ -128,19 +128,13 @@ def paper_fields(record: Mapping[str, Any]) -> dict[str, Any]:
             for a in record["authors"]
             if isinstance(a, Mapping) and isinstance(a.get("name"), str) and a["name"].strip()
         )
-    year = parse_year(record.get("year"))
-    date = parse_date(record.get("publicationDate"))
-    if year is not None:
-        out["year"] = year
-    if date is not None:
-        out["date"] = date
-        out.setdefault("year", date.year)
-    venue = _venue(record)
-    if venue:
-        out["venue"] = venue
-    categories = _categories(record)
-    if categories:
-        out["categories"] = categories
+    put_publication(
+        out,
+        year=record.get("year"),
+        date=record.get("publicationDate"),
+        venue=_venue(record),
+        categories=_categories(record),
+    )
     count = record.get("citationCount")
     if count is not None:
         if isinstance(count, bool) or not isinstance(count, int) or count < 0:
@@ -224,13 +218,10 @@ def parse_semantic_scholar(text: str, file: str = "<semantic-scholar>") -> Parse
         report.notes.append(note)
     papers: list[Paper] = []
     for i, record in enumerate(records, start=1):
-        report.records += 1
         if record is None:
+            report.records += 1
             report.skip(f"entry {i}", "null: Semantic Scholar did not find this id")
             continue
         where = f"entry {i}" + (f" ({record.get('paperId')})" if isinstance(record, Mapping) else "")
-        try:
-            papers.append(paper_from_s2(record))
-        except RecordError as exc:
-            report.skip(where, str(exc))
+        report.take(papers, where, lambda record=record: paper_from_s2(record))
     return papers, report

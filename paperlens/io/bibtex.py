@@ -252,11 +252,11 @@ def _evaluate(raw: str, strings: Mapping[str, str], unknown: list[str]) -> str:
             i += 1
             continue
         if ch == "{":
-            end = _closing_brace(raw, i)
+            end = _closing(raw, i, "{")
             parts.append(raw[i + 1 : end])
             i = end + 1
         elif ch == '"':
-            end = _closing_quote(raw, i)
+            end = _closing(raw, i, '"')
             parts.append(raw[i + 1 : end])
             i = end + 1
         else:
@@ -280,9 +280,13 @@ def _evaluate(raw: str, strings: Mapping[str, str], unknown: list[str]) -> str:
     return "".join(parts)
 
 
-def _closing_brace(raw: str, start: int) -> int:
+def _closing(raw: str, start: int, opener: str) -> int:
+    """Where the value opened at ``start`` by ``{`` or ``"`` closes (backslash escapes skipped).
+
+    A braced value ends at its matching brace; a quoted one at the first ``"`` outside braces.
+    """
     depth = 0
-    i = start
+    i = start + (1 if opener == '"' else 0)
     while i < len(raw):
         ch = raw[i]
         if ch == "\\":
@@ -292,28 +296,12 @@ def _closing_brace(raw: str, start: int) -> int:
             depth += 1
         elif ch == "}":
             depth -= 1
-            if depth == 0:
+            if depth == 0 and opener == "{":
                 return i
-        i += 1
-    raise _ValueError("unbalanced braces in the value")
-
-
-def _closing_quote(raw: str, start: int) -> int:
-    depth = 0
-    i = start + 1
-    while i < len(raw):
-        ch = raw[i]
-        if ch == "\\":
-            i += 2
-            continue
-        if ch == "{":
-            depth += 1
-        elif ch == "}":
-            depth -= 1
-        elif ch == '"' and depth == 0:
+        elif ch == '"' and depth == 0 and opener == '"':
             return i
         i += 1
-    raise _ValueError("no closing '\"' in the value")
+    raise _ValueError("unbalanced braces in the value" if opener == "{" else "no closing '\"' in the value")
 
 
 # --------------------------------------------------------------------------- names

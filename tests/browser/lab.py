@@ -1,4 +1,4 @@
-"""Drive a real JupyterLab in headless Chromium: the harness of paperlens's browser tests.
+"""Drive a real JupyterLab (or Notebook 7) in headless Chromium: the harness of paperlens's browser tests.
 
 Usage (inside a test marked ``@pytest.mark.browser``)::
 
@@ -14,13 +14,17 @@ Usage (inside a test marked ``@pytest.mark.browser``)::
         lab.screenshot(page, "demo.png", whole_notebook=True)
     assert lab.external_requests == []      # nothing left 127.0.0.1
 
+``JupyterLab(root, app="notebook")`` drives Jupyter Notebook 7 instead (``jupyter notebook``,
+pages at ``/notebooks/<path>``): the same methods work there.
+
 What it does:
 
-* starts ``jupyter lab`` on 127.0.0.1 with a free port, a random token, ``--allow-root``
+* starts ``jupyter lab`` (or ``jupyter notebook``) on 127.0.0.1 with a free port, a random token, ``--allow-root``
   when run as root, and every piece of Jupyter state (config, data with the trust
   database, runtime, settings, workspaces, IPython dir) in a private temp folder;
   the settings turn off news and update checks and set ``windowingMode: none`` so
-  every cell stays in the DOM;
+  every cell stays in the DOM (Notebook 7 reads the same settings folder and the
+  same ``@jupyterlab/notebook-extension:tracker`` plugin);
 * launches ``/usr/bin/chromium`` through Playwright (``executable_path``; never
   ``playwright install``) with a fresh profile and no background networking;
 * records, for every page it opens, console errors, page errors, dialogs
@@ -87,6 +91,19 @@ JS_KERNEL_IDLE = """() => {
   return bar && !!s && s.getAttribute('data-status') === 'idle';
 }"""
 
+# Notebook 7 has no status bar. Its kernel name reads "No Kernel" until a session exists; its kernel status
+# widget is empty and faded only for "idle"/"busy" ("Kernel Starting"... otherwise); the tab icon shows busy.
+JS_NOTEBOOK7_KERNEL_IDLE = """() => {
+  const s = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook-ExecutionIndicator');
+  const name = document.querySelector('.jp-KernelName');
+  const status = document.querySelector('.jp-NotebookKernelStatus');
+  const icon = document.querySelector("link[rel*='icon']");
+  return !!s && s.getAttribute('data-status') === 'idle'
+    && !!name && name.textContent.trim() !== '' && !/No Kernel/.test(name.textContent)
+    && !!status && status.classList.contains('jp-NotebookKernelStatus-fade') && status.textContent.trim() === ''
+    && !(icon && /busy/.test(icon.getAttribute('href') || ''));
+}"""
+
 JS_ALL_RUN = """() => {
   const ps = [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell .jp-InputPrompt')];
   return ps.length > 0 && ps.every(p => /\\[\\d+\\]/.test(p.textContent));
@@ -105,7 +122,16 @@ JS_GRAPH_PROBE = """() => {
   const r = {vis_loaded: typeof window.vis !== 'undefined', network: !!net, nodes: null, edges: null,
              ready: document.body.getAttribute('data-ready') === '1', canvas: !!c, ink_pixels: 0,
              canvas_size: null, pwned: window.__pwned || null};
-  if (net && net.body) { r.nodes = net.body.data.nodes.length; r.edges = net.body.data.edges.length; }
+  if (net && net.body) {
+    r.nodes = net.body.data.nodes.length; r.edges = net.body.data.edges.length; r.scale = net.getScale();
+    // Nodes whose centre is inside the drawing area: a view fitted while the frame had no size shows a corner.
+    const box = document.getElementById('pl-graph') || (c && c.parentElement);
+    if (box) {
+      const w = box.clientWidth, h = box.clientHeight, at = net.getPositions();
+      r.in_view = Object.values(at).map(p => net.canvasToDOM(p))
+        .filter(p => p.x >= 0 && p.y >= 0 && p.x <= w && p.y <= h).length;
+    }
+  }
   if (c && c.width && c.height) {
     const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
     let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
@@ -154,7 +180,7 @@ def _free_port() -> int:
 
 
 class JupyterLab:
-    """A private JupyterLab serving ``root`` plus a headless Chromium; use as a context manager.
+    """A private JupyterLab (or Notebook 7) serving ``root`` plus a headless Chromium; use as a context manager.
 
     Parameters
     ----------
@@ -162,6 +188,7 @@ class JupyterLab:
     screenshots : where :meth:`screenshot` writes.
     viewport : the browser window size (width, height).
     start_timeout : seconds to wait for the server to answer.
+    app : ``"lab"`` (JupyterLab) or ``"notebook"`` (Notebook 7: no status bar, its own kernel indicators).
     """
 
     def __init__(
@@ -171,7 +198,12 @@ class JupyterLab:
         screenshots: str | Path = SCREENSHOTS,
         viewport: tuple[int, int] = (1400, 1000),
         start_timeout: float = 90.0,
+        app: str = "lab",
     ) -> None:
+        if app not in ("lab", "notebook"):
+            raise ValueError(f"app must be 'lab' or 'notebook', not {app!r}")
+        self.app = app
+        self._kernel_idle = JS_KERNEL_IDLE if app == "lab" else JS_NOTEBOOK7_KERNEL_IDLE
         self.root = Path(root).resolve()
         self.screenshots = Path(screenshots)
         self.viewport = viewport
@@ -211,7 +243,7 @@ class JupyterLab:
 
     @property
     def log_path(self) -> Path:
-        return self.screenshots / f"jupyter-lab-{self.port}.log"  # one per server: tests may run side by side
+        return self.screenshots / f"jupyter-{self.app}-{self.port}.log"  # one per server: tests may run side by side
 
     def _start_server(self) -> None:
         t0 = time.monotonic()
@@ -232,7 +264,7 @@ class JupyterLab:
         )
         command = [
             str(Path(sys.executable).with_name("jupyter")),
-            "lab",
+            self.app,
             "--no-browser",
             "--ip=127.0.0.1",
             f"--port={self.port}",
@@ -247,7 +279,7 @@ class JupyterLab:
         self._process = subprocess.Popen(command, stdout=self._log, stderr=subprocess.STDOUT, env=env, cwd=self.root)
         while True:
             if self._process.poll() is not None:
-                raise RuntimeError(f"jupyter lab exited with {self._process.returncode}; see {self.log_path}")
+                raise RuntimeError(f"jupyter {self.app} exited with {self._process.returncode}; see {self.log_path}")
             try:
                 with urllib.request.urlopen(f"{self.url}/api/status?token={self.token}", timeout=2) as answer:
                     if answer.status == 200:
@@ -255,7 +287,9 @@ class JupyterLab:
             except (TimeoutError, urllib.error.URLError, ConnectionError):
                 pass
             if time.monotonic() - t0 > self.start_timeout:
-                raise RuntimeError(f"jupyter lab did not answer within {self.start_timeout} s; see {self.log_path}")
+                raise RuntimeError(
+                    f"jupyter {self.app} did not answer within {self.start_timeout} s; see {self.log_path}"
+                )
             time.sleep(0.2)
         self.timings["server_start"] = round(time.monotonic() - t0, 2)
 
@@ -351,9 +385,13 @@ class JupyterLab:
         """Open ``notebook`` (relative to the root) in a new tab; return the page once its kernel is idle."""
         t0 = time.monotonic()
         page = self.new_page()
-        page.goto(f"{self.url}/lab/tree/{notebook}?token={self.token}&reset", timeout=timeout_ms)
+        if self.app == "lab":
+            address = f"{self.url}/lab/tree/{notebook}?token={self.token}&reset"  # reset: no saved layout
+        else:
+            address = f"{self.url}/notebooks/{notebook}?token={self.token}"  # Notebook 7: one notebook a page
+        page.goto(address, timeout=timeout_ms)
         page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=timeout_ms)
-        page.wait_for_function(JS_KERNEL_IDLE, timeout=timeout_ms)
+        page.wait_for_function(self._kernel_idle, timeout=timeout_ms)
         self.timings["open_to_idle"] = round(time.monotonic() - t0, 2)
         return page
 
@@ -377,7 +415,7 @@ class JupyterLab:
                 if attempt == tries:
                     raise RuntimeError("Run > Run All Cells did not start any cell") from None
         page.wait_for_function(JS_ALL_RUN, timeout=timeout_ms)
-        page.wait_for_function(JS_KERNEL_IDLE, timeout=timeout_ms)
+        page.wait_for_function(self._kernel_idle, timeout=timeout_ms)
         self.timings["run_all"] = round(time.monotonic() - t0, 2)
         return attempt
 

@@ -6,7 +6,8 @@ kernel indicators and output handling. One notebook, one server: a citation
 graph and a concept graph of the sample corpus, a graph of a paper titled
 ``<img src=x onerror=alert(1)>``, and the explorer. It is run through the menu
 (Run > Run All Cells), then every graph iframe is probed (vis loaded, the nodes
-and edges in its DataSet, ink on its canvas), the explorer's table rows are read,
+and edges in its DataSet, ink on its canvas, every node inside the drawn area),
+the explorer's table rows are read,
 and the page is checked for dialogs, errors and requests that left 127.0.0.1.
 Truth (node and edge counts, titles) is computed here, in the test process.
 Screenshots go to ``artifacts/screenshots/notebook7-*.png``.

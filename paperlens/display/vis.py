@@ -204,6 +204,20 @@ SCRIPT = r"""
       ctx.restore();
     });
   }
+  // A frame can be laid out after the network is built (an explorer pane, a hidden tab): fit the view when the
+  // drawing area gets its size, and on later resizes until the reader moves the view.
+  var moved = false, seen = [container.clientWidth, container.clientHeight];
+  network.on("zoom", function () { moved = true; });
+  network.on("dragStart", function (params) { if (!params.nodes.length) moved = true; });
+  if (window.ResizeObserver) {
+    new ResizeObserver(function () {
+      var size = [container.clientWidth, container.clientHeight];
+      if (!size[0] || !size[1] || (size[0] === seen[0] && size[1] === seen[1])) return;
+      var first = !seen[0] || !seen[1];
+      seen = size;
+      if (first || !moved) network.fit();
+    }).observe(container);
+  }
   function ready() { document.body.setAttribute("data-ready", "1"); }
   if (data.options.physics && data.options.physics.enabled) {
     network.once("stabilizationIterationsDone", function () {

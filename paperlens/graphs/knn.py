@@ -39,6 +39,8 @@ Examples
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 from scipy import sparse
 
@@ -56,9 +58,11 @@ __all__ = [
 METHODS = ("auto", "exact", "approximate")
 AUTO_EXACT_MAX_ROWS = 20_000
 # Size of one dense block of scores (rows x all rows), in float32 values (64 MB).
-BLOCK_VALUES = 2**24
+BLOCK_VALUES = 2**20
 # Fewest columns sampled per row to read a threshold from.
 THRESHOLD_SAMPLE = 2048
+# Sampled columns come in runs of this many.
+RUN = 16
 # The approximate method: terms in more than this fraction of rows are "frequent" (at most MAX_FREQUENT_TERMS).
 FREQUENT_FRACTION = 0.05
 MAX_FREQUENT_TERMS = 1000
@@ -122,11 +126,13 @@ def _rank_in_rows(rows: np.ndarray, cols: np.ndarray, vals: np.ndarray, n_rows: 
     out_s[rows[keep], rank[keep]] = vals[keep]
 
 
-def _sample_columns(n: int, size: int) -> np.ndarray:
-    """About ``size`` distinct columns in runs of 16 spread over ``n`` (runs read less memory than scattered ones)."""
-    run = 16
-    starts = np.linspace(0, max(n - run, 0), max(1, size // run)).astype(np.int64)
-    return np.unique(np.minimum(starts[:, None] + np.arange(run), n - 1))
+def _sample_runs(n: int, size: int) -> np.ndarray:
+    """About ``size`` of the ``n >= 16`` columns as disjoint runs of 16 spread evenly: a ``(runs, 16)`` array.
+
+    Runs read less memory than scattered columns, and a run's maximum stands for it.
+    """
+    runs = max(1, min(size, n) // RUN)
+    return (np.arange(runs) * (n // runs))[:, None] + np.arange(RUN)
 
 
 def _nonzero_rows(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -137,17 +143,48 @@ def _nonzero_rows(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return rows[hits], words[hits] * 8 + offset
 
 
-def _above(scores: np.ndarray, rank: int, size: int) -> tuple[np.ndarray, np.ndarray]:
-    """Positions whose value is at least the ``rank``-th largest of a fixed sample of about ``size`` columns."""
+def _bars(scores: np.ndarray, runs: np.ndarray, rank: int) -> np.ndarray:
+    """Per row, the ``rank``-th largest of the maxima of the sampled ``runs`` of columns (at least a tiny positive
+    number: sharing no term is no neighbour).
+
+    The maxima of ``rank`` disjoint runs are ``rank`` different values of the row,
+    so the bar never exceeds the row's ``rank``-th largest value.
+    """
+    return _bars_of_sample(scores[:, runs.T.ravel()], rank)
+
+
+def _bars_of_sample(sampled: np.ndarray, rank: int) -> np.ndarray:
+    """:func:`_bars` of scores already gathered position by position (``runs.T.ravel()``)."""
+    # So gathered, the run maxima are a reduction over a short outer axis: fast and contiguous.
+    b, count = sampled.shape[0], sampled.shape[1] // RUN
+    maxima = sampled.reshape(b, RUN, count).max(axis=1)
+    rank = min(rank, count)
+    bars = np.partition(maxima, count - rank, axis=1)[:, count - rank]
+    return np.maximum(bars, np.float32(1e-7))
+
+
+def _at_least(scores: np.ndarray, bars: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Positions (rows, columns) where ``scores >= bars`` (a column of row bars or a row of column bars)."""
     b, n = scores.shape
-    columns = _sample_columns(n, size)
-    sampled = scores[:, columns]
-    rank = min(rank, len(columns))
-    threshold = np.partition(sampled, len(columns) - rank, axis=1)[:, len(columns) - rank]
-    np.maximum(threshold, np.float32(1e-7), out=threshold)  # rows sharing no term (0) are not neighbours
-    mask = np.zeros((b, -(-n // 8) * 8), dtype=bool)
-    np.greater_equal(scores, threshold[:, None], out=mask[:, :n])
+    mask = np.empty((b, -(-n // 8) * 8), dtype=bool)
+    mask[:, n:] = False
+    np.greater_equal(scores, bars, out=mask[:, :n])
     return _nonzero_rows(mask)
+
+
+def _either_at_least(scores: np.ndarray, row_bars: np.ndarray, col_bars: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Positions where ``scores`` reach the bar of their row or the bar of their column."""
+    b, n = scores.shape
+    mask = np.empty((b, -(-n // 8) * 8), dtype=bool)
+    mask[:, n:] = False
+    np.greater_equal(scores, row_bars, out=mask[:, :n])
+    mask[:, :n] |= scores >= col_bars
+    return _nonzero_rows(mask)
+
+
+def _above(scores: np.ndarray, rank: int, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """Positions whose value reaches the bar of its row read from about ``size`` sampled columns (see :func:`_bars`)."""
+    return _at_least(scores, _bars(scores, _sample_runs(scores.shape[1], size), rank)[:, None])
 
 
 def _top_k_dense(scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
@@ -258,27 +295,84 @@ class _Approximation:
         self.E = _projection(Xf, rank)
         self.F = Xf.toarray()  # the frequent terms, dense: a few hundred columns
         self.k = k
-        self.size = min(n, max(THRESHOLD_SAMPLE, n // 16))
-        self.quantile = min(self.size, max(k, round(max(int(candidates), k) * self.size / n)))
-        self.buffer = np.empty((_block_size(n), n), dtype=np.float32)
+        # A pair is a candidate when its approximate score reaches the bar of its row, read from a fixed sample
+        # of columns so that about ``candidates`` columns per row pass it.
+        self.runs = _sample_runs(n, max(THRESHOLD_SAMPLE, n // 16))
+        self.quantile = max(1, round(max(int(candidates), 1) * self.runs.size / n))
+
+    def _rescore(self, rows: np.ndarray, cols: np.ndarray, approximate: np.ndarray) -> np.ndarray:
+        """Exact similarities: the exact part on the other terms (the score minus its projection part)
+        plus the exact part on the frequent terms."""
+        return (approximate - _pair_dots(self.E, rows, cols)) + _pair_dots(self.F, rows, cols)
 
     def rows(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Neighbours of the rows ``ids`` (at most one block of them)."""
-        b = len(ids)
-        contiguous = b > 0 and ids[-1] - ids[0] == b - 1
-        queries = self.Xo[int(ids[0]) : int(ids[-1]) + 1] if contiguous else self.Xo[ids]
-        out = self.buffer[:b] if b <= len(self.buffer) else np.empty((b, self.buffer.shape[1]), dtype=np.float32)
-        scores = _product_into(queries, self.XoT, out)
+        """Neighbours of the rows ``ids`` against all rows (a few hundred of them): the self-check."""
+        b, n = len(ids), self.Xo.shape[0]
+        scores = _product_into(self.Xo[ids], self.XoT, np.empty((b, n), dtype=np.float32))
         _add_product(scores, self.E[ids], self.E)
         scores[np.arange(b), ids] = -np.inf
-        # About ``candidates`` rows with the best approximate scores (a sampled quantile, not an exact top).
-        rows, cols = _above(scores, self.quantile, self.size)
-        # Exact similarity = the exact part on the other terms (the score minus its projection part)
-        # + the exact part on the frequent terms.
-        left = ids[rows]
-        exact = (scores[rows, cols] - _pair_dots(self.E, left, cols)) + _pair_dots(self.F, left, cols)
+        rows, cols = _at_least(scores, _bars(scores, self.runs, self.quantile)[:, None])
         out_i, out_s = _empty(b, self.k)
-        _rank_in_rows(rows, cols, exact, b, self.k, out_i, out_s)
+        _rank_in_rows(rows, cols, self._rescore(ids[rows], cols, scores[rows, cols]), b, self.k, out_i, out_s)
+        return out_i, out_s
+
+    def bars(self) -> np.ndarray:
+        """The candidate bar of every row, from its scores against the sampled columns only."""
+        n = self.Xo.shape[0]
+        columns = self.runs.T.ravel()
+        sampled_T = self.Xo[columns].T.tocsr()
+        sampled_E = np.ascontiguousarray(self.E[columns])
+        place = np.full(n, -1, dtype=np.int64)
+        place[columns] = np.arange(len(columns))
+        bars = np.empty(n, dtype=np.float32)
+        step = _block_size(len(columns))
+        buffer = np.empty((step, len(columns)), dtype=np.float32)
+        for start in range(0, n, step):
+            stop = min(n, start + step)
+            scores = _product_into(self.Xo[start:stop], sampled_T, buffer[: stop - start])
+            _add_product(scores, self.E[start:stop], sampled_E)
+            own = np.flatnonzero(place[start:stop] >= 0)  # a row is never its own candidate
+            scores[own, place[start + own]] = -np.inf
+            bars[start:stop] = _bars_of_sample(scores, self.quantile)
+        return bars
+
+    def all_rows(self, chunks: int = 8) -> tuple[np.ndarray, np.ndarray]:
+        """Neighbours of every row, computing each pair's score about once instead of twice.
+
+        Scores are symmetric. The rows are cut into ``chunks``; a block of rows of a
+        chunk is scored against the columns from the chunk's start on only. Inside
+        the chunk, a pair passing its row's bar is a candidate of the row (each
+        ordered pair is scored in its own row's block). Past the chunk each pair is
+        scored once: passing the bar of either end makes each end a candidate of the
+        other. So every candidate :meth:`rows` finds is found, with about
+        (1 + 1/chunks)/2 of the work.
+        """
+        n = self.Xo.shape[0]
+        bars = self.bars()
+        buffer = np.empty(BLOCK_VALUES, dtype=np.float32)
+        found: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        bounds = np.unique(np.linspace(0, n, chunks + 1).astype(np.int64)).tolist()
+        for lo, hi in itertools.pairwise(bounds):
+            width, inside = n - lo, hi - lo
+            later_T = self.XoT[:, lo:]  # column j is row lo + j
+            later_E = self.E[lo:]
+            step = max(1, min(inside, BLOCK_VALUES // width))
+            for a in range(lo, hi, step):
+                b = min(hi, a + step)
+                scores = _product_into(self.Xo[a:b], later_T, buffer[: (b - a) * width].reshape(b - a, width))
+                _add_product(scores, self.E[a:b], later_E)
+                scores[np.arange(b - a), np.arange(a - lo, b - lo)] = -np.inf
+                r1, c1 = _at_least(scores[:, :inside], bars[a:b, None])
+                rows, cols = r1 + a, c1 + lo
+                found.append((rows, cols, self._rescore(rows, cols, scores[r1, c1])))
+                r2, c2 = _either_at_least(scores[:, inside:], bars[a:b, None], bars[None, hi:])
+                rows, cols = r2 + a, c2 + hi
+                exact = self._rescore(rows, cols, scores[r2, c2 + inside])
+                found += [(rows, cols, exact), (cols, rows, exact)]
+        out_i, out_s = _empty(n, self.k)
+        if found:
+            rows, cols, exact = (np.concatenate(parts) for parts in zip(*found, strict=True))
+            _rank_in_rows(rows, cols, exact, n, self.k, out_i, out_s)
         return out_i, out_s
 
 
@@ -286,7 +380,7 @@ def approximate_kneighbors(
     X: sparse.spmatrix,
     k: int,
     *,
-    candidates: int = 40,
+    candidates: int = 80,
     rank: int = 16,
     frequent_fraction: float = FREQUENT_FRACTION,
     min_recall: float | None = 0.97,
@@ -340,11 +434,7 @@ def approximate_kneighbors(
                 break
         if search is None:
             return exact_kneighbors(X, k)
-    step = len(search.buffer)
-    for start in range(0, n, step):
-        ids = np.arange(start, min(n, start + step))
-        out_i[start : start + len(ids)], out_s[start : start + len(ids)] = search.rows(ids)
-    return out_i, out_s
+    return search.all_rows()
 
 
 def _pair_dots(F: np.ndarray, left: np.ndarray, right: np.ndarray) -> np.ndarray:

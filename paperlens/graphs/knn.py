@@ -57,7 +57,7 @@ __all__ = [
 
 METHODS = ("auto", "exact", "approximate")
 AUTO_EXACT_MAX_ROWS = 20_000
-# Size of one dense block of scores (rows x all rows), in float32 values (64 MB).
+# Size of one dense block of scores (rows x all rows), in float32 values (4 MB: about a core's L2 cache).
 BLOCK_VALUES = 2**20
 # Fewest columns sampled per row to read a threshold from.
 THRESHOLD_SAMPLE = 2048

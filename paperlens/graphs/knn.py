@@ -352,9 +352,10 @@ class _Approximation:
         buffer = np.empty(BLOCK_VALUES, dtype=np.float32)
         found: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
         bounds = np.unique(np.linspace(0, n, chunks + 1).astype(np.int64)).tolist()
+        later_T = self.XoT
         for lo, hi in itertools.pairwise(bounds):
             width, inside = n - lo, hi - lo
-            later_T = self.XoT[:, lo:]  # column j is row lo + j
+            later_T = later_T[:, later_T.shape[1] - width :]  # column j is row lo + j
             later_E = self.E[lo:]
             step = max(1, min(inside, BLOCK_VALUES // width))
             for a in range(lo, hi, step):

@@ -320,6 +320,31 @@ def test_approximate_method_keeps_exact_similarities_on_unstructured_data():
     assert recall(checked_i, true_i, true_s) >= 0.95
 
 
+@pytest.mark.parametrize("chunks", [1, 3, 8])
+def test_symmetric_pass_finds_every_candidate_of_the_per_row_pass(monkeypatch, chunks):
+    # all_rows scores each pair past a chunk once and hands it to both ends; rows() scores every row against all.
+    # Fed the same bars, the symmetric pass must find a superset: its k-th best is never worse, position by position.
+    monkeypatch.setattr(knn, "BLOCK_VALUES", 2500 * 37)  # several blocks per chunk, and a partial last one
+    rng = np.random.default_rng(11)
+    n, v = 2500, 3000
+    frequent = rng.random((n, 30), dtype=np.float32) * (rng.random((n, 30)) < 0.3)
+    X = sparse.hstack([frequent, sparse.random(n, v, density=0.01, random_state=rng, dtype=np.float32)]).tocsr()
+    norms = np.sqrt(np.asarray(X.multiply(X).sum(axis=1)).ravel())
+    X = knn._as_csr(sparse.diags(1 / np.maximum(norms, 1e-12)).dot(X))
+    search = knn._Approximation(X, np.arange(30), 4, 60, 10)
+    sym_i, sym_s = search.all_rows(chunks)
+    per_row = [search.rows(np.arange(start, min(n, start + 300))) for start in range(0, n, 300)]
+    row_i, row_s = np.vstack([p[0] for p in per_row]), np.vstack([p[1] for p in per_row])
+    assert (sym_s >= row_s - 1e-6).all()
+    assert (sym_i >= 0).sum() >= (row_i >= 0).sum()
+    assert (sym_i != np.arange(n)[:, None]).all()  # never a row itself
+    for i in range(n):  # no neighbour twice
+        got = sym_i[i][sym_i[i] >= 0]
+        assert len(set(got.tolist())) == len(got)
+    pairs = sym_i >= 0
+    assert np.allclose(knn.pair_similarities(X, np.nonzero(pairs)[0], sym_i[pairs]), sym_s[pairs], atol=1e-5)
+
+
 def test_kneighbors_rejects_unknown_methods():
     with pytest.raises(pl.PaperlensError, match="unknown neighbour method"):
         knn.kneighbors(sparse.csr_matrix((3, 3), dtype=np.float32), 2, method="magic")

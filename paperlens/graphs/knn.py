@@ -350,7 +350,8 @@ class _Approximation:
         n = self.Xo.shape[0]
         bars = self.bars()
         buffer = np.empty(BLOCK_VALUES, dtype=np.float32)
-        found: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        out_i, out_s = _empty(n, self.k)
+        handed: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # candidates of rows past a chunk
         bounds = np.unique(np.linspace(0, n, chunks + 1).astype(np.int64)).tolist()
         later_T = self.XoT
         for lo, hi in itertools.pairwise(bounds):
@@ -364,15 +365,22 @@ class _Approximation:
                 _add_product(scores, self.E[a:b], later_E)
                 scores[np.arange(b - a), np.arange(a - lo, b - lo)] = -np.inf
                 r1, c1 = _at_least(scores[:, :inside], bars[a:b, None])
-                rows, cols = r1 + a, c1 + lo
-                found.append((rows, cols, self._rescore(rows, cols, scores[r1, c1])))
                 r2, c2 = _either_at_least(scores[:, inside:], bars[a:b, None], bars[None, hi:])
-                rows, cols = r2 + a, c2 + hi
-                exact = self._rescore(rows, cols, scores[r2, c2 + inside])
-                found += [(rows, cols, exact), (cols, rows, exact)]
-        out_i, out_s = _empty(n, self.k)
-        if found:
-            rows, cols, exact = (np.concatenate(parts) for parts in zip(*found, strict=True))
+                rows, cols = np.concatenate([r1, r2]), np.concatenate([c1 + lo, c2 + hi])
+                exact = self._rescore(rows + a, cols, np.concatenate([scores[r1, c1], scores[r2, c2 + inside]]))
+                _rank_in_rows(rows, cols, exact, b - a, self.k, out_i[a:b], out_s[a:b])
+                past = len(r1)
+                handed.append((cols[past:], rows[past:] + a, exact[past:]))
+        if handed:
+            # A row past a chunk never scores the pairs handed to it by the chunk's rows: merge them with its own,
+            # keeping only those better than its own k-th.
+            rows, cols, exact = (np.concatenate(parts) for parts in zip(*handed, strict=True))
+            better = exact > out_s[rows, -1]
+            own = np.nonzero(out_i >= 0)
+            rows = np.concatenate([own[0], rows[better]])
+            cols = np.concatenate([out_i[own], cols[better]])
+            exact = np.concatenate([out_s[own], exact[better]])
+            out_i, out_s = _empty(n, self.k)
             _rank_in_rows(rows, cols, exact, n, self.k, out_i, out_s)
         return out_i, out_s
 

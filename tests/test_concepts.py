@@ -11,6 +11,7 @@ import json
 import math
 import subprocess
 import sys
+import typing
 
 import networkx as nx
 import numpy as np
@@ -343,6 +344,54 @@ def test_symmetric_pass_finds_every_candidate_of_the_per_row_pass(monkeypatch, c
         assert len(set(got.tolist())) == len(got)
     pairs = sym_i >= 0
     assert np.allclose(knn.pair_similarities(X, np.nonzero(pairs)[0], sym_i[pairs]), sym_s[pairs], atol=1e-5)
+
+
+def _frequent_random_matrix(n: int, seed: int) -> sparse.csr_matrix:
+    rng = np.random.default_rng(seed)
+    frequent = rng.random((n, 30), dtype=np.float32) * (rng.random((n, 30)) < 0.3)
+    X = sparse.hstack([frequent, sparse.random(n, 3000, density=0.01, random_state=rng, dtype=np.float32)]).tocsr()
+    norms = np.sqrt(np.asarray(X.multiply(X).sum(axis=1)).ravel())
+    return knn._as_csr(sparse.diags(1 / np.maximum(norms, 1e-12)).dot(X))
+
+
+class _SpyWorker(knn._Worker):
+    made: typing.ClassVar[list] = []
+
+    def __init__(self, *args):
+        super().__init__(*args)
+        self.made.append(self)
+
+
+def test_work_shared_with_a_worker_process_gives_the_same_neighbours(monkeypatch):
+    X = _frequent_random_matrix(2500, 12)
+    search = knn._Approximation(X, np.arange(30), 8, 60, 10)
+    alone_i, alone_s = search.all_rows(chunks=6, n_jobs=1)
+    monkeypatch.setattr(knn, "_Worker", _SpyWorker)
+    _SpyWorker.made = []
+    shared_i, shared_s = search.all_rows(chunks=6, n_jobs=3)
+    assert len(_SpyWorker.made) == 2 and all(worker.ran_elsewhere for worker in _SpyWorker.made)
+    assert (alone_i == shared_i).all()
+    assert np.allclose(alone_s, shared_s, atol=1e-6)
+    assert (alone_i >= 0).mean() > 0.9
+
+
+@pytest.mark.parametrize("executable", ["/nonexistent/python", "/bin/false"])
+def test_a_worker_that_cannot_start_or_fails_leaves_its_share_to_this_process(monkeypatch, executable):
+    X = _frequent_random_matrix(2300, 13)
+    search = knn._Approximation(X, np.arange(30), 8, 60, 10)
+    alone_i, _ = search.all_rows(chunks=4, n_jobs=1)
+    monkeypatch.setattr(knn.sys, "executable", executable)
+    monkeypatch.setattr(knn, "_Worker", _SpyWorker)
+    _SpyWorker.made = []
+    shared_i, _ = search.all_rows(chunks=4, n_jobs=2)
+    assert (alone_i == shared_i).all()
+    assert len(_SpyWorker.made) == 1 and not _SpyWorker.made[0].ran_elsewhere
+
+
+def test_default_jobs_stay_in_process_for_small_matrices(monkeypatch):
+    assert knn.default_jobs(knn.PARALLEL_MIN_ROWS - 1) == 1
+    monkeypatch.setattr(knn.os, "sched_getaffinity", lambda pid: {0, 1, 2, 3, 4, 5, 6, 7}, raising=False)
+    assert knn.default_jobs(knn.PARALLEL_MIN_ROWS) == knn.MAX_JOBS
 
 
 def test_kneighbors_rejects_unknown_methods():

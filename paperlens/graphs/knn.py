@@ -40,6 +40,11 @@ Examples
 from __future__ import annotations
 
 import itertools
+import os
+import pickle
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 from scipy import sparse
@@ -66,6 +71,9 @@ RUN = 16
 # The approximate method: terms in more than this fraction of rows are "frequent" (at most MAX_FREQUENT_TERMS).
 FREQUENT_FRACTION = 0.05
 MAX_FREQUENT_TERMS = 1000
+# The approximate method shares its work between processes from this many rows on, with at most this many.
+PARALLEL_MIN_ROWS = 20_000
+MAX_JOBS = 4
 
 
 def _as_csr(X: sparse.spmatrix | np.ndarray) -> sparse.csr_matrix:
@@ -291,14 +299,23 @@ class _Approximation:
         others[frequent] = False
         self.Xo = X[:, np.flatnonzero(others)].tocsr()
         self.XoT = self.Xo.T.tocsr()
-        Xf = X[:, frequent].tocsr()
-        self.E = _projection(Xf, rank)
-        self.F = Xf.toarray()  # the frequent terms, dense: a few hundred columns
+        self.Xf = X[:, frequent].tocsr()
+        self.E = _projection(self.Xf, rank)
+        self.F = self.Xf.toarray()  # the frequent terms, dense: a few hundred columns
         self.k = k
         # A pair is a candidate when its approximate score reaches the bar of its row, read from a fixed sample
         # of columns so that about ``candidates`` columns per row pass it.
         self.runs = _sample_runs(n, max(THRESHOLD_SAMPLE, n // 16))
         self.quantile = max(1, round(max(int(candidates), 1) * self.runs.size / n))
+
+    def __getstate__(self) -> dict[str, object]:
+        """What a worker process needs; what can be rebuilt from it is not sent."""
+        return {name: value for name, value in vars(self).items() if name not in ("XoT", "F")}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        vars(self).update(state)
+        self.XoT = self.Xo.T.tocsr()
+        self.F = self.Xf.toarray()
 
     def _rescore(self, rows: np.ndarray, cols: np.ndarray, approximate: np.ndarray) -> np.ndarray:
         """Exact similarities: the exact part on the other terms (the score minus its projection part)
@@ -336,7 +353,7 @@ class _Approximation:
             bars[start:stop] = _bars_of_sample(scores, self.quantile)
         return bars
 
-    def all_rows(self, chunks: int = 8) -> tuple[np.ndarray, np.ndarray]:
+    def all_rows(self, chunks: int = 8, n_jobs: int = 1) -> tuple[np.ndarray, np.ndarray]:
         """Neighbours of every row, computing each pair's score about once instead of twice.
 
         Scores are symmetric. The rows are cut into ``chunks``; a block of rows of a
@@ -345,18 +362,49 @@ class _Approximation:
         ordered pair is scored in its own row's block). Past the chunk each pair is
         scored once: passing the bar of either end makes each end a candidate of the
         other. So every candidate :meth:`rows` finds is found, with about
-        (1 + 1/chunks)/2 of the work.
+        (1 + 1/chunks)/2 of the work. With ``n_jobs > 1`` the chunks are shared
+        between this process and ``n_jobs - 1`` worker processes.
         """
         n = self.Xo.shape[0]
         bars = self.bars()
+        bounds = np.unique(np.linspace(0, n, max(chunks, 2 * n_jobs) + 1).astype(np.int64)).tolist()
+        shares = _shares(list(itertools.pairwise(bounds)), n, n_jobs)
+        workers = [_Worker(self, bars, share) for share in shares[1:]]
+        if workers:  # one BLAS thread per process, or the processes' BLAS threads fight over the cores
+            from threadpoolctl import threadpool_limits
+
+            with threadpool_limits(1):
+                own = self.scan(bars, shares[0])
+        else:
+            own = self.scan(bars, shares[0])
+        results = [own] + [worker.result() for worker in workers]
+        # Every row belongs to one share; elsewhere a result holds empty slots (-1, 0).
+        out_i = np.maximum.reduce([result[0] for result in results])
+        out_s = np.maximum.reduce([result[1] for result in results])
+        rows, cols, exact = (np.concatenate(parts) for parts in zip(*(result[2] for result in results), strict=True))
+        # A row past a chunk never scores the pairs handed to it by the chunk's rows: merge them with its own,
+        # keeping only those better than its own k-th.
+        better = exact > out_s[rows, -1]
+        own = np.nonzero(out_i >= 0)
+        rows = np.concatenate([own[0], rows[better]])
+        cols = np.concatenate([out_i[own], cols[better]])
+        exact = np.concatenate([out_s[own], exact[better]])
+        out_i, out_s = _empty(n, self.k)
+        _rank_in_rows(rows, cols, exact, n, self.k, out_i, out_s)
+        return out_i, out_s
+
+    def scan(
+        self, bars: np.ndarray, share: list[tuple[int, int]]
+    ) -> tuple[np.ndarray, np.ndarray, tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        """The chunks ``share`` of :meth:`all_rows`: the top ``k`` of their rows' own candidates (other rows left
+        empty) and the pairs handed to rows past each chunk, as ``(rows, cols, similarities)``."""
+        n = self.Xo.shape[0]
         buffer = np.empty(BLOCK_VALUES, dtype=np.float32)
         out_i, out_s = _empty(n, self.k)
-        handed: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # candidates of rows past a chunk
-        bounds = np.unique(np.linspace(0, n, chunks + 1).astype(np.int64)).tolist()
-        later_T = self.XoT
-        for lo, hi in itertools.pairwise(bounds):
+        handed: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = [(np.zeros(0, np.int64),) * 2 + (_NO_VALUES,)]
+        for lo, hi in share:
             width, inside = n - lo, hi - lo
-            later_T = later_T[:, later_T.shape[1] - width :]  # column j is row lo + j
+            later_T = self.XoT[:, lo:]  # column j is row lo + j
             later_E = self.E[lo:]
             step = max(1, min(inside, BLOCK_VALUES // width))
             for a in range(lo, hi, step):
@@ -371,18 +419,97 @@ class _Approximation:
                 _rank_in_rows(rows, cols, exact, b - a, self.k, out_i[a:b], out_s[a:b])
                 past = len(r1)
                 handed.append((cols[past:], rows[past:] + a, exact[past:]))
-        if handed:
-            # A row past a chunk never scores the pairs handed to it by the chunk's rows: merge them with its own,
-            # keeping only those better than its own k-th.
-            rows, cols, exact = (np.concatenate(parts) for parts in zip(*handed, strict=True))
-            better = exact > out_s[rows, -1]
-            own = np.nonzero(out_i >= 0)
-            rows = np.concatenate([own[0], rows[better]])
-            cols = np.concatenate([out_i[own], cols[better]])
-            exact = np.concatenate([out_s[own], exact[better]])
-            out_i, out_s = _empty(n, self.k)
-            _rank_in_rows(rows, cols, exact, n, self.k, out_i, out_s)
-        return out_i, out_s
+        rows, cols, exact = (np.concatenate(parts) for parts in zip(*handed, strict=True))
+        return out_i, out_s, (rows, cols, exact)
+
+
+_NO_VALUES = np.zeros(0, dtype=np.float32)
+
+
+_THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "BLIS_NUM_THREADS")
+
+
+def _worker_environment() -> dict[str, str]:
+    """This process's environment, with one BLAS thread and this copy of paperlens first on the path."""
+    here = str(Path(__file__).resolve().parents[2])
+    path = os.pathsep.join(part for part in (here, os.environ.get("PYTHONPATH")) if part)
+    return {**os.environ, **{name: "1" for name in _THREAD_VARIABLES}, "PYTHONPATH": path}
+
+
+class _Worker:
+    """A share of :meth:`_Approximation.scan` in another process (``python -m paperlens.graphs._knn_worker``).
+
+    If that process cannot be started or fails, the share is scanned here instead: the result never depends
+    on it.
+    """
+
+    def __init__(self, search: _Approximation, bars: np.ndarray, share: list[tuple[int, int]]) -> None:
+        self.task = (search, bars, share)
+        self.process: subprocess.Popen | None = None
+        self.ran_elsewhere = False
+        try:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "paperlens.graphs._knn_worker"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                env=_worker_environment(),
+            )
+            with self.process.stdin as pipe:
+                pickle.dump(self.task, pipe, protocol=pickle.HIGHEST_PROTOCOL)
+        except (OSError, ValueError):
+            self._stop()
+
+    def _stop(self) -> None:
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait()
+            self.process = None
+
+    def result(self) -> tuple:
+        if self.process is not None:
+            try:
+                with self.process.stdout as pipe:
+                    out = pickle.load(pipe)
+                if self.process.wait() == 0:
+                    self.ran_elsewhere = True
+                    return out
+            except (OSError, EOFError, pickle.UnpicklingError):
+                pass
+            self._stop()
+        return _scan_share(*self.task)
+
+
+def _scan_share(search: _Approximation, bars: np.ndarray, share: list[tuple[int, int]]) -> tuple:
+    """:meth:`_Approximation.scan` in a worker process."""
+    return search.scan(bars, share)
+
+
+def _shares(chunks: list[tuple[int, int]], n: int, jobs: int) -> list[list[tuple[int, int]]]:
+    """The chunks dealt to ``jobs`` processes, the biggest first to the least loaded (a chunk's work is its rows
+    times the columns from its start on), each share in row order.
+
+    >>> _shares([(0, 25), (25, 50), (50, 75), (75, 100)], 100, 2)
+    [[(0, 25), (75, 100)], [(25, 50), (50, 75)]]
+    """
+    loads = [0] * max(1, jobs)
+    shares: list[list[tuple[int, int]]] = [[] for _ in loads]
+    for lo, hi in sorted(chunks, key=lambda chunk: -(chunk[1] - chunk[0]) * (n - chunk[0])):
+        least = loads.index(min(loads))
+        shares[least].append((lo, hi))
+        loads[least] += (hi - lo) * (n - lo)
+    return [sorted(share) for share in shares if share]
+
+
+def default_jobs(rows: int) -> int:
+    """Processes the approximate search uses by default: 1 below :data:`PARALLEL_MIN_ROWS` rows (starting a
+    worker costs about a second), else the CPUs this process may use, at most :data:`MAX_JOBS`."""
+    if rows < PARALLEL_MIN_ROWS:
+        return 1
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - macOS, Windows
+        cpus = os.cpu_count() or 1
+    return max(1, min(cpus, MAX_JOBS))
 
 
 def approximate_kneighbors(
@@ -393,6 +520,7 @@ def approximate_kneighbors(
     rank: int = 16,
     frequent_fraction: float = FREQUENT_FRACTION,
     min_recall: float | None = 0.97,
+    n_jobs: int | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Approximate ``k`` nearest rows by cosine similarity, with exact similarities.
 
@@ -408,6 +536,9 @@ def approximate_kneighbors(
     ``min_recall`` set, the method is tried on 256 rows against their exact
     neighbours: if it finds fewer than ``min_recall`` of them, it is tried with
     a 4 times larger rank, and if that also falls short the exact method runs.
+
+    ``n_jobs`` processes share the work (this one and ``n_jobs - 1`` workers);
+    ``None`` picks :func:`default_jobs`. The result does not depend on it.
 
     >>> from scipy import sparse
     >>> X = sparse.csr_matrix([[1.0, 0.0], [0.6, 0.8], [0.0, 1.0]])
@@ -443,7 +574,7 @@ def approximate_kneighbors(
                 break
         if search is None:
             return exact_kneighbors(X, k)
-    return search.all_rows()
+    return search.all_rows(n_jobs=default_jobs(n) if n_jobs is None else max(1, int(n_jobs)))
 
 
 def _pair_dots(F: np.ndarray, left: np.ndarray, right: np.ndarray) -> np.ndarray:
@@ -462,12 +593,14 @@ def kneighbors(
     *,
     method: str = "auto",
     random_state: int | None = 0,
+    n_jobs: int | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """The ``k`` most similar other rows of each row: ``(indices, similarities)``, best first.
 
     ``method`` is ``"exact"``, ``"approximate"`` or ``"auto"`` (exact up to
     :data:`AUTO_EXACT_MAX_ROWS` rows). See the module docstring. Both methods are
     deterministic; ``random_state`` is accepted for API symmetry and unused.
+    ``n_jobs`` is for the approximate method (see :func:`approximate_kneighbors`).
     """
     if method not in METHODS:
         raise PaperlensError(f"unknown neighbour method {method!r}; use one of {', '.join(METHODS)}")
@@ -478,4 +611,4 @@ def kneighbors(
         method = "exact" if n <= AUTO_EXACT_MAX_ROWS else "approximate"
     if method == "exact":
         return exact_kneighbors(X, k)
-    return approximate_kneighbors(X, k)
+    return approximate_kneighbors(X, k, n_jobs=n_jobs)

@@ -6,15 +6,17 @@ For each size, on the first N papers of ``../shared/bench/arxiv_abstracts_75k.js
 * ``graph``: ``corpus.concept_graph(k=10)`` end to end (neighbours with ``method="auto"``, shared
   concepts of every edge, the networkx graph), then on random subsets of 150 and 3,000 papers (the
   explorer's case: the root's model is reused, neighbours are searched inside the subset);
-* ``knn``: the neighbour search alone, for each method, on the model's TF-IDF matrix;
+* ``knn``: the neighbour search alone, for each method, on the model's TF-IDF matrix (the approximate
+  one in this process only, then with the worker processes ``kneighbors`` starts by default);
 * ``baseline``: scikit-learn ``NearestNeighbors(metric="cosine", algorithm="brute")`` on THE SAME
   matrix. Above ``--full-baseline-max`` papers it runs on ``--baseline-sample`` random query rows and
   its time is extrapolated to all rows (marked ``*``); recall is then measured on those rows.
 
 Every step runs in its own process, so "peak MB" is that process's peak resident memory
-(``resource.getrusage``), matrix and interpreter included. recall@10 counts the true neighbours
-(similarity > 0) that were returned; "ties" also accepts a returned neighbour whose exact similarity
-equals the true 10th one (float32 rounding can order equal similarities either way).
+(``resource.getrusage``), matrix and interpreter included, plus the peak of its worker processes if any.
+recall@10 counts the true neighbours (similarity > 0) that were returned; "ties" also accepts a returned
+neighbour whose exact similarity equals the true 10th one (float32 rounding can order equal similarities
+either way).
 
 Run from the repository root (the machine has 2 shared cores: run it once, when it is quiet)::
 
@@ -44,6 +46,11 @@ K = 10
 
 def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kilobytes on Linux
+
+
+def children_peak_mb() -> float:
+    """The largest peak of this process's finished children (the search's worker processes)."""
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
 
 def load_corpus(n: int):
@@ -111,19 +118,22 @@ def load_matrix(folder: Path):
     return sparse.load_npz(folder / "matrix.npz").tocsr()
 
 
-def work_knn(method: str, folder: Path) -> dict:
+def work_knn(spec: str, folder: Path) -> dict:
+    """``spec`` is a method, or ``approximate:J`` for the approximate method in J processes."""
     import scipy.linalg.blas  # noqa: F401  imported before timing, as the baseline's scikit-learn is
     import sklearn.utils.sparsefuncs  # noqa: F401
 
-    from paperlens.graphs.knn import kneighbors
+    from paperlens.graphs.knn import default_jobs, kneighbors
 
+    method, _, jobs = spec.partition(":")
     X = load_matrix(folder)
+    n_jobs = int(jobs) if jobs else (default_jobs(X.shape[0]) if method == "approximate" else 1)
     started = time.perf_counter()
-    indices, sims = kneighbors(X, K, method=method)
+    indices, sims = kneighbors(X, K, method=method, n_jobs=n_jobs)
     seconds = time.perf_counter() - started
-    np.save(folder / f"knn_{method}_indices.npy", indices)
-    np.save(folder / f"knn_{method}_sims.npy", sims)
-    return {"seconds": seconds, "peak_mb": peak_mb()}
+    np.save(folder / f"knn_{spec}_indices.npy", indices)
+    np.save(folder / f"knn_{spec}_sims.npy", sims)
+    return {"seconds": seconds, "peak_mb": peak_mb(), "children_peak_mb": children_peak_mb(), "jobs": n_jobs}
 
 
 def work_baseline(sample: int, folder: Path) -> dict:
@@ -182,7 +192,11 @@ def recall(folder: Path, method: str) -> tuple[float, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="10000,25000,75000", help="comma-separated corpus sizes")
-    parser.add_argument("--methods", default="exact,approximate", help="neighbour methods to time")
+    parser.add_argument(
+        "--methods",
+        default="exact,approximate:1,approximate",
+        help="neighbour methods to time; approximate:J runs it in J processes (default: as kneighbors picks)",
+    )
     parser.add_argument("--baseline-sample", type=int, default=3000, help="query rows for the baseline above the max")
     parser.add_argument("--full-baseline-max", type=int, default=10000, help="run the full baseline up to this size")
     parser.add_argument("--worker", nargs="+", help=argparse.SUPPRESS)
@@ -230,11 +244,13 @@ def main() -> None:
             for method in methods:
                 result = run_worker(["knn", method, str(folder)])
                 plain, ties = recall(folder, method)
+                jobs = result["jobs"]
+                label = method.partition(":")[0] + (f", {jobs} processes" if jobs > 1 else "")
                 row(
                     n,
-                    f"knn {method}",
+                    f"knn {label}",
                     f"{result['seconds']:.1f}",
-                    result["peak_mb"],
+                    result["peak_mb"] + result["children_peak_mb"],
                     f"{plain:.4f}",
                     f"{ties:.4f}",
                     f"{base_s / result['seconds']:.1f}x",

@@ -1,8 +1,8 @@
 """Inline, offline graph views of a corpus: citations, concept similarity, or both in one picture.
 
 :func:`graph` (also ``corpus.graph(...)``) builds the graph and returns a
-:class:`GraphView`, which draws itself in JupyterLab, Notebook 7 and VS Code with
-no internet: the page (vis-network included) lives in an ``<iframe srcdoc>``, so
+:class:`GraphView`, which draws itself in JupyterLab and Notebook 7 (and any
+front end that shows HTML outputs in iframes, as VS Code does) with no internet: the page (vis-network included) lives in an ``<iframe srcdoc>``, so
 several graphs in one notebook never clash. Nothing is written to disk unless
 you call :meth:`GraphView.save`, :meth:`GraphView.to_graphml` or
 :meth:`GraphView.to_gexf`.

@@ -108,7 +108,7 @@ def work_graph(n: int, folder: Path) -> dict:
         "terms": len(model.terms_),
         "nnz_per_paper": model.matrix_.nnz / max(len(corpus), 1),
         "edges": graph.number_of_edges(),
-        "peak_mb": peak_mb(),
+        "peak_mb": peak_mb() + children_peak_mb(),  # with the neighbour search's worker processes
     }
 
 

@@ -14,9 +14,11 @@ their cosine similarities (float32, computed exactly), best first:
     hundreds of thousands of phrases) cost most of that product, because their
     long lists of papers meet in almost every pair. So the score of a pair is
     computed exactly on all other terms, plus a rank-16 projection of the
-    frequent terms (a dense BLAS product); about 40 candidates per row with the
-    best scores are then re-scored exactly and the top ``k`` kept. A true
-    neighbour can be missed (recall@10 above 0.999 on 75k arXiv abstracts; see
+    frequent terms (a dense BLAS product); about 80 candidates per row with the
+    best scores are then re-scored exactly and the top ``k`` kept. Scores are
+    symmetric, so each pair is scored about once, and from
+    :data:`PARALLEL_MIN_ROWS` rows worker processes share the work. A true
+    neighbour can be missed (recall@10 about 0.998 on 75k arXiv abstracts; see
     ``benchmarks/``); similarities are exact.
 ``"auto"``
     Exact up to :data:`AUTO_EXACT_MAX_ROWS` rows, approximate above.
@@ -369,15 +371,20 @@ class _Approximation:
         bars = self.bars()
         bounds = np.unique(np.linspace(0, n, max(chunks, 2 * n_jobs) + 1).astype(np.int64)).tolist()
         shares = _shares(list(itertools.pairwise(bounds)), n, n_jobs)
-        workers = [_Worker(self, bars, share) for share in shares[1:]]
-        if workers:  # one BLAS thread per process, or the processes' BLAS threads fight over the cores
-            from threadpoolctl import threadpool_limits
+        workers: list[_Worker] = []
+        try:
+            workers += [_Worker(self, bars, share) for share in shares[1:]]
+            if workers:  # one BLAS thread per process, or the processes' BLAS threads fight over the cores
+                from threadpoolctl import threadpool_limits
 
-            with threadpool_limits(1):
+                with threadpool_limits(1):
+                    own = self.scan(bars, shares[0])
+            else:
                 own = self.scan(bars, shares[0])
-        else:
-            own = self.scan(bars, shares[0])
-        results = [own] + [worker.result() for worker in workers]
+            results = [own] + [worker.result() for worker in workers]
+        finally:  # interrupted: no worker is left waiting to hand over its result
+            for worker in workers:
+                worker.stop()
         # Every row belongs to one share; elsewhere a result holds empty slots (-1, 0).
         out_i = np.maximum.reduce([result[0] for result in results])
         out_s = np.maximum.reduce([result[1] for result in results])
@@ -457,9 +464,10 @@ class _Worker:
             with self.process.stdin as pipe:
                 pickle.dump(self.task, pipe, protocol=pickle.HIGHEST_PROTOCOL)
         except (OSError, ValueError):
-            self._stop()
+            self.stop()
 
-    def _stop(self) -> None:
+    def stop(self) -> None:
+        """End the worker process if it still runs."""
         if self.process is not None:
             self.process.kill()
             self.process.wait()
@@ -475,7 +483,7 @@ class _Worker:
                     return out
             except (OSError, EOFError, pickle.UnpicklingError):
                 pass
-            self._stop()
+            self.stop()
         return _scan_share(*self.task)
 
 

@@ -11,6 +11,10 @@ import sys
 
 
 def main() -> None:
+    # Everything the scan uses is imported before the task arrives: the parent is still preparing it.
+    import scipy.linalg.blas  # noqa: F401
+    import sklearn.utils.sparsefuncs  # noqa: F401
+
     from paperlens.graphs.knn import _scan_share
 
     task = pickle.load(sys.stdin.buffer)

@@ -74,7 +74,7 @@ RUN = 16
 FREQUENT_FRACTION = 0.05
 MAX_FREQUENT_TERMS = 1000
 # The approximate method shares its work between processes from this many rows on, with at most this many.
-PARALLEL_MIN_ROWS = 20_000
+PARALLEL_MIN_ROWS = 40_000
 MAX_JOBS = 4
 
 
@@ -368,12 +368,14 @@ class _Approximation:
         between this process and ``n_jobs - 1`` worker processes.
         """
         n = self.Xo.shape[0]
-        bars = self.bars()
         bounds = np.unique(np.linspace(0, n, max(chunks, 2 * n_jobs) + 1).astype(np.int64)).tolist()
         shares = _shares(list(itertools.pairwise(bounds)), n, n_jobs)
         workers: list[_Worker] = []
         try:
-            workers += [_Worker(self, bars, share) for share in shares[1:]]
+            workers += [_Worker() for _ in shares[1:]]  # they start up while the bars are computed
+            bars = self.bars()
+            for worker, share in zip(workers, shares[1:], strict=True):
+                worker.send((self, bars, share))
             if workers:  # one BLAS thread per process, or the processes' BLAS threads fight over the cores
                 from threadpoolctl import threadpool_limits
 
@@ -450,8 +452,8 @@ class _Worker:
     on it.
     """
 
-    def __init__(self, search: _Approximation, bars: np.ndarray, share: list[tuple[int, int]]) -> None:
-        self.task = (search, bars, share)
+    def __init__(self) -> None:
+        self.task: tuple | None = None
         self.process: subprocess.Popen | None = None
         self.ran_elsewhere = False
         try:
@@ -461,10 +463,18 @@ class _Worker:
                 stdout=subprocess.PIPE,
                 env=_worker_environment(),
             )
-            with self.process.stdin as pipe:
-                pickle.dump(self.task, pipe, protocol=pickle.HIGHEST_PROTOCOL)
         except (OSError, ValueError):
-            self.stop()
+            self.process = None
+
+    def send(self, task: tuple) -> None:
+        """Hand the worker its ``(search, bars, share)``."""
+        self.task = task
+        if self.process is not None:
+            try:
+                with self.process.stdin as pipe:
+                    pickle.dump(task, pipe, protocol=pickle.HIGHEST_PROTOCOL)
+            except (OSError, ValueError):
+                self.stop()
 
     def stop(self) -> None:
         """End the worker process if it still runs."""
@@ -484,6 +494,7 @@ class _Worker:
             except (OSError, EOFError, pickle.UnpicklingError):
                 pass
             self.stop()
+        assert self.task is not None, "send() the task first"
         return _scan_share(*self.task)
 
 
@@ -509,8 +520,9 @@ def _shares(chunks: list[tuple[int, int]], n: int, jobs: int) -> list[list[tuple
 
 
 def default_jobs(rows: int) -> int:
-    """Processes the approximate search uses by default: 1 below :data:`PARALLEL_MIN_ROWS` rows (starting a
-    worker costs about a second), else the CPUs this process may use, at most :data:`MAX_JOBS`."""
+    """Processes the approximate search uses by default: 1 below :data:`PARALLEL_MIN_ROWS` rows (a worker
+    takes about 1.5 s to start, more than it saves on smaller matrices), else the CPUs this process may
+    use, at most :data:`MAX_JOBS`."""
     if rows < PARALLEL_MIN_ROWS:
         return 1
     try:

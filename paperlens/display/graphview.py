@@ -2,8 +2,9 @@
 
 :func:`graph` (also ``corpus.graph(...)``) builds the graph and returns a
 :class:`GraphView`, which draws itself in JupyterLab and Notebook 7 (and any
-front end that shows HTML outputs in iframes, as VS Code does) with no internet: the page (vis-network included) lives in an ``<iframe srcdoc>``, so
-several graphs in one notebook never clash. Nothing is written to disk unless
+front end that shows HTML outputs in iframes, as VS Code does) with no internet:
+the page (vis-network included) lives in an ``<iframe srcdoc>``, so several
+graphs in one notebook never clash. Nothing is written to disk unless
 you call :meth:`GraphView.save`, :meth:`GraphView.to_graphml` or
 :meth:`GraphView.to_gexf`.
 

@@ -372,6 +372,15 @@ def test_sort_survives_filters_and_relevance_comes_back(corpus, explorer):
     assert explorer.corpus.ids == corpus.search("graph").ids
 
 
+def test_the_score_header_marks_the_order_only_while_searching(explorer):
+    arrows = lambda: {key: b.description for key, b in explorer.table.headers.items() if b.description[-1] in "▲▼"}  # noqa: E731
+    assert explorer.sort_by == "relevance" and arrows() == {}  # no query: the corpus's own order, no column shows it
+    explorer.query = "graph"
+    assert arrows() == {"relevance": "score ▼"}
+    explorer.query = ""
+    assert arrows() == {}
+
+
 def test_table_cells_show_escaped_values(corpus, explorer):
     explorer.query = "script alert"
     assert explorer.table_ids[0] == "2301.99999"

@@ -734,7 +734,8 @@ class Explorer(widgets.VBox):
             rows,
             page=self.page,
             n_pages=self.page_count,
-            sort_key=self.sort_by,
+            # "relevance" without a query is the corpus's own order: no column shows it.
+            sort_key=self.sort_by if self.sort_by != "relevance" or self.query.strip() else "",
             ascending=self.ascending,
             selected=self.selected.id if self.selected is not None else None,
         )

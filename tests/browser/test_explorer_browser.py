@@ -120,6 +120,7 @@ def test_type_click_and_redraw_in_jupyterlab(tmp_path):
         frame = explorer.locator(".paperlens-graph iframe").element_handle()
         probe = lab.probe_graph(frame)
         assert probe.get("vis_loaded") and probe["nodes"] == 69 and probe["ink_pixels"] > 2000, probe
+        assert probe["in_view"] == 69, f"the pane's view is not fitted to its frame: {probe}"
         lab.screenshot(explorer, "explorer-1-opened.png")
         assert not explorer.locator(".pl-status").inner_text().strip()
 
@@ -196,11 +197,11 @@ def test_type_click_and_redraw_in_jupyterlab(tmp_path):
         # --- the picture for the README: a broader query, its best match clicked, the graph of all matches
         wide = corpus.search(README_QUERY)
         explorer.locator(".pl-table button.pl-head", has_text="score").click()  # back to best match first
-        page.wait_for_function(
-            "() => /score ▼/.test(document.querySelector('.paperlens-explorer .pl-table').innerText)"
-        )
+        heads = "[...document.querySelectorAll('.paperlens-explorer .pl-table button.pl-head')].map(b => b.innerText)"
+        page.wait_for_function(f"() => !{heads}.some(t => /[▲▼]/.test(t))")  # no query: the corpus's own order
         search.fill(README_QUERY)
         page.wait_for_function(JS_COUNT_IS, arg=f"{len(wide)} of 69 papers", timeout=30_000)
+        page.wait_for_function(f"() => {heads}.some(t => /score ▼/.test(t))")  # searching: best match first
         _wait_titles(page, [" ".join(p.title.split()) for p in wide[:20]])
         before = _caption(page)["draw"]
         explorer.locator(".pl-table button.pl-row").first.click()

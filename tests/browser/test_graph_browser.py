@@ -95,6 +95,7 @@ def test_two_graphs_draw_and_hostile_text_runs_nothing(tmp_path):
             assert probe["vis_loaded"] and probe["ready"], probe
             assert probe["nodes"] == 69, probe
             assert probe["ink_pixels"] > 2000, f"canvas looks blank: {probe}"
+            assert probe["in_view"] == probe["nodes"], f"the view is not fitted to the frame: {probe}"
         assert citation["edges"] == 13, citation  # the sample's in-corpus citations
         assert both["edges"] > citation["edges"], (citation, both)  # the similarity links on top
         assert hostile["nodes"] == 3 and hostile["edges"] == 2 and hostile["ink_pixels"] > 200, hostile

@@ -388,6 +388,43 @@ def test_a_worker_that_cannot_start_or_fails_leaves_its_share_to_this_process(mo
     assert len(_SpyWorker.made) == 1 and not _SpyWorker.made[0].ran_elsewhere
 
 
+KERNEL_CELL = """\
+import json
+import numpy as np
+from scipy import sparse
+from paperlens.graphs import knn
+
+made = []
+class Spy(knn._Worker):
+    def __init__(self):
+        super().__init__()
+        made.append(self)
+knn._Worker = Spy
+
+rng = np.random.default_rng(14)
+X = sparse.hstack([rng.random((2200, 30), dtype=np.float32) * (rng.random((2200, 30)) < 0.3),
+                   sparse.random(2200, 3000, density=0.01, random_state=rng, dtype=np.float32)]).tocsr()
+X = knn._as_csr(sparse.diags(1 / np.sqrt(np.asarray(X.multiply(X).sum(axis=1)).ravel())).dot(X))
+search = knn._Approximation(X, np.arange(30), 8, 60, 10)
+alone = search.all_rows(chunks=4, n_jobs=1)[0]
+shared = search.all_rows(chunks=4, n_jobs=2)[0]
+print(json.dumps({"same": bool((alone == shared).all()), "ran": [w.ran_elsewhere for w in made]}))
+"""
+
+
+def test_worker_processes_run_from_a_jupyter_kernel(tmp_path):
+    # A kernel runs cells in an unguarded __main__: where multiprocessing's spawn would re-run it, workers must not.
+    nbformat = pytest.importorskip("nbformat")
+    nbclient = pytest.importorskip("nbclient")
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(KERNEL_CELL)])
+    client = nbclient.NotebookClient(
+        notebook, timeout=180, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}
+    )
+    client.execute()
+    printed = [o["text"] for o in notebook.cells[0].outputs if o.get("name") == "stdout"]
+    assert json.loads(printed[-1]) == {"same": True, "ran": [True]}
+
+
 def test_default_jobs_stay_in_process_for_small_matrices(monkeypatch):
     assert knn.default_jobs(knn.PARALLEL_MIN_ROWS - 1) == 1
     monkeypatch.setattr(knn.os, "sched_getaffinity", lambda pid: {0, 1, 2, 3, 4, 5, 6, 7}, raising=False)

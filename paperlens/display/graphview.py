@@ -214,12 +214,19 @@ def _plural(n: int, word: str) -> str:
     return f"{_fmt(n)} {word}{'' if n == 1 else 's'}"
 
 
+_PLAIN_CLASSES = (str, int, tuple, list, dict, dt.date)
+
+
 def _missing(value: Any) -> bool:
-    if value is None or value is pd.NaT or value is pd.NA:
+    if value is None:
+        return True
+    if type(value) in _PLAIN_TYPES:  # the common case first: plain values are never missing
+        return False
+    if value is pd.NaT or value is pd.NA:
         return True
     if isinstance(value, float):
         return value != value  # NaN
-    if isinstance(value, (str, int, tuple, list, dict, dt.date)):
+    if isinstance(value, _PLAIN_CLASSES):
         return False
     try:
         return bool(pd.isna(value))
@@ -227,17 +234,27 @@ def _missing(value: Any) -> bool:
         return False
 
 
+_PLAIN_TYPES = frozenset({str, int, tuple, list, dict, dt.date})
+
+
 def _names(value: Any) -> list[str]:
     """Authors or categories given as a tuple/list or a ``"; "``-joined string."""
     if _missing(value):
         return []
     if isinstance(value, str):
-        return [part.strip() for part in value.split(";") if part.strip()]
+        return [part for part in map(str.strip, value.split(";")) if part]
     return [str(v) for v in value if not _missing(v)]
 
 
 def _as_date(value: Any) -> dt.date | None:
     """A node's date from a date, a Timestamp or ISO text; ``None`` when missing or not a date."""
+    if type(value) is dt.date:
+        return value
+    if type(value) is str and len(value) == 10 and value[4] == value[7] == "-" and value[5:7].isdigit():
+        try:  # the usual "YYYY-MM-DD", without the general parser
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
     if _missing(value):
         return None
     try:
@@ -247,6 +264,8 @@ def _as_date(value: Any) -> dt.date | None:
 
 
 def _as_int(value: Any) -> int | None:
+    if type(value) is int:
+        return value
     if _missing(value):
         return None
     try:

@@ -57,6 +57,7 @@ __all__ = [
     "AUTO_EXACT_MAX_ROWS",
     "METHODS",
     "approximate_kneighbors",
+    "default_jobs",
     "exact_kneighbors",
     "kneighbors",
     "pair_similarities",
@@ -201,9 +202,10 @@ def _top_k_dense(scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     """The ``k`` largest positive values of each row of a dense block, best first (exact).
 
     Instead of partitioning whole rows, a threshold is read from a sample of
-    1/16 of the columns: the ``k``-th largest sampled value cannot exceed the
-    ``k``-th largest of the row, so every top-``k`` value passes it, and only
-    about ``16 k`` values per row are left to sort.
+    1/16 of the columns (:func:`_bars`: the ``k``-th largest maximum of sampled
+    runs of columns), which cannot exceed the ``k``-th largest value of the row,
+    so every top-``k`` value passes it, and only a few times ``16 k`` values per
+    row are left to sort.
     """
     b, n = scores.shape
     out_i, out_s = _empty(b, k)

@@ -503,5 +503,10 @@ class JupyterLab:
             self.fit_to_notebook(target)
             target.screenshot(path=str(path), full_page=True)
         else:
+            # A graph frame scrolled out of view is not repainted (its animation frames pause) until it is
+            # back in view: scroll first and give it a moment, or the picture can catch a cleared canvas.
+            if hasattr(target, "scroll_into_view_if_needed"):  # an element, not a page
+                target.scroll_into_view_if_needed()
+                time.sleep(0.4)
             target.screenshot(path=str(path))
         return path

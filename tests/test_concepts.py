@@ -126,6 +126,7 @@ def test_init_only_stores_parameters_and_get_params_returns_them():
         "sublinear_tf",
         "n_neighbors",
         "method",
+        "n_jobs",
         "random_state",
     }
     assert (
@@ -429,6 +430,17 @@ def test_default_jobs_stay_in_process_for_small_matrices(monkeypatch):
     assert knn.default_jobs(knn.PARALLEL_MIN_ROWS - 1) == 1
     monkeypatch.setattr(knn.os, "sched_getaffinity", lambda pid: {0, 1, 2, 3, 4, 5, 6, 7}, raising=False)
     assert knn.default_jobs(knn.PARALLEL_MIN_ROWS) == knn.MAX_JOBS
+
+
+def test_n_jobs_is_a_search_option_that_keeps_the_fitted_model_and_the_graph():
+    corpus = pl.load_sample()
+    default = corpus.concept_graph(k=5)
+    models = [key for key in corpus.cached_keys() if key.startswith("concept_model:")]
+    one = corpus.concept_graph(k=5, n_jobs=1, method="approximate")
+    assert [key for key in corpus.cached_keys() if key.startswith("concept_model:")] == models  # no refit
+    assert sorted(one.edges()) == sorted(default.edges())  # 69 papers: approximate falls back to exact
+    with pytest.raises(pl.FieldError, match="n_jobs"):
+        corpus.concept_graph(k=5, n_job=1)
 
 
 def test_kneighbors_rejects_unknown_methods():

@@ -277,8 +277,11 @@ _PARAMS = (
     "sublinear_tf",
     "n_neighbors",
     "method",
+    "n_jobs",
     "random_state",
 )
+# Options of the neighbour search only: they never change the fitted model (nor, for n_jobs, the result).
+_SEARCH_OPTIONS = ("method", "n_jobs")
 
 
 class ConceptModel:
@@ -294,6 +297,8 @@ class ConceptModel:
     sublinear_tf : use ``1 + log(tf)`` instead of raw counts.
     n_neighbors : how many neighbours :attr:`neighbors_` holds per paper.
     method : ``"auto"``, ``"exact"`` or ``"approximate"`` neighbour search; see :mod:`paperlens.graphs.knn`.
+    n_jobs : processes the approximate search may use (``None``: :func:`paperlens.graphs.knn.default_jobs`,
+        one per CPU up to 4 from 40,000 papers; ``1``: this process only). The result does not depend on it.
     random_state : kept for scikit-learn compatibility (both neighbour searches are deterministic).
 
     Attributes (after :meth:`fit`)
@@ -337,6 +342,7 @@ class ConceptModel:
         sublinear_tf: bool = True,
         n_neighbors: int = 10,
         method: str = "auto",
+        n_jobs: int | None = None,
         random_state: int | None = 0,
     ) -> None:
         self.max_features = max_features
@@ -348,6 +354,7 @@ class ConceptModel:
         self.sublinear_tf = sublinear_tf
         self.n_neighbors = n_neighbors
         self.method = method
+        self.n_jobs = n_jobs
         self.random_state = random_state
 
     # ------------------------------------------------------------------ estimator protocol
@@ -464,7 +471,12 @@ class ConceptModel:
     # ------------------------------------------------------------------ neighbours
 
     def kneighbors(
-        self, k: int | None = None, *, rows: Sequence[int] | np.ndarray | None = None, method: str | None = None
+        self,
+        k: int | None = None,
+        *,
+        rows: Sequence[int] | np.ndarray | None = None,
+        method: str | None = None,
+        n_jobs: int | None = None,
     ) -> tuple[np.ndarray, np.ndarray]:
         """The ``k`` most similar papers of every paper: ``(indices, similarities)``, best first.
 
@@ -483,11 +495,12 @@ class ConceptModel:
         self._check_fitted()
         k = int(self.n_neighbors if k is None else k)
         method = method or self.method
+        n_jobs = self.n_jobs if n_jobs is None else n_jobs
         if rows is not None:
-            return kneighbors(self.matrix_[np.asarray(rows, dtype=np.int64)], k, method=method)
-        key = (k, method)
+            return kneighbors(self.matrix_[np.asarray(rows, dtype=np.int64)], k, method=method, n_jobs=n_jobs)
+        key = (k, method)  # not n_jobs: the neighbours do not depend on it
         if key not in self._knn:
-            self._knn[key] = kneighbors(self.matrix_, k, method=method, random_state=self.random_state)
+            self._knn[key] = kneighbors(self.matrix_, k, method=method, random_state=self.random_state, n_jobs=n_jobs)
         return self._knn[key]
 
     @property
@@ -604,27 +617,28 @@ def fitted_model(corpus: Corpus, **params: Any) -> ConceptModel:
     return root._cache[key]
 
 
-def _split_options(options: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
-    params = {k: v for k, v in options.items() if k != "method"}
+def _split_options(options: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Model parameters (a model is fitted per set) and neighbour-search options (``method``, ``n_jobs``)."""
+    params = {k: v for k, v in options.items() if k not in _SEARCH_OPTIONS}
     unknown = [k for k in params if k not in _PARAMS]
     if unknown:
         from ..errors import FieldError
 
-        raise FieldError(unknown[0], (*_PARAMS, "method", "mutual", "n_concepts"), what="concept graph option")
-    return params, options.get("method")
+        raise FieldError(unknown[0], (*_PARAMS, "mutual", "n_concepts"), what="concept graph option")
+    return params, {k: v for k, v in options.items() if k in _SEARCH_OPTIONS}
 
 
 def _corpus_neighbours(
-    corpus: Corpus, model: ConceptModel, k: int, method: str | None, params: dict[str, Any]
+    corpus: Corpus, model: ConceptModel, k: int, search: dict[str, Any], params: dict[str, Any]
 ) -> tuple[np.ndarray, np.ndarray]:
     """Neighbours of the corpus's papers among the corpus's papers, as row positions in the root."""
     rows = corpus.root_positions
     if corpus.root is corpus:
-        indices, sims = model.kneighbors(k, method=method)
+        indices, sims = model.kneighbors(k, **search)
         return indices, sims
-    key = f"concept_neighbours:{_model_key(params)}:{k}:{method}"
+    key = f"concept_neighbours:{_model_key(params)}:{k}:{search.get('method')}"
     if key not in corpus._cache:
-        local, sims = model.kneighbors(k, rows=rows, method=method)
+        local, sims = model.kneighbors(k, rows=rows, **search)
         corpus._cache[key] = (np.where(local >= 0, rows[np.maximum(local, 0)], -1), sims)
     return corpus._cache[key]
 
@@ -697,8 +711,9 @@ def concept_graph(
     ``year`` / ``citation_count`` when known. Papers without any text are nodes
     without edges; ``graph.graph["notes"]`` says how many.
 
-    Other ``options``: ``method`` (``"auto"``, ``"exact"``, ``"approximate"``)
-    and any :class:`ConceptModel` parameter (a model is fitted per parameter set).
+    Other ``options``: ``method`` (``"auto"``, ``"exact"``, ``"approximate"``),
+    ``n_jobs`` (processes for the approximate search; see :class:`ConceptModel`)
+    and any other :class:`ConceptModel` parameter (a model is fitted per parameter set).
 
     >>> import paperlens as pl
     >>> graph = pl.load_sample().concept_graph(k=5)
@@ -710,12 +725,12 @@ def concept_graph(
     """
     import networkx as nx
 
-    params, method = _split_options(options)
+    params, search = _split_options(options)
     k = int(k)
     if k < 1:
         raise PaperlensError(f"k must be at least 1, not {k!r}")
     model = fitted_model(corpus, **params)
-    indices, sims = _corpus_neighbours(corpus, model, k, method, params)
+    indices, sims = _corpus_neighbours(corpus, model, k, search, params)
     rows = corpus.root_positions
     n = len(rows)
     source = np.repeat(rows, indices.shape[1])

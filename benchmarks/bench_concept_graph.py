@@ -51,16 +51,26 @@ def peak_mb() -> float:
 
 
 def tree_rss_mb(pid: int) -> float:
-    """Resident memory of a process and all its descendants now (Linux ``/proc``)."""
+    """Resident memory of a process and all its descendants now (Linux ``/proc``).
+
+    A child caught between fork and exec still shares its parent's pages and would count them twice: a
+    descendant is counted only once it runs a program of its own (another command line).
+    """
+
+    def read(path: str) -> bytes:
+        with open(path, "rb") as handle:
+            return handle.read()
+
     total_kb, todo = 0, [pid]
+    command = read(f"/proc/{pid}/cmdline")
     while todo:
         current = todo.pop()
         try:
-            with open(f"/proc/{current}/status") as status:
-                total_kb += next((int(line.split()[1]) for line in status if line.startswith("VmRSS:")), 0)
+            if current == pid or read(f"/proc/{current}/cmdline") != command:
+                status = read(f"/proc/{current}/status").decode()
+                total_kb += next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")), 0)
             for task in os.listdir(f"/proc/{current}/task"):
-                with open(f"/proc/{current}/task/{task}/children") as children:
-                    todo += [int(child) for child in children.read().split()]
+                todo += [int(child) for child in read(f"/proc/{current}/task/{task}/children").split()]
         except OSError:  # it ended meanwhile
             continue
     return total_kb / 1024

@@ -189,6 +189,8 @@ class JupyterLab:
     viewport : the browser window size (width, height).
     start_timeout : seconds to wait for the server to answer.
     app : ``"lab"`` (JupyterLab) or ``"notebook"`` (Notebook 7: no status bar, its own kernel indicators).
+    windowing : ``False`` (default) keeps every cell in the DOM (``windowingMode: none``); ``True`` keeps the
+        front end's own default, which virtualises cells out of view, as a user's does.
     """
 
     def __init__(
@@ -199,10 +201,12 @@ class JupyterLab:
         viewport: tuple[int, int] = (1400, 1000),
         start_timeout: float = 90.0,
         app: str = "lab",
+        windowing: bool = False,
     ) -> None:
         if app not in ("lab", "notebook"):
             raise ValueError(f"app must be 'lab' or 'notebook', not {app!r}")
         self.app = app
+        self.windowing = windowing
         self._kernel_idle = JS_KERNEL_IDLE if app == "lab" else JS_NOTEBOOK7_KERNEL_IDLE
         self.root = Path(root).resolve()
         self.screenshots = Path(screenshots)
@@ -249,6 +253,8 @@ class JupyterLab:
         t0 = time.monotonic()
         self._state = Path(tempfile.mkdtemp(prefix="paperlens-lab-state-"))
         for name, data in LAB_SETTINGS.items():
+            if self.windowing and name.startswith("@jupyterlab/notebook-extension/tracker"):
+                continue
             path = self._state / "settings" / name
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(json.dumps(data))

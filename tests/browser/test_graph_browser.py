@@ -143,3 +143,28 @@ def test_two_graphs_draw_and_hostile_text_runs_nothing(tmp_path):
     assert not [url for url in lab.events["requests"] if url.rstrip("/").endswith("/x")], "an <img src=x> was built"
     assert lab.external_requests == []
     assert lab.events["page_errors"] == []
+
+
+FILLER = "print('a long output to scroll past\\n' * 80)"
+
+
+@pytest.mark.parametrize("app", ["lab", "notebook"])
+def test_graphs_draw_where_cells_are_virtualised(tmp_path, app):
+    # Users keep the front end's default windowing: cells out of view are hidden or detached, and their
+    # outputs come back when scrolled to. Every graph must then be drawn and fitted, also on the way back.
+    require_chromium()
+    cells = [SETUP, CITATION, *[FILLER] * 8, 'corpus.graph("concept")', *[FILLER] * 4, "corpus.explore()"]
+    write_notebook(tmp_path / "virtualised.ipynb", cells)
+    with JupyterLab(tmp_path, app=app, windowing=True) as lab:
+        page = lab.open("virtualised.ipynb")
+        lab.run_all(page)
+        frames = page.locator(".paperlens-graph iframe")
+        for i in [*range(3), 0]:  # down to the explorer's pane, then back up to the first graph
+            frame = frames.nth(i)
+            frame.scroll_into_view_if_needed()
+            probe = lab.probe_graph(frame.element_handle())
+            assert probe["nodes"] == 69 and probe["ink_pixels"] > 2000, (i, probe)
+            assert probe["in_view"] == 69, (i, probe)
+        lab.screenshot(frames.nth(0), f"graph-virtualised-{app}.png")
+    assert lab.events["dialogs"] == [] and lab.external_requests == []
+    assert lab.events["console_errors"] == [], lab.events["console_errors"]

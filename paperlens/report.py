@@ -46,14 +46,23 @@ class FileReport:
         """Record a skipped record (``where`` is e.g. ``"line 12"`` or ``"entry smith2020"``)."""
         self.skipped.append(Skip(self.file, where, reason))
 
-    def take(self, papers: list[Any], where: str | None, build: Callable[[], Any]) -> None:
-        """Count one record: keep what ``build()`` makes, or skip it with the reason its RecordError gives."""
+    def take(
+        self,
+        papers: list[Any],
+        where: str | None,
+        build: Callable[[], Any],
+        *,
+        skip_on: tuple[type[Exception], ...] | None = None,
+    ) -> None:
+        """Count one record: keep what ``build()`` makes, or skip it with the reason its error gives
+        (a RecordError, or any of ``skip_on``)."""
         from .errors import RecordError
 
+        errors = skip_on or (RecordError,)
         self.records += 1
         try:
             papers.append(build())
-        except RecordError as exc:
+        except errors as exc:
             self.skip(where, str(exc))
 
     @property

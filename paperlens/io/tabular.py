@@ -17,7 +17,7 @@ import csv
 import io
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -86,6 +86,22 @@ def _row_paper(row: Mapping[str, Any], columns: dict[str, str], source: str | No
     return paper_from_mapping(row, source=source)
 
 
+def _take_row(
+    report: FileReport,
+    papers: list[Paper],
+    where: str,
+    cells: Iterable[tuple[str, Any]],
+    columns: dict[str, str],
+    kind: str,
+) -> None:
+    """Count one data row (``(column, value)`` pairs; a repeated column keeps its first value) and keep its
+    paper, or skip it with the reason."""
+    row: dict[str, Any] = {}
+    for name, value in cells:
+        row.setdefault(name, value)
+    report.take(papers, where, lambda: _row_paper(row, columns, kind), skip_on=(RecordError, ValueError))
+
+
 # --------------------------------------------------------------------------- CSV
 
 
@@ -145,17 +161,11 @@ def parse_csv(
                     duplicated = sorted({h for h in header if header.count(h) > 1})
                     report.notes.append(f"line {start}: column(s) {duplicated} repeated; the first of each is used")
                 continue
-            report.records += 1
             if len(cells) != len(header):
+                report.records += 1
                 report.skip(f"line {start}", f"expected {len(header)} cells, found {len(cells)}")
                 continue
-            row: dict[str, str] = {}
-            for name, value in zip(header, cells, strict=True):
-                row.setdefault(name, value)
-            try:
-                papers.append(_row_paper(row, columns, kind))
-            except (RecordError, ValueError) as exc:
-                report.skip(f"line {start}", str(exc))
+            _take_row(report, papers, f"line {start}", zip(header, cells, strict=True), columns, kind)
     except csv.Error as exc:
         raise ParseError(f"not readable as {kind.upper()}: {exc}", file=file, line=line) from None
     return papers, report
@@ -251,14 +261,7 @@ def _parse_frame(df: Any, file: str, kind: str, columns: Mapping[str, str] | Non
     report = FileReport(file=file, format=kind)
     papers: list[Paper] = []
     for position, values in enumerate(df.itertuples(index=False, name=None)):
-        report.records += 1
-        row: dict[str, Any] = {}
-        for name, value in zip(header, values, strict=True):
-            row.setdefault(name, value)
-        try:
-            papers.append(_row_paper(row, columns, kind))
-        except (RecordError, ValueError) as exc:
-            report.skip(f"row {position}", str(exc))
+        _take_row(report, papers, f"row {position}", zip(header, values, strict=True), columns, kind)
     return papers, report
 
 

@@ -215,6 +215,7 @@ def _plural(n: int, word: str) -> str:
 
 
 _PLAIN_CLASSES = (str, int, tuple, list, dict, dt.date)
+_PLAIN_TYPES = frozenset(_PLAIN_CLASSES)  # exact types: one set lookup before the isinstance checks
 
 
 def _missing(value: Any) -> bool:
@@ -232,9 +233,6 @@ def _missing(value: Any) -> bool:
         return bool(pd.isna(value))
     except (TypeError, ValueError):  # array-likes
         return False
-
-
-_PLAIN_TYPES = frozenset({str, int, tuple, list, dict, dt.date})
 
 
 def _names(value: Any) -> list[str]:

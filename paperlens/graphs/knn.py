@@ -570,9 +570,8 @@ def approximate_kneighbors(
     X = _as_csr(X)
     n = X.shape[0]
     k = int(k)
-    out_i, out_s = _empty(n, k)
     if n < 2 or k <= 0:
-        return out_i, out_s
+        return _empty(n, k)
     df = np.bincount(X.indices, minlength=X.shape[1])
     frequent = np.flatnonzero(df > frequent_fraction * n)
     if len(frequent) > MAX_FREQUENT_TERMS:

@@ -620,7 +620,7 @@ class _Builder:
             position = {pid: i for i, pid in enumerate(corpus.ids)}
             wanted = [position[str(n)] for n in nodes if str(n) in position]
             if wanted:
-                frame = corpus.df.iloc[wanted][["id", *PAPER_COLUMNS]]
+                frame = corpus.subset(wanted).df[["id", *PAPER_COLUMNS]]  # copies the shown rows only
                 rows = {row["id"]: row for row in frame.to_dict("records")}
         infos = []
         for node in nodes:

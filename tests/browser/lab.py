@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import secrets
 import shutil
 import socket
@@ -442,8 +443,22 @@ class JupyterLab:
         """Inside one graph iframe: vis loaded, nodes/edges in its DataSets, drawn pixels on the canvas.
 
         Waits until the page reports it has drawn (``body[data-ready]``, set after
-        the physics settled or the first frame without physics).
+        the physics settled or the first frame without physics). ``iframe`` is an
+        element handle or a locator; give a locator for a frame that may be
+        replaced while it is probed (the explorer redraws its graph pane): the
+        probe then starts again on the new frame.
         """
+        if not hasattr(iframe, "element_handle"):
+            return self._probe_frame(iframe, timeout_ms)
+        for attempt in range(3):
+            try:
+                return self._probe_frame(iframe.element_handle(), timeout_ms)
+            except Exception as error:  # the frame was replaced (closed, detached) under the probe
+                if attempt == 2 or not re.search(r"closed|detached", str(error), re.I):
+                    raise
+        raise AssertionError("unreachable")
+
+    def _probe_frame(self, iframe: Any, timeout_ms: int) -> dict[str, Any]:
         iframe.scroll_into_view_if_needed()
         frame = iframe.content_frame()
         if frame is None:

@@ -94,7 +94,7 @@ def test_quickstart_and_exercise_run_and_draw_in_jupyterlab(tmp_path):
             timeout=60_000,
         )
         page.wait_for_function(f"() => {JS_DRAWS} > {draws}", timeout=60_000)
-        probe = lab.probe_graph(explorer.locator(".paperlens-graph iframe").element_handle())
+        probe = lab.probe_graph(explorer.locator(".paperlens-graph iframe"))
         assert probe["nodes"] == len(clip) and probe["ink_pixels"] > 1000, probe
         lab.screenshot(explorer, "examples-quickstart-explorer.png")
         graph_cell = page.locator(".jp-CodeCell", has=page.locator(".paperlens-graph")).nth(1)

@@ -117,8 +117,8 @@ def test_type_click_and_redraw_in_jupyterlab(tmp_path):
             timeout=60_000,
         )
         first_draw = _caption(page)
-        frame = explorer.locator(".paperlens-graph iframe").element_handle()
-        probe = lab.probe_graph(frame)
+        pane = explorer.locator(".paperlens-graph iframe")  # a locator: the pane's frame is replaced on redraws
+        probe = lab.probe_graph(pane)
         assert probe.get("vis_loaded") and probe["nodes"] == 69 and probe["ink_pixels"] > 2000, probe
         assert probe["in_view"] == 69, f"the pane's view is not fitted to its frame: {probe}"
         lab.screenshot(explorer, "explorer-1-opened.png")
@@ -137,8 +137,7 @@ def test_type_click_and_redraw_in_jupyterlab(tmp_path):
         )
         redrawn = _caption(page)
         assert redrawn["draw"] > first_draw["draw"]
-        frame = explorer.locator(".paperlens-graph iframe").element_handle()
-        probe = lab.probe_graph(frame)
+        probe = lab.probe_graph(pane)
         assert probe["nodes"] == len(hits) and probe["ink_pixels"] > 200, probe
         lab.screenshot(explorer, "explorer-2-typed.png")
 
@@ -166,8 +165,8 @@ def test_type_click_and_redraw_in_jupyterlab(tmp_path):
             f"() => Number(document.querySelector('.paperlens-explorer [data-draw]').dataset.draw) > {redrawn['draw']}",
             timeout=60_000,
         )  # the graph is redrawn for the selection, the paper marked and its card open
-        frame = explorer.locator(".paperlens-graph iframe").element_handle()
-        assert lab.probe_graph(frame)["nodes"] == len(hits)
+        assert lab.probe_graph(pane)["nodes"] == len(hits)
+        frame = pane.element_handle()
         marked = frame.content_frame().evaluate(
             """() => ({card: document.querySelector('#pl-details .pl-title').textContent,
                        rings: network.body.data.nodes.get().filter(n => n.borderWidth === 5).length})"""
@@ -211,7 +210,7 @@ def test_type_click_and_redraw_in_jupyterlab(tmp_path):
             arg=before,
             timeout=60_000,
         )
-        probe = lab.probe_graph(explorer.locator(".paperlens-graph iframe").element_handle())
+        probe = lab.probe_graph(pane)
         assert probe["nodes"] == len(wide) and probe["ink_pixels"] > 2000, probe
         page.wait_for_function(
             "() => !/finding the papers/.test(document.querySelector('.paperlens-explorer .pl-detail').innerText)",

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .errors import FieldError, LoadWarning, PaperlensError, PaperNotFoundError
+from .errors import FieldError, InvalidArgumentError, LoadWarning, PaperNotFoundError
 from .ids import paper_id, parse_identifier, title_key
 from .record import PAPER_FIELDS, Paper
 from .report import FileReport, LoadReport
@@ -217,7 +217,9 @@ def _range(value: Any, name: str) -> tuple[Any, Any]:
         return value[0], value[1]
     if isinstance(value, (int, str, dt.date)):
         return value, value
-    raise PaperlensError(f"filter {name}= takes a value or a (low, high) pair with None for open ends, not {value!r}")
+    raise InvalidArgumentError(
+        f"filter {name}= takes a value or a (low, high) pair with None for open ends, not {value!r}"
+    )
 
 
 # --------------------------------------------------------------------------- corpus
@@ -485,7 +487,7 @@ class Corpus:
             if name not in FILTERS:
                 raise FieldError(name, FILTERS, what="filter")
         if where is not None and "where" in criteria:
-            raise PaperlensError("give the predicate once: positionally or as where=, not both")
+            raise InvalidArgumentError("give the predicate once: positionally or as where=, not both")
         where = where or criteria.pop("where", None)
         df = self._df
         mask = np.ones(len(df), dtype=bool)
@@ -507,7 +509,7 @@ class Corpus:
             wanted = [a.casefold() for a in _as_set(criteria["authors"])]
             mode = criteria.get("authors_mode", "any")
             if mode not in ("any", "all"):
-                raise PaperlensError(f"authors_mode must be 'any' or 'all', not {mode!r}")
+                raise InvalidArgumentError(f"authors_mode must be 'any' or 'all', not {mode!r}")
             combine = any if mode == "any" else all
 
             def has_authors(names: tuple[str, ...]) -> bool:
@@ -566,7 +568,7 @@ class Corpus:
         True
         """
         if not isinstance(query, str) or not query.strip():
-            raise PaperlensError("search needs a non-empty query string")
+            raise InvalidArgumentError("search needs a non-empty query string")
         scores = self.search_scores(query)
         order = np.argsort(-scores, kind="stable")
         order = order[scores[order] > 0]

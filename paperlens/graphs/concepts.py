@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..errors import PaperlensError, PaperNotFoundError
+from ..errors import InvalidArgumentError, NotFittedError, PaperlensError, PaperNotFoundError
 from ..record import Paper
 from ..text import STOP_WORDS, strip_latex
 
@@ -57,10 +57,6 @@ __all__ = [
     "fitted_model",
     "similar",
 ]
-
-
-class NotFittedError(PaperlensError, AttributeError):
-    """A :class:`ConceptModel` was used before :meth:`ConceptModel.fit`."""
 
 
 # --------------------------------------------------------------------------- text analysis
@@ -202,7 +198,7 @@ def _count(analyzer: _Analyzer, docs: Sequence[tuple[Any, Any]], vocabulary: dic
 
 def _limit(value: int | float, n_docs: int, name: str) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) or value < 0:
-        raise PaperlensError(f"{name} must be a number of papers or a fraction of them, not {value!r}")
+        raise InvalidArgumentError(f"{name} must be a number of papers or a fraction of them, not {value!r}")
     return float(value) * n_docs if isinstance(value, (float, np.floating)) else float(value)
 
 
@@ -227,7 +223,7 @@ def _stop_words(stop_words: str | Iterable[str] | None) -> frozenset[str]:
         return frozenset()
     if isinstance(stop_words, str):
         if stop_words != "english":
-            raise PaperlensError(f"stop_words must be 'english', None or a list of words, not {stop_words!r}")
+            raise InvalidArgumentError(f"stop_words must be 'english', None or a list of words, not {stop_words!r}")
         from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
         return frozenset(STOP_WORDS | ENGLISH_STOP_WORDS)
@@ -322,7 +318,7 @@ class ConceptModel:
     >>> model.neighbors_
     Traceback (most recent call last):
     ...
-    paperlens.graphs.concepts.NotFittedError: This ConceptModel is not fitted yet: call fit(corpus) first.
+    paperlens.errors.NotFittedError: This ConceptModel is not fitted yet: call fit(corpus) first.
     >>> model = model.fit(pl.load_sample())
     >>> model.neighbors_.shape
     (69, 3)
@@ -392,15 +388,15 @@ class ConceptModel:
         try:
             low, high = (int(v) for v in self.ngram_range)
         except (TypeError, ValueError):
-            raise PaperlensError(f"ngram_range must be a (low, high) pair, not {self.ngram_range!r}") from None
+            raise InvalidArgumentError(f"ngram_range must be a (low, high) pair, not {self.ngram_range!r}") from None
         if not 1 <= low <= high:
-            raise PaperlensError(f"ngram_range must satisfy 1 <= low <= high, not {self.ngram_range!r}")
+            raise InvalidArgumentError(f"ngram_range must satisfy 1 <= low <= high, not {self.ngram_range!r}")
         if self.method not in METHODS:
-            raise PaperlensError(f"method must be one of {', '.join(METHODS)}, not {self.method!r}")
+            raise InvalidArgumentError(f"method must be one of {', '.join(METHODS)}, not {self.method!r}")
         if int(self.n_neighbors) < 1:
-            raise PaperlensError(f"n_neighbors must be at least 1, not {self.n_neighbors!r}")
+            raise InvalidArgumentError(f"n_neighbors must be at least 1, not {self.n_neighbors!r}")
         if int(self.title_weight) < 1:
-            raise PaperlensError(f"title_weight must be at least 1, not {self.title_weight!r}")
+            raise InvalidArgumentError(f"title_weight must be at least 1, not {self.title_weight!r}")
         return low, high
 
     def fit(self, corpus: Corpus | Iterable[Paper], y: Any = None) -> ConceptModel:
@@ -728,7 +724,7 @@ def concept_graph(
     params, search = _split_options(options)
     k = int(k)
     if k < 1:
-        raise PaperlensError(f"k must be at least 1, not {k!r}")
+        raise InvalidArgumentError(f"k must be at least 1, not {k!r}")
     model = fitted_model(corpus, **params)
     indices, sims = _corpus_neighbours(corpus, model, k, search, params)
     rows = corpus.root_positions

@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from ..errors import GraphWarning, PaperlensError
+from ..errors import GraphWarning, InvalidArgumentError, PaperlensError
 from .citation import node_attributes, resolve_references
 
 if TYPE_CHECKING:
@@ -161,7 +161,7 @@ def community_table(
 
         graph = concept_graph(corpus)
     else:
-        raise PaperlensError(f"community_table kind must be 'concept' or 'citation', not {kind!r}")
+        raise InvalidArgumentError(f"community_table kind must be 'concept' or 'citation', not {kind!r}")
     found = communities(graph, resolution=resolution, seed=seed)
     groups = _groups(found)
     labels = label_communities(corpus, groups.values(), n=n)
@@ -422,7 +422,9 @@ def shortest_connection(
     import networkx as nx
 
     if kind not in CONNECTION_KINDS:
-        raise PaperlensError(f"shortest_connection kind must be one of {', '.join(CONNECTION_KINDS)}, not {kind!r}")
+        raise InvalidArgumentError(
+            f"shortest_connection kind must be one of {', '.join(CONNECTION_KINDS)}, not {kind!r}"
+        )
     ids = corpus.ids
     start, end = ids[corpus.position(a)], ids[corpus.position(b)]
     graph = _connection_graph(corpus, kind)

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..corpus import Corpus, _frame
-from ..errors import FieldError, OfflineError, PaperlensError
+from ..errors import FieldError, InvalidArgumentError, OfflineError
 from ..io.mapping import RecordError
 from ..io.openalex import work_fields
 from ..io.semantic_scholar import paper_fields
@@ -292,7 +292,7 @@ def enrich(
     batch_size : ids a request (OpenAlex at most 100; Semantic Scholar at most 500,
         100 by default when references are asked for).
     progress : show a progress bar (default: for more than a few requests).
-    warn : warn (:class:`~paperlens.sources.http.SourceWarning`) when requests failed.
+    warn : warn (:class:`~paperlens.SourceWarning`) when requests failed.
     **http_options : :class:`~paperlens.sources.http.HttpSettings` values (``offline=True``...).
 
     Returns
@@ -312,7 +312,7 @@ def enrich(
     """
     key = _SOURCES.get(str(source).lower().replace("-", "_").replace(" ", "_"))
     if key is None:
-        raise PaperlensError(f"source must be 'openalex' or 'semantic_scholar', not {source!r}")
+        raise InvalidArgumentError(f"source must be 'openalex' or 'semantic_scholar', not {source!r}")
     chosen = tuple(ENRICHABLE_FIELDS if fields is None else ([fields] if isinstance(fields, str) else fields))
     for name in chosen:
         if name not in ENRICHABLE_FIELDS:

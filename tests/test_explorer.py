@@ -627,6 +627,7 @@ def test_topics_and_concept_neighbours(corpus):
 
 def test_big_corpora_do_not_fit_the_concept_model_unasked(monkeypatch):
     import paperlens.display.explorer as explorer_module
+    from paperlens.graphs.concepts import find_fitted_model
 
     monkeypatch.setattr(explorer_module, "_CONCEPT_AUTO_LIMIT", 10)  # "big" = more than 10 papers here
     fresh = pl.Corpus(_papers())
@@ -634,7 +635,7 @@ def test_big_corpora_do_not_fit_the_concept_model_unasked(monkeypatch):
     assert explorer.graph_kind == "citation"  # the default avoids a first fit
     explorer.select("2301.00002")
     assert "not fitted yet" in explorer.detail.value
-    assert not any(str(key).startswith("concept_model:") for key in fresh._cache)
+    assert find_fitted_model(fresh) is None
     fresh.concept_model()  # the user fits it once
     explorer.select("2301.00003")
     assert "not fitted yet" not in explorer.detail.value and "shared:" in explorer.detail.value

@@ -757,7 +757,9 @@ class Explorer(widgets.VBox):
         """Whether concept neighbours come cheap: the model is fitted, or fitting it is quick."""
         if len(self._root) <= _CONCEPT_AUTO_LIMIT:
             return True
-        return any(str(key).startswith("concept_model:") for key in self._root.cached_keys())
+        from ..graphs.concepts import find_fitted_model
+
+        return find_fitted_model(self._root) is not None
 
     def _fill_neighbours(self) -> None:
         paper = self.selected

@@ -54,6 +54,7 @@ __all__ = [
     "NotFittedError",
     "concept_graph",
     "concepts",
+    "find_fitted_model",
     "fitted_model",
     "similar",
 ]
@@ -589,8 +590,15 @@ class ConceptModel:
 # --------------------------------------------------------------------------- corpus functions
 
 
+_MODELS = "concepts.models"  # the root's cache entry: {parameter key: fitted ConceptModel}
+
+
 def _model_key(params: dict[str, Any]) -> str:
-    return "concept_model:" + repr(sorted(params.items()))
+    return repr(sorted(params.items()))
+
+
+def _models(corpus: Corpus) -> dict[str, ConceptModel]:
+    return corpus.root.cached(_MODELS, dict)
 
 
 def fitted_model(corpus: Corpus, **params: Any) -> ConceptModel:
@@ -606,11 +614,48 @@ def fitted_model(corpus: Corpus, **params: Any) -> ConceptModel:
     >>> corpus.concept_model() is corpus.filter(year=2024).concept_model()
     True
     """
-    root = corpus.root
+    models = _models(corpus)
     key = _model_key(params)
-    if key not in root._cache:
-        root._cache[key] = ConceptModel(**params).fit(root)
-    return root._cache[key]
+    if key not in models:
+        models[key] = ConceptModel(**params).fit(corpus.root)
+    return models[key]
+
+
+def find_fitted_model(corpus: Corpus, **params: Any) -> ConceptModel | None:
+    """A :class:`ConceptModel` already fitted on ``corpus.root``, or ``None``; never fits one.
+
+    With ``params``, the model of exactly that parameter set (as :func:`fitted_model`
+    would return it). Without, the default model if it is fitted, else the first
+    one fitted with other parameters: what tells whether concepts are at hand
+    without paying for a fit.
+
+    Parameters
+    ----------
+    corpus : Corpus
+        Any corpus; its root's models are looked at.
+    **params
+        :class:`ConceptModel` parameters.
+
+    Returns
+    -------
+    ConceptModel or None
+
+    Examples
+    --------
+    >>> import paperlens as pl
+    >>> fresh = pl.Corpus(pl.load_sample().papers)
+    >>> find_fitted_model(fresh) is None
+    True
+    >>> model = fresh.concept_model(min_df=2)
+    >>> find_fitted_model(fresh[:5]) is model, find_fitted_model(fresh) is model
+    (True, True)
+    >>> find_fitted_model(fresh, min_df=3) is None
+    True
+    """
+    models = _models(corpus)
+    if params or _model_key({}) in models:
+        return models.get(_model_key(params))
+    return next(iter(models.values()), None)
 
 
 def _split_options(options: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -632,11 +677,12 @@ def _corpus_neighbours(
     if corpus.root is corpus:
         indices, sims = model.kneighbors(k, **search)
         return indices, sims
-    key = f"concept_neighbours:{_model_key(params)}:{k}:{search.get('method')}"
-    if key not in corpus._cache:
+
+    def compute() -> tuple[np.ndarray, np.ndarray]:
         local, sims = model.kneighbors(k, rows=rows, **search)
-        corpus._cache[key] = (np.where(local >= 0, rows[np.maximum(local, 0)], -1), sims)
-    return corpus._cache[key]
+        return np.where(local >= 0, rows[np.maximum(local, 0)], -1), sims
+
+    return corpus.cached(f"concepts.neighbours:{_model_key(params)}:{k}:{search.get('method')}", compute)
 
 
 def _shared_concepts(model: ConceptModel, a: np.ndarray, b: np.ndarray, n: int) -> list[str]:

@@ -25,7 +25,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..corpus import Corpus, _frame
+from ..corpus import Corpus
 from ..errors import FieldError, InvalidArgumentError, OfflineError
 from ..io.mapping import RecordError
 from ..io.openalex import work_fields
@@ -379,7 +379,7 @@ def enrich(
             out.append(paper)
     report = EnrichmentReport(key, entries, requests=requests)
     load_report = LoadReport([*corpus.report.files, report.file_report()])
-    enriched = Corpus._from_frame(_frame(out), load_report)  # enriched.enrichment reads it from the report
+    enriched = Corpus.from_papers(out, report=load_report)  # enriched.enrichment reads it from the report
     if warn and report.failed:
         warnings.warn(
             f"{report.summary()}; kept what was fetched, see corpus.enrichment.failed "

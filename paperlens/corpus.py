@@ -26,7 +26,11 @@ from .report import FileReport, LoadReport
 if TYPE_CHECKING:
     import networkx as nx
 
+    from .display.explorer import Explorer
+    from .display.graphview import GraphView
+    from .graphs.concepts import ConceptModel
     from .search import SearchIndex
+    from .sources.enrich import EnrichmentReport
 
 __all__ = ["Corpus", "deduplicate", "merge_papers"]
 
@@ -269,7 +273,7 @@ class Corpus:
         return self._report
 
     @property
-    def enrichment(self) -> Any:
+    def enrichment(self) -> EnrichmentReport | None:
         """The report of the latest :meth:`enrich` that made this corpus (kept by filters), or ``None``."""
         for step in reversed(self._report.files):
             if step.format.startswith("enrich-") and step.detail is not None:
@@ -313,6 +317,15 @@ class Corpus:
 
         The subset remembers this corpus's root, like every filter does.
 
+        Parameters
+        ----------
+        positions : sequence of int
+            Row positions in this corpus, in the order wanted.
+        scores : sequence of float, optional
+            Search scores to attach, one per position.
+
+        Examples
+        --------
         >>> import paperlens as pl
         >>> pl.load_sample().subset([2, 0]).ids == [pl.load_sample().ids[2], pl.load_sample().ids[0]]
         True
@@ -324,6 +337,11 @@ class Corpus:
         """The BM25F score of every paper here for ``query`` (0: no word matches), in row order.
 
         Uses the root's index, built once per root corpus.
+
+        Parameters
+        ----------
+        query : str
+            The search words.
         """
         return self._search_index().scores(query)[self.root_positions]
 
@@ -331,6 +349,13 @@ class Corpus:
         """A value computed once per corpus and kept with it (a corpus never changes, so it stays valid).
 
         Name keys after the module and parameters, e.g. ``"citation.resolutions"``.
+
+        Parameters
+        ----------
+        key : str
+            What the value is, named after the module and parameters.
+        compute : callable
+            Called without arguments the first time the key is asked for.
         """
         if key not in self._cache:
             self._cache[key] = compute()
@@ -341,7 +366,13 @@ class Corpus:
         return tuple(self._cache)
 
     def column(self, field: str) -> pd.Series:
-        """One field of every paper, in row order (a copy: cheaper than ``.df`` or building Papers)."""
+        """One field of every paper, in row order (a copy: cheaper than ``.df`` or building Papers).
+
+        Parameters
+        ----------
+        field : str
+            A :class:`Paper` field (``PAPER_FIELDS``), or ``"score"`` for a search result.
+        """
         if field not in self._df.columns:
             raise FieldError(field, self._df.columns)
         return self._df[field].copy()
@@ -371,7 +402,13 @@ class Corpus:
         return self._lookup
 
     def position(self, key: str | Paper) -> int:
-        """The row position of a paper given by id, DOI, arXiv/OpenAlex/S2 id (any form) or Paper."""
+        """The row position of a paper given by id, DOI, arXiv/OpenAlex/S2 id (any form) or Paper.
+
+        Parameters
+        ----------
+        key : str or Paper
+            An id, DOI, arXiv/OpenAlex/S2 id (any form), a title, or a Paper.
+        """
         if isinstance(key, Paper):
             key = key.id
         lookup = self._index()
@@ -391,7 +428,15 @@ class Corpus:
         raise PaperNotFoundError(key)
 
     def get(self, key: str | Paper, default: Any = None) -> Paper | Any:
-        """The paper with that id (any identifier form), or ``default``."""
+        """The paper with that id (any identifier form), or ``default``.
+
+        Parameters
+        ----------
+        key : str or Paper
+            An id (any identifier form), a title, or a Paper.
+        default : object, optional
+            Returned when no paper matches.
+        """
         try:
             return self[key]  # type: ignore[index]
         except PaperNotFoundError:
@@ -430,17 +475,26 @@ class Corpus:
 
         Parameters
         ----------
-        where : a function ``Paper -> bool`` (also accepted as ``where=``).
-        year : a year or ``(low, high)``; either end may be ``None``.
-        date : ``(low, high)`` as ISO strings or dates; either end may be ``None``.
-        authors : a name or names, matched case-insensitively as part of an author name.
-        authors_mode : ``"any"`` (default) or ``"all"`` of the names given.
-        venue : a venue or venues (case-insensitive, exact).
-        categories : a category or categories; a paper with any of them is kept.
-        has_abstract : ``True`` keeps papers with an abstract, ``False`` those without.
-        text : words that must all appear in the title or abstract (case-insensitive).
-        min_citations : keep papers with at least this many citations (unknown counts are dropped).
-        ids : keep these paper ids.
+        where : callable, optional
+            A function ``Paper -> bool`` (also accepted as ``where=``).
+        **criteria
+            Any of these filters, by name:
+
+            - ``year``: a year or ``(low, high)``; either end may be ``None``.
+            - ``date``: ``(low, high)`` as ISO strings or dates; either end may be ``None``.
+            - ``authors``: a name or names, matched case-insensitively as part of an author name.
+            - ``authors_mode``: ``"any"`` (default) or ``"all"`` of the names given.
+            - ``venue``: a venue or venues (case-insensitive, exact).
+            - ``categories``: a category or categories; a paper with any of them is kept.
+            - ``has_abstract``: ``True`` keeps papers with an abstract, ``False`` those without.
+            - ``text``: words that must all appear in the title or abstract (case-insensitive).
+            - ``min_citations``: keep papers with at least this many citations (unknown counts are dropped).
+            - ``ids``: keep these paper ids.
+
+        Returns
+        -------
+        Corpus
+            The papers kept, in this corpus's order.
 
         Examples
         --------
@@ -534,6 +588,15 @@ class Corpus:
 
         Only papers that match at least one word of the query are returned.
 
+        Parameters
+        ----------
+        query : str
+            The search words (BM25F over titles and abstracts).
+        top : int, optional
+            Keep only the best ``top`` papers (``None``: every paper that matches).
+
+        Examples
+        --------
         >>> import paperlens as pl
         >>> hits = pl.load_sample().search("low-rank adaptation")
         >>> hits.scores.is_monotonic_decreasing
@@ -551,6 +614,16 @@ class Corpus:
     def sort_by(self, field: str, *, ascending: bool | None = None) -> Corpus:
         """Sorted by a field; missing values last. Scores sort high first, others low first.
 
+        Parameters
+        ----------
+        field : str
+            A field (``"year"``, ``"date"``, ``"citation_count"``, ``"title"``, ...) or ``"score"``.
+        ascending : bool, optional
+            The order; by default scores and citation counts go from high to low, everything else
+            (years, dates, text from A to Z) from low to high; missing values come last.
+
+        Examples
+        --------
         >>> import paperlens as pl
         >>> pl.load_sample().sort_by("date")[0].year
         2019
@@ -573,12 +646,29 @@ class Corpus:
         return self._select(order, self._score_array(order))
 
     def head(self, n: int = 5) -> Corpus:
-        """The first ``n`` papers."""
+        """The first ``n`` papers.
+
+        Parameters
+        ----------
+        n : int, default 5
+            How many papers.
+        """
         return self[:n]
 
     def sample(self, n: int | None = None, *, frac: float | None = None, seed: int | None = None) -> Corpus:
         """A random sample of papers, reproducible with ``seed``.
 
+        Parameters
+        ----------
+        n : int, optional
+            How many papers (one if neither ``n`` nor ``frac`` is given).
+        frac : float, optional
+            Or the fraction of the papers to keep.
+        seed : int, optional
+            Makes the sample reproducible.
+
+        Examples
+        --------
         >>> import paperlens as pl
         >>> pl.load_sample().sample(5, seed=1).ids == pl.load_sample().sample(5, seed=1).ids
         True
@@ -605,6 +695,13 @@ class Corpus:
     def merge(self, *others: Corpus) -> Corpus:
         """One corpus of all papers, records of the same paper merged (this corpus's values win).
 
+        Parameters
+        ----------
+        *others
+            The corpora to merge into this one.
+
+        Examples
+        --------
         >>> import paperlens as pl
         >>> sample = pl.load_sample()
         >>> len(sample.merge(sample[:5])) == len(sample)
@@ -640,31 +737,61 @@ class Corpus:
     # ------------------------------------------------------------------ output
 
     def to_bibtex(self, path: str | Path | None = None) -> str:
-        """Write BibTeX (returns the text; also writes ``path`` if given)."""
+        """Write BibTeX (returns the text; also writes ``path`` if given).
+
+        Parameters
+        ----------
+        path : str or path-like, optional
+            Also write the text to this file.
+        """
         from .io.bibtex import write_bibtex
 
         return write_bibtex(self, path)
 
     def to_ris(self, path: str | Path | None = None) -> str:
-        """Write RIS (returns the text; also writes ``path`` if given)."""
+        """Write RIS (returns the text; also writes ``path`` if given).
+
+        Parameters
+        ----------
+        path : str or path-like, optional
+            Also write the text to this file.
+        """
         from .io.ris import write_ris
 
         return write_ris(self, path)
 
     def to_csv(self, path: str | Path | None = None) -> str:
-        """Write CSV, lists joined with ``"; "`` (returns the text; also writes ``path`` if given)."""
+        """Write CSV, lists joined with ``"; "`` (returns the text; also writes ``path`` if given).
+
+        Parameters
+        ----------
+        path : str or path-like, optional
+            Also write the text to this file.
+        """
         from .io.tabular import write_csv
 
         return write_csv(self, path)
 
     def to_jsonl(self, path: str | Path | None = None) -> str:
-        """Write JSON Lines, one paper a line (returns the text; also writes ``path`` if given)."""
+        """Write JSON Lines, one paper a line (returns the text; also writes ``path`` if given).
+
+        Parameters
+        ----------
+        path : str or path-like, optional
+            Also write the text to this file.
+        """
         from .io.jsonl import write_jsonl
 
         return write_jsonl(self, path)
 
     def save(self, path: str | Path) -> Path:
-        """Save the whole corpus as Parquet; :func:`paperlens.read` reads it back unchanged."""
+        """Save the whole corpus as Parquet; :func:`paperlens.read` reads it back unchanged.
+
+        Parameters
+        ----------
+        path : str or path-like
+            The ``.parquet`` file to write.
+        """
         from .io.tabular import write_parquet
 
         return write_parquet(self, path)
@@ -690,37 +817,87 @@ class Corpus:
     # Thin hand-overs to the layer that owns the work, imported when called.
 
     def citation_graph(self, **options: Any) -> nx.DiGraph:
-        """The in-corpus citation graph; see :func:`paperlens.graphs.citation.citation_graph`."""
+        """The in-corpus citation graph; see :func:`paperlens.graphs.citation.citation_graph`.
+
+        Parameters
+        ----------
+        **options
+            Passed to :func:`paperlens.graphs.citation.citation_graph`.
+        """
         from .graphs.citation import citation_graph
 
         return citation_graph(self, **options)
 
-    def concept_model(self, **params: Any) -> Any:
-        """The fitted :class:`paperlens.ConceptModel` of this corpus (cached per parameter set)."""
+    def concept_model(self, **params: Any) -> ConceptModel:
+        """The fitted :class:`paperlens.ConceptModel` of this corpus (cached per parameter set).
+
+        Parameters
+        ----------
+        **params
+            :class:`paperlens.ConceptModel` parameters (a model is fitted once per set).
+        """
         from .graphs.concepts import fitted_model
 
         return fitted_model(self, **params)
 
     def concept_graph(self, k: int = 10, min_similarity: float = 0.1, **options: Any) -> nx.Graph:
-        """The concept-similarity kNN graph; see :func:`paperlens.graphs.concepts.concept_graph`."""
+        """The concept-similarity kNN graph; see :func:`paperlens.graphs.concepts.concept_graph`.
+
+        Parameters
+        ----------
+        k : int, default 10
+            Neighbours per paper.
+        min_similarity : float, default 0.1
+            Drop links weaker than this cosine similarity.
+        **options
+            Passed to :func:`paperlens.graphs.concepts.concept_graph`.
+        """
         from .graphs.concepts import concept_graph
 
         return concept_graph(self, k=k, min_similarity=min_similarity, **options)
 
     def similar(self, paper: str | Paper, n: int = 10) -> pd.DataFrame:
-        """The ``n`` papers most similar to ``paper`` with the concepts they share."""
+        """The ``n`` papers most similar to ``paper`` with the concepts they share.
+
+        Parameters
+        ----------
+        paper : str or Paper
+            The paper, by id (any identifier form) or Paper.
+        n : int, default 10
+            How many similar papers.
+        """
         from .graphs.concepts import similar
 
         return similar(self, paper, n=n)
 
     def concepts(self, paper: str | Paper, n: int = 10) -> list[tuple[str, float]]:
-        """The key phrases of ``paper`` with their weights."""
+        """The key phrases of ``paper`` with their weights.
+
+        Parameters
+        ----------
+        paper : str or Paper
+            The paper, by id (any identifier form) or Paper.
+        n : int, default 10
+            How many phrases.
+        """
         from .graphs.concepts import concepts
 
         return concepts(self, paper, n=n)
 
     def communities(self, kind: str = "concept", *, resolution: float = 1.0, seed: int = 0, n: int = 3) -> pd.DataFrame:
-        """Louvain communities labelled by their top concepts (:func:`~paperlens.graphs.structure.community_table`)."""
+        """Louvain communities labelled by their top concepts (:func:`~paperlens.graphs.structure.community_table`).
+
+        Parameters
+        ----------
+        kind : {"concept", "citation"}, default "concept"
+            The graph to find communities in.
+        resolution : float, default 1.0
+            Louvain resolution: higher gives more, smaller communities.
+        seed : int, default 0
+            Louvain's random seed (the same as the graph view's).
+        n : int, default 3
+            Concepts in each label.
+        """
         from .graphs.structure import community_table
 
         return community_table(self, kind=kind, resolution=resolution, seed=seed, n=n)
@@ -738,13 +915,25 @@ class Corpus:
         return coupling_graph(self)
 
     def prior_works(self, n: int = 20) -> pd.DataFrame:
-        """The works most cited by this corpus, in it or not."""
+        """The works most cited by this corpus, in it or not.
+
+        Parameters
+        ----------
+        n : int, default 20
+            How many works.
+        """
         from .graphs.structure import prior_works
 
         return prior_works(self, n=n)
 
     def derivative_works(self, n: int = 20) -> pd.DataFrame:
-        """The papers citing most of this corpus."""
+        """The papers citing most of this corpus.
+
+        Parameters
+        ----------
+        n : int, default 20
+            How many papers.
+        """
         from .graphs.structure import derivative_works
 
         return derivative_works(self, n=n)
@@ -755,6 +944,13 @@ class Corpus:
         """The shortest chain of citations (``kind="citation"``), similarities or both between two papers.
 
         See :func:`paperlens.graphs.structure.shortest_connection`.
+
+        Parameters
+        ----------
+        a, b : str or Paper
+            The papers, by id (any identifier form), title or Paper.
+        kind : {"citation", "concept", "both"}, default "citation"
+            The links to follow: citations and mentions, concept similarities, or both.
         """
         from .graphs.structure import shortest_connection
 
@@ -766,20 +962,42 @@ class Corpus:
 
         return pd.DataFrame(find_mentions(self))
 
-    def graph(self, kind: str = "both", **options: Any) -> Any:
-        """A graph view that draws inline; see :func:`paperlens.display.graphview.graph`."""
+    def graph(self, kind: str = "both", **options: Any) -> GraphView:
+        """A graph view that draws inline; see :func:`paperlens.display.graphview.graph`.
+
+        Parameters
+        ----------
+        kind : {"citation", "concept", "both"}, default "both"
+            The links to draw.
+        **options
+            Passed to :func:`paperlens.display.graphview.graph`.
+        """
         from .display.graphview import graph
 
         return graph(self, kind=kind, **options)
 
-    def explore(self, **options: Any) -> Any:
-        """The interactive explorer (ipywidgets); see :class:`paperlens.Explorer`."""
+    def explore(self, **options: Any) -> Explorer:
+        """The interactive explorer (ipywidgets); see :class:`paperlens.Explorer`.
+
+        Parameters
+        ----------
+        **options
+            Passed to :class:`paperlens.Explorer` (filters, ``graph_kind``, ``page_size``, ...).
+        """
         from .display.explorer import Explorer
 
         return Explorer(self, **options)
 
     def enrich(self, source: str = "openalex", **options: Any) -> Corpus:
-        """A copy with missing fields filled from OpenAlex or Semantic Scholar."""
+        """A copy with missing fields filled from OpenAlex or Semantic Scholar.
+
+        Parameters
+        ----------
+        source : {"openalex", "semantic_scholar"}, default "openalex"
+            The service to ask.
+        **options
+            Passed to :func:`paperlens.sources.enrich.enrich`.
+        """
         from .sources.enrich import enrich
 
         return enrich(self, source=source, **options)

@@ -286,29 +286,48 @@ class ConceptModel:
 
     Parameters
     ----------
-    max_features : keep only the most frequent phrases (``None``: all).
-    ngram_range : shortest and longest phrase in words; ``(1, 2)`` = words and word pairs.
-    min_df, max_df : drop phrases in fewer / more papers than this (a count, or a fraction of papers if float).
-    stop_words : ``"english"`` (paperlens's list plus scikit-learn's), ``None``, or your own list of words.
-    title_weight : how many times the title counts (the abstract counts once).
-    sublinear_tf : use ``1 + log(tf)`` instead of raw counts.
-    n_neighbors : how many neighbours :attr:`neighbors_` holds per paper.
-    method : ``"auto"``, ``"exact"`` or ``"approximate"`` neighbour search; see :mod:`paperlens.graphs.knn`.
-    n_jobs : processes the approximate search may use (``None``: :func:`paperlens.graphs.knn.default_jobs`,
+    max_features : int, optional
+        Keep only the most frequent phrases (``None``: all).
+    ngram_range : (int, int), default (1, 2)
+        Shortest and longest phrase in words; ``(1, 2)`` = words and word pairs.
+    min_df, max_df : int or float
+        Drop phrases in fewer / more papers than this (a count, or a fraction of papers if float).
+    stop_words : "english", list of str or None, default "english"
+        ``"english"`` (paperlens's list plus scikit-learn's), ``None``, or your own list of words.
+    title_weight : int, default 2
+        How many times the title counts (the abstract counts once).
+    sublinear_tf : bool, default True
+        Use ``1 + log(tf)`` instead of raw counts.
+    n_neighbors : int, default 10
+        How many neighbours :attr:`neighbors_` holds per paper.
+    method : {"auto", "exact", "approximate"}, default "auto"
+        The neighbour search; see :mod:`paperlens.graphs.knn`.
+    n_jobs : int, optional
+        Processes the approximate search may use (``None``: :func:`paperlens.graphs.knn.default_jobs`,
         one per CPU up to 4 from 40,000 papers; ``1``: this process only). The result does not depend on it.
-    random_state : kept for scikit-learn compatibility (both neighbour searches are deterministic).
+    random_state : int or None, default 0
+        Kept for scikit-learn compatibility (both neighbour searches are deterministic).
 
-    Attributes (after :meth:`fit`)
-    ------------------------------
-    vocabulary_ : dict mapping each phrase (as written in the papers) to its column.
-    terms_ : array of the phrases, by column.
-    idf_ : inverse document frequency of each phrase.
-    matrix_ : ``scipy.sparse.csr_matrix`` (papers x phrases), float32, rows L2-normalised (empty rows stay 0).
-    ids_ : the paper ids, one per row.
-    has_text_ : boolean array, ``False`` for papers with no phrase (no title words, no abstract).
-    corpus_ : the fitted :class:`~paperlens.Corpus`.
-    neighbors_, similarities_ : ``(n_papers, n_neighbors)`` arrays of row positions (-1: none) and
-        cosine similarities, best first; computed on first access.
+    Attributes
+    ----------
+    vocabulary_ : dict
+        Each phrase (as written in the papers) mapped to its column (set by :meth:`fit`, like every
+        attribute here).
+    terms_ : numpy.ndarray
+        The phrases, by column.
+    idf_ : numpy.ndarray
+        Inverse document frequency of each phrase.
+    matrix_ : scipy.sparse.csr_matrix
+        Papers x phrases, float32, rows L2-normalised (empty rows stay 0).
+    ids_ : list of str
+        The paper ids, one per row.
+    has_text_ : numpy.ndarray
+        Boolean, ``False`` for papers with no phrase (no title words, no abstract).
+    corpus_ : Corpus
+        The fitted corpus.
+    neighbors_, similarities_ : numpy.ndarray
+        ``(n_papers, n_neighbors)`` arrays of row positions (-1: none) and cosine similarities, best
+        first; computed on first access.
 
     Examples
     --------

@@ -38,7 +38,7 @@ import os
 import re
 import unicodedata
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import PaperlensError, ParseError
 from ..ids import normalize_arxiv_id, normalize_doi, parse_identifier
@@ -47,6 +47,9 @@ from ..report import FileReport
 from ..text import normalize_space
 from .base import Parsed, assemble, one_or_many, output, read_text
 from .mapping import RecordError, parse_year
+
+if TYPE_CHECKING:
+    from ..corpus import Corpus
 
 __all__ = ["latex_to_text", "parse_bibtex", "read_bibtex", "write_bibtex"]
 
@@ -705,8 +708,20 @@ def _paper(entry: Any, fields: dict[str, str], groups: list[str] | None, report:
     )
 
 
-def read_bibtex(path: str | os.PathLike[str] | Any, *, warn: bool = True):
+def read_bibtex(path: str | os.PathLike[str] | Any, *, warn: bool = True) -> Corpus:
     """Read BibTeX files into a Corpus (several paths: one corpus, duplicates merged).
+
+    Parameters
+    ----------
+    path : str, path-like or iterable of them
+        A file, or several files read into one corpus (records of the same paper merged).
+    warn : bool, default True
+        Warn (:class:`~paperlens.LoadWarning`) when records were skipped or merged.
+
+    Returns
+    -------
+    Corpus
+        The papers; ``corpus.report`` says what happened to every record.
 
     Examples
     --------

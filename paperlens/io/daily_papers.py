@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import PaperlensError
 from ..ids import normalize_arxiv_id
@@ -20,6 +20,9 @@ from ..report import FileReport
 from ..text import normalize_space
 from .base import Parsed, read_files
 from .mapping import RecordError, parse_date
+
+if TYPE_CHECKING:
+    from ..corpus import Corpus
 
 __all__ = ["parse_daily_papers_json", "parse_daily_papers_text", "read_daily_papers"]
 
@@ -92,9 +95,23 @@ def parse_daily_papers_text(text: str, file: str = "<text>") -> Parsed:
     return papers, report
 
 
-def read_daily_papers(path: str | os.PathLike[str] | Any, *, warn: bool = True):
+def read_daily_papers(path: str | os.PathLike[str] | Any, *, warn: bool = True) -> Corpus:
     """Read Daily Papers listings: the page copied as text, or the ``api/daily_papers`` JSON.
 
+    Parameters
+    ----------
+    path : str, path-like or iterable of them
+        A file, or several files read into one corpus (records of the same paper merged).
+    warn : bool, default True
+        Warn (:class:`~paperlens.LoadWarning`) when records were skipped or merged.
+
+    Returns
+    -------
+    Corpus
+        The papers; ``corpus.report`` says what happened to every record.
+
+    Examples
+    --------
     >>> import paperlens as pl
     >>> from importlib.resources import files
     >>> corpus = pl.read_daily_papers(files("paperlens.data") / "seed" / "daily_papers_snapshot.txt")

@@ -28,7 +28,7 @@ import re
 import zipfile
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import ParseError
 from ..ids import normalize_arxiv_id, normalize_doi, normalize_openalex_id
@@ -37,6 +37,9 @@ from ..report import FileReport
 from ..text import normalize_space
 from .base import Parsed, assemble, decode, one_or_many, read_text
 from .mapping import RecordError, put_publication
+
+if TYPE_CHECKING:
+    from ..corpus import Corpus
 
 __all__ = [
     "abstract_from_inverted_index",
@@ -286,11 +289,25 @@ def _natural(name: str) -> list[Any]:
     return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", name)]
 
 
-def read_openalex(path: str | os.PathLike[str] | Any, *, warn: bool = True):
+def read_openalex(path: str | os.PathLike[str] | Any, *, warn: bool = True) -> Corpus:
     """Read OpenAlex works from ``.json`` files and ``.zip`` files of JSON pages into a Corpus.
 
     Each page inside a zip gets its own entry in the load report.
 
+    Parameters
+    ----------
+    path : str, path-like or iterable of them
+        A file, or several files read into one corpus (records of the same paper merged).
+    warn : bool, default True
+        Warn (:class:`~paperlens.LoadWarning`) when records were skipped or merged.
+
+    Returns
+    -------
+    Corpus
+        The papers; ``corpus.report`` says what happened to every record.
+
+    Examples
+    --------
     >>> import paperlens as pl, json, tempfile, os
     >>> path = os.path.join(tempfile.mkdtemp(), "page.json")
     >>> page = {"meta": {"count": 1}, "results": [{"id": "W9", "display_name": "Nine", "referenced_works": []}]}

@@ -22,7 +22,7 @@ import datetime as dt
 import os
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import PaperlensError
 from ..ids import normalize_arxiv_id, normalize_doi
@@ -31,6 +31,9 @@ from ..report import FileReport
 from ..text import normalize_space
 from .base import Parsed, assemble, one_or_many, output, read_text
 from .mapping import RecordError, parse_year
+
+if TYPE_CHECKING:
+    from ..corpus import Corpus
 
 __all__ = ["parse_ris", "read_ris", "write_ris"]
 
@@ -252,8 +255,20 @@ def parse_ris(text: str, file: str = "<ris>") -> Parsed:
     return papers, report
 
 
-def read_ris(path: str | os.PathLike[str] | Any, *, warn: bool = True):
+def read_ris(path: str | os.PathLike[str] | Any, *, warn: bool = True) -> Corpus:
     """Read RIS files into a Corpus (several paths: one corpus, duplicates merged).
+
+    Parameters
+    ----------
+    path : str, path-like or iterable of them
+        A file, or several files read into one corpus (records of the same paper merged).
+    warn : bool, default True
+        Warn (:class:`~paperlens.LoadWarning`) when records were skipped or merged.
+
+    Returns
+    -------
+    Corpus
+        The papers; ``corpus.report`` says what happened to every record.
 
     Examples
     --------

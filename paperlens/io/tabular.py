@@ -19,13 +19,16 @@ import json
 import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import FieldError, PaperlensError, ParseError
 from ..record import PAPER_FIELDS, Paper
 from ..report import FileReport
 from .base import Parsed, assemble, one_or_many, output, read_text
 from .mapping import RecordError, paper_from_mapping
+
+if TYPE_CHECKING:
+    from ..corpus import Corpus
 
 __all__ = [
     "from_dataframe",
@@ -177,14 +180,24 @@ def read_csv(
     columns: Mapping[str, str] | None = None,
     sep: str | None = None,
     warn: bool = True,
-):
+) -> Corpus:
     """Read CSV or TSV files (header row first) into a Corpus.
 
     Parameters
     ----------
-    path : a path or several paths (one corpus, duplicates merged).
-    columns : ``{paper_field: column_name}`` for columns the aliases do not recognise.
-    sep : the separator; guessed from the header line when not given (``.tsv``: tab).
+    path : str, path-like or iterable of them
+        A file, or several files read into one corpus (records of the same paper merged).
+    columns : mapping of str to str, optional
+        ``{paper_field: column_name}`` for columns the aliases do not recognise.
+    sep : str, optional
+        The separator; guessed from the header line when not given (``.tsv``: tab).
+    warn : bool, default True
+        Warn (:class:`~paperlens.LoadWarning`) when records were skipped or merged.
+
+    Returns
+    -------
+    Corpus
+        The papers; ``corpus.report`` says what happened to every record.
 
     Examples
     --------
@@ -236,9 +249,25 @@ def write_csv(corpus: Any, path: str | os.PathLike[str] | None = None, *, sep: s
 # --------------------------------------------------------------------------- DataFrame
 
 
-def from_dataframe(df: Any, columns: Mapping[str, str] | None = None, *, warn: bool = True):
+def from_dataframe(df: Any, columns: Mapping[str, str] | None = None, *, warn: bool = True) -> Corpus:
     """A Corpus from a pandas DataFrame, one paper per row (see :func:`read_csv` for ``columns``).
 
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        One paper per row; columns are recognised by name (``title``, ``Title``, ``TI``, ...).
+    columns : mapping of str to str, optional
+        ``{paper_field: column_name}`` for columns the aliases do not recognise.
+    warn : bool, default True
+        Warn (:class:`~paperlens.LoadWarning`) when records were skipped or merged.
+
+    Returns
+    -------
+    Corpus
+        The papers; ``corpus.report`` says what happened to every record.
+
+    Examples
+    --------
     >>> import paperlens as pl
     >>> sample = pl.load_sample()
     >>> pl.from_dataframe(sample.df) == sample
@@ -340,9 +369,27 @@ def parse_parquet(path: str | os.PathLike[str], file: str | None = None, **optio
     return papers, report
 
 
-def read_parquet(path: str | os.PathLike[str] | Any, *, columns: Mapping[str, str] | None = None, warn: bool = True):
+def read_parquet(
+    path: str | os.PathLike[str] | Any, *, columns: Mapping[str, str] | None = None, warn: bool = True
+) -> Corpus:
     """Read Parquet files (a saved corpus, or another tool's table) into a Corpus.
 
+    Parameters
+    ----------
+    path : str, path-like or iterable of them
+        A file, or several files read into one corpus (records of the same paper merged).
+    columns : mapping of str to str, optional
+        ``{paper_field: column_name}`` for columns the aliases do not recognise.
+    warn : bool, default True
+        Warn (:class:`~paperlens.LoadWarning`) when records were skipped or merged.
+
+    Returns
+    -------
+    Corpus
+        The papers; ``corpus.report`` says what happened to every record.
+
+    Examples
+    --------
     >>> import paperlens as pl, tempfile, os
     >>> path = pl.load_sample().save(os.path.join(tempfile.mkdtemp(), "sample.parquet"))
     >>> len(pl.read_parquet(path))

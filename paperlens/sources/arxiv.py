@@ -54,14 +54,22 @@ def from_arxiv(
 
     Parameters
     ----------
-    query : an arXiv search query (``"all:model soups"``, ``"cat:cs.LG AND ti:adapter"``).
-    ids : arXiv ids, old or new style, with or without version (``"quant-ph/0201082"``,
-        ``"2104.12255v1"``).
-    max_results : the most papers a search returns.
-    sort_by, sort_order : arXiv's ``sortBy`` (relevance, lastUpdatedDate, submittedDate) and ``sortOrder``.
-    page_size : papers a request (arXiv allows up to 2000; small pages are gentler).
-    progress : show a progress bar (default: for more than a few requests).
-    **http_options : :class:`~paperlens.sources.http.HttpSettings` values for this call.
+    query : str, optional
+        An arXiv search query (``"all:model soups"``, ``"cat:cs.LG AND ti:adapter"``).
+    ids : iterable of str, optional
+        arXiv ids, old or new style, with or without version (``"quant-ph/0201082"``, ``"2104.12255v1"``).
+    max_results : int, default 100
+        The most papers a search returns.
+    sort_by, sort_order : str
+        arXiv's ``sortBy`` (relevance, lastUpdatedDate, submittedDate) and ``sortOrder``.
+    page_size : int, default 100
+        Papers a request (arXiv allows up to 2000; small pages are gentler).
+    progress : bool, optional
+        Show a progress bar (default: for more than a few requests).
+    warn : bool, default True
+        Warn (:class:`~paperlens.LoadWarning`) when records were skipped or merged.
+    **http_options
+        :class:`~paperlens.sources.http.HttpSettings` values for this call.
 
     Examples
     --------

@@ -79,11 +79,18 @@ def from_daily_papers(
 
     Parameters
     ----------
-    date : a day (``"2025-03-17"`` or a ``datetime.date``).
-    week : an ISO week (``"2025-W12"``, ``(2025, 12)``, or any date in it).
-    month : a month (``"2025-03"`` or any date in it).
-    progress : show a progress bar (default: for more than a few requests).
-    **http_options : :class:`~paperlens.sources.http.HttpSettings` values for this call.
+    date : str or datetime.date, optional
+        A day (``"2025-03-17"`` or a ``datetime.date``).
+    week : str, (int, int) or datetime.date, optional
+        An ISO week (``"2025-W12"``, ``(2025, 12)``, or any date in it).
+    month : str or datetime.date, optional
+        A month (``"2025-03"`` or any date in it).
+    progress : bool, optional
+        Show a progress bar (default: for more than a few requests).
+    warn : bool, default True
+        Warn (:class:`~paperlens.LoadWarning`) when records were skipped or merged.
+    **http_options
+        :class:`~paperlens.sources.http.HttpSettings` values for this call.
 
     Examples
     --------

@@ -266,19 +266,33 @@ def from_openalex(
 
     Parameters
     ----------
-    search : full-text search words (OpenAlex's ``search=``).
-    dois : DOIs to look up (arXiv ids are accepted and looked up by their arXiv DOI).
-    ids : OpenAlex work ids (``W…``) or any DOI / arXiv id to look up.
-    filter : an OpenAlex filter, as text (``"publication_year:2023,type:article"``) or a dict.
-    max_results : the most works a search or filter returns (paged 100 at a time).
-    sort : OpenAlex ``sort=`` (``"cited_by_count:desc"``).
-    select : fields to ask for (OpenAlex ``select=``); the parser reads partial records.
-    progress : show a progress bar (default: for more than a few requests).
-    **http_options : :class:`~paperlens.sources.http.HttpSettings` values for this call
-        (``offline=True``, ``cache_dir=...``).
+    search : str, optional
+        Full-text search words (OpenAlex's ``search=``).
+    dois : iterable of str, optional
+        DOIs to look up (arXiv ids are accepted and looked up by their arXiv DOI).
+    ids : iterable of str, optional
+        OpenAlex work ids (``W…``) or any DOI / arXiv id to look up.
+    filter : str or mapping, optional
+        An OpenAlex filter, as text (``"publication_year:2023,type:article"``) or a dict.
+    max_results : int, default 200
+        The most works a search or filter returns (paged 100 at a time).
+    sort : str, optional
+        OpenAlex ``sort=`` (``"cited_by_count:desc"``).
+    select : iterable of str, optional
+        Fields to ask for (OpenAlex ``select=``); the parser reads partial records.
+    progress : bool, optional
+        Show a progress bar (default: for more than a few requests).
+    warn : bool, default True
+        Warn (:class:`~paperlens.LoadWarning`) when records were skipped or merged.
+    **http_options
+        :class:`~paperlens.sources.http.HttpSettings` values for this call (``offline=True``,
+        ``cache_dir=...``).
 
-    Returns a Corpus whose ``report`` names the query, counts the works, and lists
-    ids that were not found or failed.
+    Returns
+    -------
+    Corpus
+        The works; its ``report`` names the query, counts the works, and lists
+        ids that were not found or failed.
 
     Examples
     --------

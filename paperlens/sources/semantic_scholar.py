@@ -195,14 +195,23 @@ def from_semantic_scholar(
 
     Parameters
     ----------
-    query : search words (Semantic Scholar relevance search; at most 1000 results).
-    ids : identifiers to look up: arXiv ids, DOIs, Semantic Scholar ids, or prefixed ids
-        such as ``CorpusId:470667`` or ``PMID:19872477``.
-    max_results : the most papers a search returns (100 a page).
-    references : also fetch each paper's references (one batch request per 100 papers).
-    year, fields_of_study : search filters (``year="2020-2023"``, ``fields_of_study="Computer Science"``).
-    progress : show a progress bar (default: for more than a few requests).
-    **http_options : :class:`~paperlens.sources.http.HttpSettings` values for this call.
+    query : str, optional
+        Search words (Semantic Scholar relevance search; at most 1000 results).
+    ids : iterable of str, optional
+        Identifiers to look up: arXiv ids, DOIs, Semantic Scholar ids, or prefixed ids such as
+        ``CorpusId:470667`` or ``PMID:19872477``.
+    max_results : int, default 100
+        The most papers a search returns (100 a page).
+    references : bool, default True
+        Also fetch each paper's references (one batch request per 100 papers).
+    year, fields_of_study : str or int, optional
+        Search filters (``year="2020-2023"``, ``fields_of_study="Computer Science"``).
+    progress : bool, optional
+        Show a progress bar (default: for more than a few requests).
+    warn : bool, default True
+        Warn (:class:`~paperlens.LoadWarning`) when records were skipped or merged.
+    **http_options
+        :class:`~paperlens.sources.http.HttpSettings` values for this call.
 
     Examples
     --------

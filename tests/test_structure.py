@@ -4,8 +4,10 @@ prior/derivative works, communities, PageRank and shortest connections."""
 from __future__ import annotations
 
 import json
+import re
 import warnings
 import zipfile
+from collections.abc import Iterable, Mapping
 from itertools import combinations, pairwise
 from pathlib import Path
 
@@ -271,13 +273,38 @@ def test_pagerank_ranks_the_most_cited_first_and_uses_weights() -> None:
     assert pagerank(nx.DiGraph()) == {}
 
 
+def _share_using(corpus: Corpus, ids: Iterable[str], phrase: str) -> float:
+    """The share of these papers whose title or abstract holds ``phrase`` (plural endings allowed), found by a
+    plain regex over lower-cased words: independent of the concept model."""
+    words = r"\s+".join(re.escape(word) + "(?:s|es)?" for word in phrase.split())
+    ids = list(ids)
+    found = [
+        re.search(rf"\b{words}\b", re.sub(r"[^a-z0-9]+", " ", f"{corpus[i].title} {corpus[i].abstract}".lower()))
+        for i in ids
+    ]
+    return sum(bool(f) for f in found) / len(ids)
+
+
+def assert_labels_set_their_community_apart(corpus: Corpus, groups: Mapping[int, list[str]], labels) -> None:
+    """Every label phrase is written in a larger share of its community's papers than of the other papers."""
+    for number, ids in groups.items():
+        rest = [i for i in corpus.ids if i not in set(ids)]
+        for phrase in labels[number]:
+            inside, outside = _share_using(corpus, ids, phrase), _share_using(corpus, rest, phrase)
+            assert inside > outside, (number, phrase, inside, outside)
+
+
 def test_label_communities_uses_concepts() -> None:
     corpus = pl.load_sample()
     found = communities(corpus.citation_graph())
     labels = label_communities(corpus, found, n=2)
     assert set(labels) == set(found.values())
-    assert all(isinstance(words, list) and len(words) <= 2 for words in labels.values())
-    assert all(isinstance(word, str) and word for words in labels.values() for word in words)
+    assert all(1 <= len(words) <= 2 for words in labels.values())
+    groups = {number: [i for i in found if found[i] == number] for number in labels}
+    assert_labels_set_their_community_apart(corpus, groups, labels)
+    clip = found["2103.00020"]  # CLIP and the five papers citing it (see their reference lists)
+    assert sorted(groups[clip]) == ["2103.00020", "2306.01669", "2307.11315", "2307.12226", "2311.15075", "2405.02793"]
+    assert "clip" in labels[clip]
     groups = [[a for a in found if found[a] == 0]]
     assert label_communities(corpus, groups, n=2)[0] == labels[0]
 
@@ -291,6 +318,12 @@ def test_community_table(kind: str) -> None:
     assert sorted(i for ids in table["ids"] for i in ids) == sorted(corpus.ids)
     assert all(label == ", ".join(words) for label, words in zip(table["label"], table["concepts"], strict=True))
     assert list(table["size"]) == sorted(table["size"], reverse=True)
+    assert all(len(words) == 3 for words in table["concepts"])
+    assert_labels_set_their_community_apart(corpus, dict(enumerate(table["ids"])), dict(enumerate(table["concepts"])))
+    low_rank = {"2310.10700", "2410.13618"}  # PELA and LoLDU: low-rank methods by their titles
+    if kind == "concept":
+        (row,) = [r for _, r in table.iterrows() if low_rank <= set(r["ids"])]
+        assert "low rank" in row["concepts"]
 
 
 def test_community_table_rejects_unknown_kinds() -> None:

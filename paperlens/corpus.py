@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from .docstrings import shared_doc
 from .errors import FieldError, InvalidArgumentError, PaperNotFoundError
 from .frame import LIST_FIELDS, papers_frame, row_to_paper
 from .ids import paper_id, parse_identifier, title_key
@@ -737,49 +738,25 @@ class Corpus:
     # ------------------------------------------------------------------ output
 
     def to_bibtex(self, path: str | Path | None = None) -> str:
-        """Write BibTeX (returns the text; also writes ``path`` if given).
-
-        Parameters
-        ----------
-        path : str or path-like, optional
-            Also write the text to this file.
-        """
+        """Write BibTeX (returns the text; also writes ``path`` if given). {writer parameters}"""
         from .io.bibtex import write_bibtex
 
         return write_bibtex(self, path)
 
     def to_ris(self, path: str | Path | None = None) -> str:
-        """Write RIS (returns the text; also writes ``path`` if given).
-
-        Parameters
-        ----------
-        path : str or path-like, optional
-            Also write the text to this file.
-        """
+        """Write RIS (returns the text; also writes ``path`` if given). {writer parameters}"""
         from .io.ris import write_ris
 
         return write_ris(self, path)
 
     def to_csv(self, path: str | Path | None = None) -> str:
-        """Write CSV, lists joined with ``"; "`` (returns the text; also writes ``path`` if given).
-
-        Parameters
-        ----------
-        path : str or path-like, optional
-            Also write the text to this file.
-        """
+        """Write CSV, lists joined by ``"; "`` (returns the text; writes ``path`` too if given). {writer parameters}"""
         from .io.tabular import write_csv
 
         return write_csv(self, path)
 
     def to_jsonl(self, path: str | Path | None = None) -> str:
-        """Write JSON Lines, one paper a line (returns the text; also writes ``path`` if given).
-
-        Parameters
-        ----------
-        path : str or path-like, optional
-            Also write the text to this file.
-        """
+        """Write JSON Lines, one paper a line (returns the text; also writes ``path`` if given). {writer parameters}"""
         from .io.jsonl import write_jsonl
 
         return write_jsonl(self, path)
@@ -914,25 +891,28 @@ class Corpus:
 
         return coupling_graph(self)
 
-    def prior_works(self, n: int = 20) -> pd.DataFrame:
-        """The works most cited by this corpus, in it or not.
+    def prior_works(self, n: int | None = 20) -> pd.DataFrame:
+        """The works most cited by this corpus, in it or not (:func:`~paperlens.graphs.structure.prior_works`).
 
         Parameters
         ----------
-        n : int, default 20
-            How many works.
+        n : int or None, default 20
+            How many works, most cited first (``None``: all).
         """
         from .graphs.structure import prior_works
 
         return prior_works(self, n=n)
 
-    def derivative_works(self, n: int = 20) -> pd.DataFrame:
+    def derivative_works(self, n: int | None = 20) -> pd.DataFrame:
         """The papers citing most of this corpus.
+
+        Only citations inside the corpus are known (see
+        :func:`~paperlens.graphs.structure.derivative_works`).
 
         Parameters
         ----------
-        n : int, default 20
-            How many papers.
+        n : int or None, default 20
+            How many papers (``None``: all).
         """
         from .graphs.structure import derivative_works
 
@@ -1001,3 +981,7 @@ class Corpus:
         from .sources.enrich import enrich
 
         return enrich(self, source=source, **options)
+
+
+for _writer in (Corpus.to_bibtex, Corpus.to_ris, Corpus.to_csv, Corpus.to_jsonl):
+    shared_doc(_writer)  # their "{writer parameters}"

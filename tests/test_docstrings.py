@@ -67,3 +67,25 @@ def test_the_check_finds_a_description_without_type(tmp_path, monkeypatch):
     probe = __import__("paperlens_doc_probe")
     codes = {line.split()[0] for line in problems("paperlens_doc_probe.read", probe.read)}
     assert codes == {"PR01", "PR05", "PR07"}  # warn undocumented; "a path ..." taken for the type
+
+
+def test_no_shared_section_is_left_unfilled():
+    from paperlens.docstrings import SECTIONS
+
+    left = [
+        name
+        for name, obj in public_api().items()
+        if any("{" + key + "}" in (getattr(obj, "__doc__", None) or "") for key in SECTIONS)
+    ]
+    assert not left
+
+
+def test_shared_sections_are_filled_at_the_placeholders_indentation():
+    from paperlens.docstrings import shared_doc
+
+    class Writer:
+        def save(self, path=None):
+            """Save. {writer parameters}"""
+
+    doc = shared_doc(Writer.save).__doc__
+    assert doc.startswith("Save.\n\n        Parameters\n        ----------\n        path : str or path-like")

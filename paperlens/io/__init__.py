@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..docstrings import shared_doc
 from ..errors import InvalidArgumentError, ParseError, UnknownFormatError
 from ..report import FileReport
 from .base import Parsed, assemble, decode
@@ -443,6 +444,7 @@ def _paths(paths: Any) -> list[Path]:
     raise TypeError(f"read() takes a path or a list of paths, not {type(paths).__name__}")
 
 
+@shared_doc
 def read(
     paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
     format: str | None = None,
@@ -465,16 +467,12 @@ def read(
         ``"bibtex"``, ``"ris"``, ``"csv"``, ``"tsv"``, ``"parquet"``, ``"json"``,
         ``"jsonl"``, ``"daily-papers-json"``, ``"daily-papers-text"``,
         ``"openalex"``, ``"semantic-scholar"``, ``"arxiv-atom"``.
-    warn : bool, default True
-        Warn (:class:`~paperlens.LoadWarning`) when records were skipped or merged.
+    {warn}
     **options
         Passed to the reader, e.g. ``columns={"title": "Article Title"}``
         and ``sep=";"`` for tables.
 
-    Returns
-    -------
-    Corpus
-        The papers; ``corpus.report`` says what happened to every record.
+    {reader returns}
 
     Raises
     ------

@@ -40,6 +40,7 @@ import unicodedata
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
+from ..docstrings import shared_doc
 from ..errors import PaperlensError, ParseError
 from ..ids import normalize_arxiv_id, normalize_doi, parse_identifier
 from ..record import Paper
@@ -708,23 +709,11 @@ def _paper(entry: Any, fields: dict[str, str], groups: list[str] | None, report:
     )
 
 
+@shared_doc
 def read_bibtex(path: str | os.PathLike[str] | Any, *, warn: bool = True) -> Corpus:
     """Read BibTeX files into a Corpus (several paths: one corpus, duplicates merged).
 
-    Parameters
-    ----------
-    path : str, path-like or iterable of them
-        A file, or several files read into one corpus (records of the same paper merged).
-    warn : bool, default True
-        Warn (:class:`~paperlens.LoadWarning`) when records were skipped or merged.
-
-    Returns
-    -------
-    Corpus
-        The papers; ``corpus.report`` says what happened to every record.
-
-    Examples
-    --------
+    {reader sections}
     >>> import paperlens as pl, tempfile, os
     >>> path = os.path.join(tempfile.mkdtemp(), "refs.bib")
     >>> _ = open(path, "w", encoding="utf-8").write(r'''

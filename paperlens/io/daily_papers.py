@@ -13,6 +13,7 @@ import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from ..docstrings import shared_doc
 from ..errors import PaperlensError
 from ..ids import normalize_arxiv_id
 from ..record import Paper
@@ -95,23 +96,11 @@ def parse_daily_papers_text(text: str, file: str = "<text>") -> Parsed:
     return papers, report
 
 
+@shared_doc
 def read_daily_papers(path: str | os.PathLike[str] | Any, *, warn: bool = True) -> Corpus:
     """Read Daily Papers listings: the page copied as text, or the ``api/daily_papers`` JSON.
 
-    Parameters
-    ----------
-    path : str, path-like or iterable of them
-        A file, or several files read into one corpus (records of the same paper merged).
-    warn : bool, default True
-        Warn (:class:`~paperlens.LoadWarning`) when records were skipped or merged.
-
-    Returns
-    -------
-    Corpus
-        The papers; ``corpus.report`` says what happened to every record.
-
-    Examples
-    --------
+    {reader sections}
     >>> import paperlens as pl
     >>> from importlib.resources import files
     >>> corpus = pl.read_daily_papers(files("paperlens.data") / "seed" / "daily_papers_snapshot.txt")

@@ -12,6 +12,7 @@ import os
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from ..docstrings import shared_doc
 from ..errors import ParseError
 from ..record import Paper
 from ..report import FileReport
@@ -77,23 +78,13 @@ def parse_json(text: str, file: str = "<json>") -> Parsed:
     return papers, report
 
 
+@shared_doc
 def read_jsonl(path: str | os.PathLike[str] | Any, *, warn: bool = True) -> Corpus:
     """Read JSON Lines files (one paper object a line) into a Corpus.
 
-    Parameters
-    ----------
-    path : str, path-like or iterable of them
-        A file, or several files read into one corpus (records of the same paper merged).
-    warn : bool, default True
-        Warn (:class:`~paperlens.LoadWarning`) when records were skipped or merged.
+    The fields are those of :class:`~paperlens.Paper`, as :meth:`Corpus.to_jsonl` writes them.
 
-    Returns
-    -------
-    Corpus
-        The papers; ``corpus.report`` says what happened to every record.
-
-    Examples
-    --------
+    {reader sections}
     >>> import paperlens as pl, tempfile, os
     >>> path = os.path.join(tempfile.mkdtemp(), "sample.jsonl")
     >>> _ = pl.load_sample().to_jsonl(path)
@@ -103,20 +94,11 @@ def read_jsonl(path: str | os.PathLike[str] | Any, *, warn: bool = True) -> Corp
     return read_files(path, parse_jsonl, warn=warn)
 
 
+@shared_doc
 def read_json(path: str | os.PathLike[str] | Any, *, warn: bool = True) -> Corpus:
     """Read JSON files holding a list of paper objects into a Corpus.
 
-    Parameters
-    ----------
-    path : str, path-like or iterable of them
-        A file, or several files read into one corpus (records of the same paper merged).
-    warn : bool, default True
-        Warn (:class:`~paperlens.LoadWarning`) when records were skipped or merged.
-
-    Returns
-    -------
-    Corpus
-        The papers; ``corpus.report`` says what happened to every record.
+    {reader parameters}
     """
     return read_files(path, parse_json, warn=warn)
 

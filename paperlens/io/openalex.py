@@ -30,6 +30,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..docstrings import shared_doc
 from ..errors import ParseError
 from ..ids import normalize_arxiv_id, normalize_doi, normalize_openalex_id
 from ..record import Paper
@@ -289,25 +290,13 @@ def _natural(name: str) -> list[Any]:
     return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", name)]
 
 
+@shared_doc
 def read_openalex(path: str | os.PathLike[str] | Any, *, warn: bool = True) -> Corpus:
     """Read OpenAlex works from ``.json`` files and ``.zip`` files of JSON pages into a Corpus.
 
     Each page inside a zip gets its own entry in the load report.
 
-    Parameters
-    ----------
-    path : str, path-like or iterable of them
-        A file, or several files read into one corpus (records of the same paper merged).
-    warn : bool, default True
-        Warn (:class:`~paperlens.LoadWarning`) when records were skipped or merged.
-
-    Returns
-    -------
-    Corpus
-        The papers; ``corpus.report`` says what happened to every record.
-
-    Examples
-    --------
+    {reader sections}
     >>> import paperlens as pl, json, tempfile, os
     >>> path = os.path.join(tempfile.mkdtemp(), "page.json")
     >>> page = {"meta": {"count": 1}, "results": [{"id": "W9", "display_name": "Nine", "referenced_works": []}]}

@@ -24,6 +24,7 @@ import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from ..docstrings import shared_doc
 from ..errors import PaperlensError
 from ..ids import normalize_arxiv_id, normalize_doi
 from ..record import Paper
@@ -255,23 +256,11 @@ def parse_ris(text: str, file: str = "<ris>") -> Parsed:
     return papers, report
 
 
+@shared_doc
 def read_ris(path: str | os.PathLike[str] | Any, *, warn: bool = True) -> Corpus:
     """Read RIS files into a Corpus (several paths: one corpus, duplicates merged).
 
-    Parameters
-    ----------
-    path : str, path-like or iterable of them
-        A file, or several files read into one corpus (records of the same paper merged).
-    warn : bool, default True
-        Warn (:class:`~paperlens.LoadWarning`) when records were skipped or merged.
-
-    Returns
-    -------
-    Corpus
-        The papers; ``corpus.report`` says what happened to every record.
-
-    Examples
-    --------
+    {reader sections}
     >>> import paperlens as pl, tempfile, os
     >>> path = os.path.join(tempfile.mkdtemp(), "sample.ris")
     >>> _ = pl.load_sample().to_ris(path)

@@ -21,6 +21,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..docstrings import shared_doc
 from ..errors import FieldError, PaperlensError, ParseError
 from ..record import PAPER_FIELDS, Paper
 from ..report import FileReport
@@ -174,6 +175,7 @@ def parse_csv(
     return papers, report
 
 
+@shared_doc
 def read_csv(
     path: str | os.PathLike[str] | Any,
     *,
@@ -185,22 +187,13 @@ def read_csv(
 
     Parameters
     ----------
-    path : str, path-like or iterable of them
-        A file, or several files read into one corpus (records of the same paper merged).
-    columns : mapping of str to str, optional
-        ``{paper_field: column_name}`` for columns the aliases do not recognise.
+    {path}
+    {columns}
     sep : str, optional
         The separator; guessed from the header line when not given (``.tsv``: tab).
-    warn : bool, default True
-        Warn (:class:`~paperlens.LoadWarning`) when records were skipped or merged.
+    {warn}
 
-    Returns
-    -------
-    Corpus
-        The papers; ``corpus.report`` says what happened to every record.
-
-    Examples
-    --------
+    {reader returns and examples}
     >>> import paperlens as pl, tempfile, os
     >>> path = os.path.join(tempfile.mkdtemp(), "sample.csv")
     >>> _ = pl.load_sample().to_csv(path)
@@ -249,6 +242,7 @@ def write_csv(corpus: Any, path: str | os.PathLike[str] | None = None, *, sep: s
 # --------------------------------------------------------------------------- DataFrame
 
 
+@shared_doc
 def from_dataframe(df: Any, columns: Mapping[str, str] | None = None, *, warn: bool = True) -> Corpus:
     """A Corpus from a pandas DataFrame, one paper per row (see :func:`read_csv` for ``columns``).
 
@@ -256,18 +250,10 @@ def from_dataframe(df: Any, columns: Mapping[str, str] | None = None, *, warn: b
     ----------
     df : pandas.DataFrame
         One paper per row; columns are recognised by name (``title``, ``Title``, ``TI``, ...).
-    columns : mapping of str to str, optional
-        ``{paper_field: column_name}`` for columns the aliases do not recognise.
-    warn : bool, default True
-        Warn (:class:`~paperlens.LoadWarning`) when records were skipped or merged.
+    {columns}
+    {warn}
 
-    Returns
-    -------
-    Corpus
-        The papers; ``corpus.report`` says what happened to every record.
-
-    Examples
-    --------
+    {reader returns and examples}
     >>> import paperlens as pl
     >>> sample = pl.load_sample()
     >>> pl.from_dataframe(sample.df) == sample
@@ -369,6 +355,7 @@ def parse_parquet(path: str | os.PathLike[str], file: str | None = None, **optio
     return papers, report
 
 
+@shared_doc
 def read_parquet(
     path: str | os.PathLike[str] | Any, *, columns: Mapping[str, str] | None = None, warn: bool = True
 ) -> Corpus:
@@ -376,20 +363,11 @@ def read_parquet(
 
     Parameters
     ----------
-    path : str, path-like or iterable of them
-        A file, or several files read into one corpus (records of the same paper merged).
-    columns : mapping of str to str, optional
-        ``{paper_field: column_name}`` for columns the aliases do not recognise.
-    warn : bool, default True
-        Warn (:class:`~paperlens.LoadWarning`) when records were skipped or merged.
+    {path}
+    {columns}
+    {warn}
 
-    Returns
-    -------
-    Corpus
-        The papers; ``corpus.report`` says what happened to every record.
-
-    Examples
-    --------
+    {reader returns and examples}
     >>> import paperlens as pl, tempfile, os
     >>> path = pl.load_sample().save(os.path.join(tempfile.mkdtemp(), "sample.parquet"))
     >>> len(pl.read_parquet(path))

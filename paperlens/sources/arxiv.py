@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..corpus import Corpus
+from ..docstrings import shared_doc
 from ..errors import InvalidArgumentError, ParseError, SourceError
 from ..ids import normalize_arxiv_id
 from ..io.arxiv_atom import check_arxiv_xml, parse_arxiv_feed
@@ -38,6 +39,7 @@ def _fetch(client: http.Client, params: dict[str, Any], name: str) -> Any:
         raise SourceError(str(exc)) from None
 
 
+@shared_doc
 def from_arxiv(
     query: str | None = None,
     ids: Iterable[str] | None = None,
@@ -52,6 +54,8 @@ def from_arxiv(
 ) -> Corpus:
     """Load papers from the arXiv API: a search query, or arXiv ids.
 
+    The Atom feed it answers goes through the parser that reads saved ``.atom`` files.
+
     Parameters
     ----------
     query : str, optional
@@ -64,12 +68,7 @@ def from_arxiv(
         arXiv's ``sortBy`` (relevance, lastUpdatedDate, submittedDate) and ``sortOrder``.
     page_size : int, default 100
         Papers a request (arXiv allows up to 2000; small pages are gentler).
-    progress : bool, optional
-        Show a progress bar (default: for more than a few requests).
-    warn : bool, default True
-        Warn (:class:`~paperlens.LoadWarning`) when records were skipped or merged.
-    **http_options
-        :class:`~paperlens.sources.http.HttpSettings` values for this call.
+    {source options}
 
     Examples
     --------

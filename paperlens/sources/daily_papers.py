@@ -13,6 +13,7 @@ import re
 from typing import Any
 
 from ..corpus import Corpus
+from ..docstrings import shared_doc
 from ..errors import InvalidArgumentError, ParseError, SourceError
 from . import http
 from .loading import Collector, describe
@@ -66,6 +67,7 @@ def _entry_key(entry: Any) -> str | None:
     return str(key) if key else None
 
 
+@shared_doc
 def from_daily_papers(
     date: str | dt.date | None = None,
     week: str | tuple[int, int] | dt.date | None = None,
@@ -85,12 +87,7 @@ def from_daily_papers(
         An ISO week (``"2025-W12"``, ``(2025, 12)``, or any date in it).
     month : str or datetime.date, optional
         A month (``"2025-03"`` or any date in it).
-    progress : bool, optional
-        Show a progress bar (default: for more than a few requests).
-    warn : bool, default True
-        Warn (:class:`~paperlens.LoadWarning`) when records were skipped or merged.
-    **http_options
-        :class:`~paperlens.sources.http.HttpSettings` values for this call.
+    {source options}
 
     Examples
     --------

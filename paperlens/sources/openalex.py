@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..corpus import Corpus
+from ..docstrings import shared_doc
 from ..errors import InvalidArgumentError, OfflineError, SourceError
 from ..ids import normalize_doi, normalize_openalex_id, parse_identifier
 from ..io.openalex import parse_openalex
@@ -249,6 +250,7 @@ def _split_ids(values: Iterable[str]) -> tuple[list[str], list[str], list[str]]:
 # --------------------------------------------------------------------------- loader
 
 
+@shared_doc
 def from_openalex(
     search: str | None = None,
     dois: Iterable[str] | None = None,
@@ -263,6 +265,8 @@ def from_openalex(
     **http_options: Any,
 ) -> Corpus:
     """Load works from OpenAlex into a Corpus: a search, a filter, or DOIs / ids looked up.
+
+    Each page of works goes through the parser of :func:`paperlens.read_openalex`.
 
     Parameters
     ----------
@@ -280,13 +284,7 @@ def from_openalex(
         OpenAlex ``sort=`` (``"cited_by_count:desc"``).
     select : iterable of str, optional
         Fields to ask for (OpenAlex ``select=``); the parser reads partial records.
-    progress : bool, optional
-        Show a progress bar (default: for more than a few requests).
-    warn : bool, default True
-        Warn (:class:`~paperlens.LoadWarning`) when records were skipped or merged.
-    **http_options
-        :class:`~paperlens.sources.http.HttpSettings` values for this call (``offline=True``,
-        ``cache_dir=...``).
+    {source options}
 
     Returns
     -------

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..corpus import Corpus
+from ..docstrings import shared_doc
 from ..errors import InvalidArgumentError, OfflineError, SourceError
 from ..ids import parse_identifier
 from ..io.semantic_scholar import parse_semantic_scholar
@@ -179,6 +180,7 @@ def _search(
     return records
 
 
+@shared_doc
 def from_semantic_scholar(
     query: str | None = None,
     ids: Iterable[str] | None = None,
@@ -193,6 +195,8 @@ def from_semantic_scholar(
 ) -> Corpus:
     """Load papers from Semantic Scholar: a relevance search, or ids looked up in batches.
 
+    Its JSON goes through the parser that reads saved Semantic Scholar responses.
+
     Parameters
     ----------
     query : str, optional
@@ -206,12 +210,7 @@ def from_semantic_scholar(
         Also fetch each paper's references (one batch request per 100 papers).
     year, fields_of_study : str or int, optional
         Search filters (``year="2020-2023"``, ``fields_of_study="Computer Science"``).
-    progress : bool, optional
-        Show a progress bar (default: for more than a few requests).
-    warn : bool, default True
-        Warn (:class:`~paperlens.LoadWarning`) when records were skipped or merged.
-    **http_options
-        :class:`~paperlens.sources.http.HttpSettings` values for this call.
+    {source options}
 
     Examples
     --------

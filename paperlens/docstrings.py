@@ -68,7 +68,7 @@ def shared_doc(func: F) -> F:
     """
     lines = (func.__doc__ or "").split("\n")
     body = [line for line in lines[1:] if line.strip()]
-    default = " " * (4 * (1 + func.__qualname__.count(".")))
+    default = " " * (4 * (1 + func.__qualname__.rpartition("<locals>.")[2].count(".")))
     out = []
     for number, line in enumerate(lines):
         text, _, tail = line.rstrip().rpartition("{")

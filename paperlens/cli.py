@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from .errors import LoadWarning, PaperlensError
+from .errors import InvalidArgumentError, LoadWarning, MissingDependencyError, PaperlensError
 
 __all__ = ["main"]
 
@@ -50,7 +50,7 @@ def _load(paths: Sequence[str], use_sample: bool = False):
     if use_sample:
         return pl.load_sample()
     if not paths:
-        raise PaperlensError("give at least one file (or --sample for the bundled sample corpus)")
+        raise InvalidArgumentError("give at least one file (or --sample for the bundled sample corpus)")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", LoadWarning)  # the report is printed instead
         return pl.read(list(paths))
@@ -92,7 +92,7 @@ def _export(args: argparse.Namespace) -> int:
     corpus = _load(args.files, args.sample)
     suffix = Path(args.output).suffix.lower()
     if suffix not in EXPORTS:
-        raise PaperlensError(
+        raise InvalidArgumentError(
             f"cannot export to {suffix or 'a file without extension'}: use one of {', '.join(EXPORTS)}"
         )
     getattr(corpus, EXPORTS[suffix])(args.output)
@@ -121,7 +121,7 @@ def _lab(args: argparse.Namespace) -> int:
                 shutil.copy2(notebook, copy)
     jupyter = shutil.which("jupyter")
     if jupyter is None:
-        raise PaperlensError("JupyterLab is not installed: pip install 'paperlens[lab]'")
+        raise MissingDependencyError("JupyterLab is not installed: pip install 'paperlens[lab]'")
     command = [jupyter, "lab", str(target / "01_quickstart.ipynb"), *args.lab_args]
     if hasattr(os, "geteuid") and os.geteuid() == 0 and "--allow-root" not in command:
         command.append("--allow-root")

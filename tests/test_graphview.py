@@ -560,7 +560,6 @@ def test_corpus_graph_draws_the_citation_graph(sample):
 
 
 def test_corpus_graph_both_combines_citations_and_concepts(sample):
-    pytest.importorskip("paperlens.graphs.concepts")
     view = sample.graph("both")
     kinds = {d["kind"] for _, _, d in view.networkx.edges(data=True)}
     assert {"cites", "similar"} <= kinds

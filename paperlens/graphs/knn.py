@@ -51,7 +51,7 @@ from pathlib import Path
 import numpy as np
 from scipy import sparse
 
-from ..errors import PaperlensError
+from ..errors import InvalidArgumentError
 
 __all__ = [
     "AUTO_EXACT_MAX_ROWS",
@@ -646,9 +646,9 @@ def kneighbors(
     ``n_jobs`` is for the approximate method (see :func:`approximate_kneighbors`).
     """
     if method not in METHODS:
-        raise PaperlensError(f"unknown neighbour method {method!r}; use one of {', '.join(METHODS)}")
+        raise InvalidArgumentError(f"unknown neighbour method {method!r}; use one of {', '.join(METHODS)}")
     if int(k) < 0:
-        raise PaperlensError(f"k must be a positive number of neighbours, not {k!r}")
+        raise InvalidArgumentError(f"k must be a positive number of neighbours, not {k!r}")
     n = X.shape[0]
     if method == "auto":
         method = "exact" if n <= AUTO_EXACT_MAX_ROWS else "approximate"

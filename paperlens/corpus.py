@@ -22,7 +22,7 @@ import pandas as pd
 
 from .errors import FieldError, LoadWarning, PaperlensError, PaperNotFoundError
 from .ids import paper_id, parse_identifier, title_key
-from .record import PAPER_FIELDS, Paper
+from .record import LIST_FIELDS, PAPER_FIELDS, TEXT_FIELDS, Paper
 from .report import FileReport, LoadReport
 
 if TYPE_CHECKING:
@@ -32,7 +32,6 @@ if TYPE_CHECKING:
 
 __all__ = ["Corpus", "deduplicate", "merge_papers"]
 
-LIST_FIELDS = ("authors", "categories", "references")
 ID_FIELDS = ("arxiv_id", "doi", "openalex_id", "s2_id")
 FILTERS = (
     "year",
@@ -41,6 +40,7 @@ FILTERS = (
     "authors_mode",
     "venue",
     "categories",
+    "keywords",
     "has_abstract",
     "text",
     "min_citations",
@@ -65,7 +65,7 @@ def _dedupe_keys(paper: Paper) -> list[tuple[str, str]]:
 def merge_papers(first: Paper, second: Paper) -> Paper:
     """One record from two records of the same paper: ``first`` wins, ``second`` fills gaps.
 
-    Lists of categories and references are united; ``citation_count`` keeps the
+    Lists of categories, keywords and references are united; ``citation_count`` keeps the
     larger value; ``extra`` keeps the first value of each key.
 
     >>> a = Paper.create(title="Model soups", doi="10.1000/x", categories=("cs.LG",))
@@ -77,7 +77,7 @@ def merge_papers(first: Paper, second: Paper) -> Paper:
     values: dict[str, Any] = {}
     for name in PAPER_FIELDS:
         a, b = getattr(first, name), getattr(second, name)
-        if name in ("categories", "references"):
+        if name in LIST_FIELDS and name != "authors":
             values[name] = tuple(dict.fromkeys((*a, *b)))
         elif name == "extra":
             values[name] = {**dict(b), **dict(a)}
@@ -175,7 +175,7 @@ def _coerce(df: pd.DataFrame) -> pd.DataFrame:
     df["year"] = df["year"].astype("Int64")
     df["citation_count"] = df["citation_count"].astype("Int64")
     df["date"] = pd.to_datetime(df["date"]).astype("datetime64[s]")  # [ns] ends in 2262 and starts in 1677
-    for name in ("id", "title", "abstract", "venue", "doi", "arxiv_id", "openalex_id", "s2_id", "url", "source"):
+    for name in TEXT_FIELDS:
         df[name] = df[name].astype(object)
     df.index = pd.RangeIndex(len(df))
     return df
@@ -463,6 +463,7 @@ class Corpus:
         authors_mode : ``"any"`` (default) or ``"all"`` of the names given.
         venue : a venue or venues (case-insensitive, exact).
         categories : a category or categories; a paper with any of them is kept.
+        keywords : a keyword or keywords (case-insensitive); a paper with any of them is kept.
         has_abstract : ``True`` keeps papers with an abstract, ``False`` those without.
         text : words that must all appear in the title or abstract (case-insensitive).
         min_citations : keep papers with at least this many citations (unknown counts are dropped).
@@ -521,6 +522,9 @@ class Corpus:
         if criteria.get("categories"):
             cats = set(_as_set(criteria["categories"]))
             mask &= np.fromiter((not cats.isdisjoint(c) for c in df["categories"]), bool, len(df))
+        if criteria.get("keywords"):
+            words = {k.casefold() for k in _as_set(criteria["keywords"])}
+            mask &= np.fromiter((any(k.casefold() in words for k in ks) for ks in df["keywords"]), bool, len(df))
         if criteria.get("has_abstract") is not None:
             has = np.fromiter((isinstance(a, str) and a.strip() != "" for a in df["abstract"]), bool, len(df))
             mask &= has if criteria["has_abstract"] else ~has
@@ -552,11 +556,12 @@ class Corpus:
         if "search" not in root._cache:
             from .search import SearchIndex
 
-            root._cache["search"] = SearchIndex(root._df["title"].tolist(), root._df["abstract"].tolist())
+            df = root._df
+            root._cache["search"] = SearchIndex(df["title"].tolist(), df["abstract"].tolist(), df["keywords"].tolist())
         return root._cache["search"]
 
     def search(self, query: str, top: int | None = None) -> Corpus:
-        """Papers matching a query, best first, with a ``score`` column (BM25, title weighted).
+        """Papers matching a query, best first, with a ``score`` column (BM25 over title, abstract and keywords).
 
         Only papers that match at least one word of the query are returned.
 

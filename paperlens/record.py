@@ -10,7 +10,7 @@ from typing import Any
 
 from .ids import normalize_arxiv_id, normalize_doi, normalize_openalex_id, normalize_s2_id, paper_id
 
-__all__ = ["PAPER_FIELDS", "Paper"]
+__all__ = ["LIST_FIELDS", "PAPER_FIELDS", "TEXT_FIELDS", "Paper"]
 
 
 def _freeze(value: Any) -> Any:
@@ -25,9 +25,14 @@ def _freeze(value: Any) -> Any:
 class Paper:
     """One paper.
 
-    Lists (``authors``, ``categories``, ``references``) are tuples and ``extra`` is a
-    read-only mapping, so a Paper cannot be changed by accident; use
+    Lists (``authors``, ``categories``, ``keywords``, ``references``) are tuples and
+    ``extra`` is a read-only mapping, so a Paper cannot be changed by accident; use
     :meth:`replace` for a changed copy.
+
+    ``categories`` are subject classes given by a service (arXiv categories,
+    OpenAlex topics, Semantic Scholar fields of study); ``keywords`` are the
+    words a library or its author attached (BibTeX ``keywords``, RIS ``KW``,
+    OpenAlex keywords, Zotero tags such as "to read").
 
     ``references`` holds identifiers of cited works as the source gave them,
     normalised where recognised (arXiv id, DOI, OpenAlex ``W…`` id, Semantic
@@ -51,6 +56,7 @@ class Paper:
     date: dt.date | None = None
     venue: str | None = None
     categories: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
     doi: str | None = None
     arxiv_id: str | None = None
     openalex_id: str | None = None
@@ -74,7 +80,7 @@ class Paper:
                     raise PaperlensError(f"{name}={value!r} is not a valid {name.replace('_', ' ')}")
                 if normal != value:
                     object.__setattr__(self, name, normal)
-        for name in ("authors", "categories", "references"):
+        for name in LIST_FIELDS:
             value = getattr(self, name)
             if not isinstance(value, tuple):
                 value = tuple(value) if value is not None else ()
@@ -189,4 +195,11 @@ _NORMALIZERS = {
     "s2_id": normalize_s2_id,
 }
 
+# The one place that says what kind of value each field holds: add a field to Paper and the
+# Corpus table, the readers' list handling and every writer (CSV, JSONL, Parquet) follow.
 PAPER_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Paper))
+"""Every field of :class:`Paper`, in order (the columns of ``corpus.df``)."""
+LIST_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Paper) if str(f.type).startswith("tuple["))
+"""The fields that hold a tuple of strings (authors, categories, keywords, references)."""
+TEXT_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Paper) if str(f.type) in ("str", "str | None"))
+"""The fields that hold one string or ``None``."""

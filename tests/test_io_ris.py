@@ -15,9 +15,10 @@ from paperlens.io.ris import parse_ris, write_ris
 from paperlens.record import Paper
 
 RIS = Path(__file__).parent / "fixtures" / "ris"
-# The fields a RIS record holds. Not held: references, citation_count, openalex_id, s2_id,
-# extra values not named like rispy fields; ``source`` says "ris" after a read.
-HELD = ("id", "title", "abstract", "authors", "year", "date", "venue", "categories", "doi", "arxiv_id", "url")
+# The fields a RIS record holds. Not held: categories (RIS has no tag for subject classes; KW is keywords),
+# references, citation_count, openalex_id, s2_id, extra values not named like rispy fields; ``source`` says
+# "ris" after a read.
+HELD = ("id", "title", "abstract", "authors", "year", "date", "venue", "keywords", "doi", "arxiv_id", "url")
 
 
 def parse(name: str):
@@ -41,8 +42,9 @@ def test_pubmed_zotero_export():
     assert first.extra["alternate_title1"] == "Prz Gastroenterol"
     assert (first.year, first.date, first.extra["date"]) == (2019, None, "2019///")
     assert first.doi == "10.5114/pg.2018.81081"
-    assert first.categories == ("biological treatment", "Crohn's disease", "mindfulness", "quality of life",
-                                "ulcerative colitis")  # fmt: skip
+    assert first.categories == ()
+    assert first.keywords == ("biological treatment", "Crohn's disease", "mindfulness", "quality of life",
+                              "ulcerative colitis")  # fmt: skip
     assert (first.extra["start_page"], first.extra["end_page"], first.extra["language"]) == ("121", "128", "eng")
     assert report.records == 6 and report.skipped == []
 

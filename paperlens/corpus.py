@@ -57,7 +57,7 @@ def _dedupe_keys(paper: Paper) -> list[tuple[str, str]]:
     if paper.id.startswith("pl:"):  # the same fallback id is the same title and year, or the same untitled record
         keys.append(("id", paper.id))
     folded = title_key(paper.title)
-    if folded and paper.year is not None:
+    if folded and paper.year is not None and paper.date_source is None:  # not a year guessed from the arXiv id
         keys.append(("title", f"{folded}|{paper.year}"))
     return keys
 
@@ -88,6 +88,11 @@ def merge_papers(first: Paper, second: Paper) -> Paper:
             values[name] = a if not b or b == a else f"{a}+{b}" if a else b
         else:
             values[name] = a if a not in (None, "", ()) else b
+    real = [p for p in (first, second) if p.date_source is None and p.year is not None]
+    if real:  # a date derived from the arXiv id never wins over a date a record gave
+        values["year"] = real[0].year
+        values["date"] = next((p.date for p in real if p.date is not None), None)
+        values["date_source"] = None
     values["id"] = paper_id(
         arxiv_id=values["arxiv_id"],
         doi=values["doi"],

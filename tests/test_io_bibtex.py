@@ -247,11 +247,17 @@ def test_fixture_round_trip_read_write_read_is_equal(path):
     assert len(keys) == len(set(k.lower() for k in keys)) == len(papers)
 
 
+def as_written(paper: Paper) -> Paper:
+    """A paper as BibTeX and RIS hold it: a month read from the arXiv id is written as year and month, no day."""
+    return paper.replace(date=None, date_source=None) if paper.date_source else paper
+
+
 def test_sample_round_trip_keeps_every_field_bibtex_holds():
     sample = pl.load_sample()
     back, report = parse_bibtex(write_bibtex(sample))
     assert report.records == len(sample) == len(back)
-    for original, read in zip(sample, back, strict=True):
+    assert sum(p.date_source == "arxiv id" for p in sample) == 7
+    for original, read in zip(map(as_written, sample), back, strict=True):
         for name in HELD:
             assert getattr(read, name) == getattr(original, name), (original.id, name)
 
@@ -311,6 +317,7 @@ def test_any_text_round_trips(title, venue, authors, categories, keywords, year,
         arxiv_id=arxiv,
     )
     (back,), _ = parse_bibtex(write_bibtex([paper]))
+    paper = as_written(paper)
     for name in HELD:
         assert getattr(back, name) == getattr(paper, name), name
 

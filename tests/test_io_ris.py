@@ -129,11 +129,16 @@ def test_fixture_round_trip_read_write_read_is_equal(path):
     assert not text.startswith("1.")  # no record-number header lines
 
 
+def as_written(paper: Paper) -> Paper:
+    """A paper as RIS holds it: a month read from the arXiv id is written as year and month (DA 2022/03//)."""
+    return paper.replace(date=None, date_source=None) if paper.date_source else paper
+
+
 def test_sample_round_trip_keeps_every_field_ris_holds():
     sample = pl.load_sample()
     back, report = parse_ris(write_ris(sample))
     assert report.records == len(sample)
-    for original, read in zip(sample, back, strict=True):
+    for original, read in zip(map(as_written, sample), back, strict=True):
         for name in HELD:
             assert getattr(read, name) == getattr(original, name), (original.id, name)
 

@@ -471,6 +471,8 @@ def _round_trip(corpus: pl.Corpus, method: str, name: str, fields: tuple[str, ..
     _accounted(back)
     assert len(back) == len(corpus), back.report
     for before, after in zip(corpus, back, strict=True):
+        if name.endswith((".ris", ".bib")) and before.date_source:  # a month from the arXiv id: no day written
+            before = before.replace(date=None, date_source=None)
         if name.endswith(".ris"):  # RIS has no arXiv tag: the id travels as its abs URL
             url = before.url or (f"https://arxiv.org/abs/{before.arxiv_id}" if before.arxiv_id else None)
             before = before.replace(authors=_ris_convention(before.authors), url=url)

@@ -855,7 +855,8 @@ def _entry(paper: Paper, used: set[str]) -> str:
         fields.append(("year", f"{{{paper.year}}}"))
     if paper.date is not None:
         fields.append(("month", _MONTHS[paper.date.month - 1]))
-        fields.append(("date", f"{{{paper.date.isoformat()}}}"))
+        if paper.date_source is None:  # a month read from the arXiv id has no day
+            fields.append(("date", f"{{{paper.date.isoformat()}}}"))
     elif extra.get("month") in _MONTHS:
         fields.append(("month", extra.pop("month")))
     if paper.venue:

@@ -228,8 +228,8 @@ def parse_ris(text: str, file: str = "<ris>") -> Parsed:
     ... TY  - JOUR
     ... AB  - An abstract without a title
     ... ER  - ''')
-    >>> papers[0].id, papers[0].authors, papers[0].year, papers[0].extra["year"]
-    ('2203.05482', ('Mitchell Wortsman',), None, '10 15')
+    >>> papers[0].id, papers[0].authors, papers[0].extra["year"], papers[0].year, papers[0].date_source
+    ('2203.05482', ('Mitchell Wortsman',), '10 15', 2022, 'arxiv id')
     >>> report.records, [str(s) for s in report.skipped]
     (2, ['<ris>, line 7: no title, and no identifier or authors and year to tell the record apart'])
     >>> report.notes
@@ -326,7 +326,8 @@ def write_ris(corpus: Any, path: str | os.PathLike[str] | None = None) -> str:
         if paper.year is not None:
             record["year"] = str(paper.year)
         if paper.date is not None:
-            record["date"] = paper.date.strftime("%Y/%m/%d")
+            # A month read from the arXiv id has no day: written as reference managers write a month.
+            record["date"] = paper.date.strftime("%Y/%m/%d" if paper.date_source is None else "%Y/%m//")
         if paper.venue:
             record["secondary_title"] = normalize_space(paper.venue)
         if paper.keywords:

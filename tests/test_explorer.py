@@ -630,9 +630,9 @@ def test_topics_and_concept_neighbours(corpus):
 
 def test_big_corpora_do_not_fit_the_concept_model_unasked(monkeypatch):
     pytest.importorskip("paperlens.graphs.concepts")
-    import paperlens.display.explorer as explorer_module
+    import paperlens.display.explorer_state as state_module
 
-    monkeypatch.setattr(explorer_module, "_CONCEPT_AUTO_LIMIT", 10)  # "big" = more than 10 papers here
+    monkeypatch.setattr(state_module, "_CONCEPT_AUTO_LIMIT", 10)  # "big" = more than 10 papers here
     fresh = pl.Corpus(_papers())
     explorer = Explorer(fresh, graph=False)
     assert explorer.graph_kind == "citation"  # the default avoids a first fit

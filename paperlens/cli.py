@@ -67,9 +67,10 @@ def _info(args: argparse.Namespace) -> int:
     out.append(f"with references: {int(df['references'].map(len).gt(0).sum())} of {len(df)}")
     ids = {name: int(df[name].notna().sum()) for name in ("doi", "arxiv_id", "openalex_id", "s2_id")}
     out.append("identifiers: " + ", ".join(f"{k} {v}" for k, v in ids.items()))
-    categories = Counter(c for cats in df["categories"] for c in cats)
-    if categories:
-        out.append("top categories: " + ", ".join(f"{c} ({n})" for c, n in categories.most_common(5)))
+    for name in ("categories", "keywords"):
+        counts = Counter(c for values in df[name] for c in values)
+        if counts:
+            out.append(f"top {name}: " + ", ".join(f"{c} ({n})" for c, n in counts.most_common(5)))
     out.append("")
     out.append(str(corpus.report))
     _say("\n".join(out))

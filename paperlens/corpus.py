@@ -19,9 +19,9 @@ import pandas as pd
 
 from .docstrings import shared_doc
 from .errors import FieldError, InvalidArgumentError, PaperNotFoundError
-from .frame import LIST_FIELDS, papers_frame, row_to_paper
+from .frame import papers_frame, row_to_paper
 from .ids import paper_id, parse_identifier, title_key
-from .record import PAPER_FIELDS, Paper
+from .record import LIST_FIELDS, PAPER_FIELDS, Paper
 from .report import FileReport, LoadReport
 
 if TYPE_CHECKING:
@@ -43,6 +43,7 @@ FILTERS = (
     "authors_mode",
     "venue",
     "categories",
+    "keywords",
     "has_abstract",
     "text",
     "min_citations",
@@ -59,7 +60,7 @@ def _dedupe_keys(paper: Paper) -> list[tuple[str, str]]:
     if paper.id.startswith("pl:"):  # the same fallback id is the same title and year, or the same untitled record
         keys.append(("id", paper.id))
     folded = title_key(paper.title)
-    if folded and paper.year is not None:
+    if folded and paper.year is not None and paper.date_source is None:  # not a year guessed from the arXiv id
         keys.append(("title", f"{folded}|{paper.year}"))
     return keys
 
@@ -67,7 +68,7 @@ def _dedupe_keys(paper: Paper) -> list[tuple[str, str]]:
 def merge_papers(first: Paper, second: Paper) -> Paper:
     """One record from two records of the same paper: ``first`` wins, ``second`` fills gaps.
 
-    Lists of categories and references are united; ``citation_count`` keeps the
+    Lists of categories, keywords and references are united; ``citation_count`` keeps the
     larger value; ``extra`` keeps the first value of each key.
 
     >>> a = Paper.create(title="Model soups", doi="10.1000/x", categories=("cs.LG",))
@@ -79,7 +80,7 @@ def merge_papers(first: Paper, second: Paper) -> Paper:
     values: dict[str, Any] = {}
     for name in PAPER_FIELDS:
         a, b = getattr(first, name), getattr(second, name)
-        if name in ("categories", "references"):
+        if name in LIST_FIELDS and name != "authors":
             values[name] = tuple(dict.fromkeys((*a, *b)))
         elif name == "extra":
             values[name] = {**dict(b), **dict(a)}
@@ -90,6 +91,11 @@ def merge_papers(first: Paper, second: Paper) -> Paper:
             values[name] = a if not b or b == a else f"{a}+{b}" if a else b
         else:
             values[name] = a if a not in (None, "", ()) else b
+    real = [p for p in (first, second) if p.date_source is None and p.year is not None]
+    if real:  # a date derived from the arXiv id never wins over a date a record gave
+        values["year"] = real[0].year
+        values["date"] = next((p.date for p in real if p.date is not None), None)
+        values["date_source"] = None
     values["id"] = paper_id(
         arxiv_id=values["arxiv_id"],
         doi=values["doi"],
@@ -487,6 +493,7 @@ class Corpus:
             - ``authors_mode``: ``"any"`` (default) or ``"all"`` of the names given.
             - ``venue``: a venue or venues (case-insensitive, exact).
             - ``categories``: a category or categories; a paper with any of them is kept.
+            - ``keywords``: a keyword or keywords (case-insensitive); a paper with any of them is kept.
             - ``has_abstract``: ``True`` keeps papers with an abstract, ``False`` those without.
             - ``text``: words that must all appear in the title or abstract (case-insensitive).
             - ``min_citations``: keep papers with at least this many citations (unknown counts are dropped).
@@ -550,6 +557,9 @@ class Corpus:
         if criteria.get("categories"):
             cats = set(_as_set(criteria["categories"]))
             mask &= np.fromiter((not cats.isdisjoint(c) for c in df["categories"]), bool, len(df))
+        if criteria.get("keywords"):
+            words = {k.casefold() for k in _as_set(criteria["keywords"])}
+            mask &= np.fromiter((any(k.casefold() in words for k in ks) for ks in df["keywords"]), bool, len(df))
         if criteria.get("has_abstract") is not None:
             has = np.fromiter((isinstance(a, str) and a.strip() != "" for a in df["abstract"]), bool, len(df))
             mask &= has if criteria["has_abstract"] else ~has
@@ -581,11 +591,12 @@ class Corpus:
         if "search" not in root._cache:
             from .search import SearchIndex
 
-            root._cache["search"] = SearchIndex(root._df["title"].tolist(), root._df["abstract"].tolist())
+            df = root._df
+            root._cache["search"] = SearchIndex(df["title"].tolist(), df["abstract"].tolist(), df["keywords"].tolist())
         return root._cache["search"]
 
     def search(self, query: str, top: int | None = None) -> Corpus:
-        """Papers matching a query, best first, with a ``score`` column (BM25, title weighted).
+        """Papers matching a query, best first, with a ``score`` column (BM25 over title, abstract and keywords).
 
         Only papers that match at least one word of the query are returned.
 

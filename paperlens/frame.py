@@ -23,14 +23,9 @@ from typing import Any
 
 import pandas as pd
 
-from .record import PAPER_FIELDS, Paper
+from .record import LIST_FIELDS, PAPER_FIELDS, TEXT_FIELDS, Paper
 
 __all__ = ["LIST_FIELDS", "coerce_frame", "papers_frame", "row_to_paper"]
-
-LIST_FIELDS = ("authors", "categories", "references")
-"""The fields that hold a tuple of strings."""
-
-_OBJECT_FIELDS = ("id", "title", "abstract", "venue", "doi", "arxiv_id", "openalex_id", "s2_id", "url", "source")
 
 
 def _to_row(paper: Paper) -> dict[str, Any]:
@@ -49,7 +44,7 @@ def coerce_frame(df: pd.DataFrame) -> pd.DataFrame:
     df["year"] = df["year"].astype("Int64")
     df["citation_count"] = df["citation_count"].astype("Int64")
     df["date"] = pd.to_datetime(df["date"]).astype("datetime64[s]")
-    for name in _OBJECT_FIELDS:
+    for name in TEXT_FIELDS:
         df[name] = df[name].astype(object)
     df.index = pd.RangeIndex(len(df))
     return df

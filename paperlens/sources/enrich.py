@@ -220,11 +220,12 @@ def fill(
     """
     changes: dict[str, Any] = {}
     added: dict[str, str] = {}
+    derived = paper.date_source is not None  # a year and month read from the arXiv id: a real date replaces them
     for name in fields:
         new = remote.get(name)
         if _empty(new):
             continue
-        old = getattr(paper, name)
+        old = None if derived and name in ("year", "date") else getattr(paper, name)
         if name == "references" and not overwrite:
             extra = tuple(r for r in new if r not in set(old))
             if extra:
@@ -234,6 +235,10 @@ def fill(
         if (overwrite or _empty(old)) and new != old:
             changes[name] = new
             added[name] = _describe(name, new)
+    if derived and {"year", "date"} & changes.keys():
+        changes.setdefault("date", None)  # the derived date goes with the derived year
+        changes.setdefault("year", changes["date"].year if changes["date"] else None)
+        changes["date_source"] = None
     return (paper.replace(**changes) if changes else paper), added
 
 

@@ -7,8 +7,9 @@ Examples (from a shell)::
     paperlens export refs.bib -o refs.ris     # .bib .ris .csv .jsonl .parquet
     paperlens lab                             # JupyterLab on the example notebooks
 
-Bad input prints one clear message (file, record, problem) and exits with status 1;
-usage errors exit with status 2.
+Bad input prints one clear message (file, record, problem) and exits with status 1,
+as does input in which not one paper could be read; usage errors exit with status 2.
+A warning (a graph without citation links, say) is one line on stderr.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import sys
 import warnings
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
 
@@ -53,7 +55,30 @@ def _load(paths: Sequence[str], use_sample: bool = False):
         raise PaperlensError("give at least one file (or --sample for the bundled sample corpus)")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", LoadWarning)  # the report is printed instead
-        return pl.read(list(paths))
+        corpus = pl.read(list(paths))
+    if not len(corpus):
+        raise PaperlensError(_nothing_loaded(corpus.report))
+    return corpus
+
+
+def _nothing_loaded(report) -> str:
+    """Why not one paper was read, in one line: the records found and the first reason for a skip."""
+    files = ", ".join(f.file for f in report.files)
+    if not report.records:
+        return f"not one paper loaded from {files}: no records found"
+    n, skipped = report.records, report.skipped
+    why = ""
+    if skipped:
+        first = skipped[0] if len(report.files) > 1 else replace(skipped[0], file=None)
+        why = f" ({first})" if len(skipped) == 1 else f" (the first: {first})"
+    return f"not one paper loaded from {files}: {n} record{'s' if n != 1 else ''}, {len(skipped)} skipped{why}"
+
+
+def _warnings_as_lines(caught: list[warnings.WarningMessage]) -> None:
+    """Each warning once, as one line on stderr (no source line; no Python advice on silencing it)."""
+    for message in dict.fromkeys(str(w.message) for w in caught):
+        text = re.sub(r'\s*See graph\.graph\["notes"\].*$', "", message, flags=re.S)
+        _say(f"paperlens: note: {' '.join(text.split())}", file=sys.stderr)
 
 
 def _info(args: argparse.Namespace) -> int:
@@ -82,7 +107,10 @@ def _graph(args: argparse.Namespace) -> int:
     options = {"layout": args.layout}
     if args.max_nodes:
         options["max_nodes"] = args.max_nodes
-    view = corpus.graph(kind=args.kind, **options)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        view = corpus.graph(kind=args.kind, **options)
+    _warnings_as_lines(caught)
     path = view.save(args.output)
     graph = view.networkx
     _say(f"wrote {path}: {graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges ({args.kind})")
@@ -111,6 +139,9 @@ def examples_dir() -> Path:
 
 
 def _lab(args: argparse.Namespace) -> int:
+    jupyter = shutil.which("jupyter")
+    if jupyter is None:  # before anything is copied
+        raise PaperlensError("JupyterLab is not installed: pip install 'paperlens[lab]'")
     source = examples_dir()
     target = Path(args.dir).resolve() if args.dir else source
     if target != source:
@@ -120,9 +151,6 @@ def _lab(args: argparse.Namespace) -> int:
             if notebook.is_file() and not copy.exists():  # never overwrite a user's edited copy
                 copy.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy2(notebook, copy)
-    jupyter = shutil.which("jupyter")
-    if jupyter is None:
-        raise PaperlensError("JupyterLab is not installed: pip install 'paperlens[lab]'")
     command = [jupyter, "lab", str(target / "01_quickstart.ipynb"), *args.lab_args]
     if hasattr(os, "geteuid") and os.geteuid() == 0 and "--allow-root" not in command:
         command.append("--allow-root")

@@ -138,8 +138,37 @@ def examples_dir() -> Path:
     raise PaperlensError("the example notebooks are not installed with this copy of paperlens")
 
 
+FIRST_NOTEBOOK = "01_quickstart.ipynb"
+
+
+def lab_layout(source: Path, target: Path | None = None) -> tuple[Path, str]:
+    """The folder JupyterLab serves and the notebook's path in it (its URL is ``/lab/tree/<path>``).
+
+    A source checkout is served from the repository root, so the quickstart is
+    ``examples/01_quickstart.ipynb`` there as on Binder; the wheel's copy, or the
+    folder given by ``--dir``, is served from itself.
+
+    >>> lab_layout(Path("/src/paperlens/examples"))
+    (PosixPath('/src/paperlens'), 'examples/01_quickstart.ipynb')
+    >>> lab_layout(Path("/site/paperlens/_examples"), Path("/home/me/notes"))
+    (PosixPath('/home/me/notes'), '01_quickstart.ipynb')
+    """
+    if target is not None and target != source:
+        return target, FIRST_NOTEBOOK
+    if source.name == "examples":  # the checkout's examples/ (the wheel's copy is _examples/)
+        return source.parent, f"examples/{FIRST_NOTEBOOK}"
+    return source, FIRST_NOTEBOOK
+
+
+def jupyterlab_command() -> list[str] | None:
+    """How to start JupyterLab in this Python's environment (activated or not), or ``None`` if it is missing."""
+    import importlib.util
+
+    return [sys.executable, "-m", "jupyterlab"] if importlib.util.find_spec("jupyterlab") else None
+
+
 def _lab(args: argparse.Namespace) -> int:
-    jupyter = shutil.which("jupyter")
+    jupyter = jupyterlab_command()
     if jupyter is None:  # before anything is copied
         raise PaperlensError("JupyterLab is not installed: pip install 'paperlens[lab]'")
     source = examples_dir()
@@ -151,7 +180,14 @@ def _lab(args: argparse.Namespace) -> int:
             if notebook.is_file() and not copy.exists():  # never overwrite a user's edited copy
                 copy.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy2(notebook, copy)
-    command = [jupyter, "lab", str(target / "01_quickstart.ipynb"), *args.lab_args]
+    root, notebook = lab_layout(source, target)
+    # Serve the root and open the notebook: the URL JupyterLab prints (also with --no-browser) is the notebook's.
+    command = [
+        *jupyter,
+        f"--ServerApp.root_dir={root}",
+        f"--LabApp.default_url=/lab/tree/{notebook}",
+        *args.lab_args,
+    ]
     if hasattr(os, "geteuid") and os.geteuid() == 0 and "--allow-root" not in command:
         command.append("--allow-root")
     return subprocess.call(command)
@@ -191,7 +227,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, unknown = parser.parse_known_args(argv)
+    if unknown and args.command == "lab":  # argparse leaves options like --no-browser out of REMAINDER
+        args.lab_args = [*unknown, *args.lab_args]
+    elif unknown:
+        parser.error(f"unrecognized arguments: {' '.join(unknown)}")
     try:
         return args.run(args)
     except PaperlensError as exc:

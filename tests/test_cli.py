@@ -119,7 +119,7 @@ def test_graph_prints_a_warning_as_one_line(tmp_path):
 def test_lab_without_jupyterlab_says_so_before_copying(tmp_path, monkeypatch, capsys):
     from paperlens import cli
 
-    monkeypatch.setattr(cli.shutil, "which", lambda name: None)
+    monkeypatch.setattr(cli, "jupyterlab_command", lambda: None)
     assert cli.main(["lab", "--dir", str(tmp_path / "mine")]) == 1
     assert "JupyterLab is not installed" in capsys.readouterr().err
     assert not (tmp_path / "mine").exists()  # nothing copied

@@ -27,7 +27,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
 
-from .errors import LoadWarning, PaperlensError
+from .errors import InvalidArgumentError, LoadWarning, MissingDependencyError, PaperlensError, ParseError
 
 __all__ = ["main"]
 
@@ -52,26 +52,25 @@ def _load(paths: Sequence[str], use_sample: bool = False):
     if use_sample:
         return pl.load_sample()
     if not paths:
-        raise PaperlensError("give at least one file (or --sample for the bundled sample corpus)")
+        raise InvalidArgumentError("give at least one file (or --sample for the bundled sample corpus)")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", LoadWarning)  # the report is printed instead
         corpus = pl.read(list(paths))
     if not len(corpus):
-        raise PaperlensError(_nothing_loaded(corpus.report))
+        raise ParseError(_nothing_loaded(corpus.report), file=", ".join(f.file for f in corpus.report.files))
     return corpus
 
 
 def _nothing_loaded(report) -> str:
     """Why not one paper was read, in one line: the records found and the first reason for a skip."""
-    files = ", ".join(f.file for f in report.files)
     if not report.records:
-        return f"not one paper loaded from {files}: no records found"
+        return "not one paper loaded: no records found"
     n, skipped = report.records, report.skipped
     why = ""
     if skipped:
         first = skipped[0] if len(report.files) > 1 else replace(skipped[0], file=None)
         why = f" ({first})" if len(skipped) == 1 else f" (the first: {first})"
-    return f"not one paper loaded from {files}: {n} record{'s' if n != 1 else ''}, {len(skipped)} skipped{why}"
+    return f"not one paper loaded: {n} record{'s' if n != 1 else ''}, {len(skipped)} skipped{why}"
 
 
 def _warnings_as_lines(caught: list[warnings.WarningMessage]) -> None:
@@ -121,7 +120,7 @@ def _export(args: argparse.Namespace) -> int:
     corpus = _load(args.files, args.sample)
     suffix = Path(args.output).suffix.lower()
     if suffix not in EXPORTS:
-        raise PaperlensError(
+        raise InvalidArgumentError(
             f"cannot export to {suffix or 'a file without extension'}: use one of {', '.join(EXPORTS)}"
         )
     getattr(corpus, EXPORTS[suffix])(args.output)
@@ -170,7 +169,7 @@ def jupyterlab_command() -> list[str] | None:
 def _lab(args: argparse.Namespace) -> int:
     jupyter = jupyterlab_command()
     if jupyter is None:  # before anything is copied
-        raise PaperlensError("JupyterLab is not installed: pip install 'paperlens[lab]'")
+        raise MissingDependencyError("JupyterLab is not installed: pip install 'paperlens[lab]'")
     source = examples_dir()
     target = Path(args.dir).resolve() if args.dir else source
     if target != source:

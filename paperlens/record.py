@@ -81,9 +81,9 @@ class Paper:
             elif value is not None:
                 normal = normalize(value)
                 if normal is None:
-                    from .errors import PaperlensError
+                    from .errors import InvalidArgumentError
 
-                    raise PaperlensError(f"{name}={value!r} is not a valid {name.replace('_', ' ')}")
+                    raise InvalidArgumentError(f"{name}={value!r} is not a valid {name.replace('_', ' ')}")
                 if normal != value:
                     object.__setattr__(self, name, normal)
         for name in LIST_FIELDS:

@@ -25,8 +25,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..corpus import Corpus, _frame
-from ..errors import FieldError, OfflineError, PaperlensError
+from ..corpus import Corpus
+from ..errors import FieldError, InvalidArgumentError, OfflineError
 from ..io.mapping import RecordError
 from ..io.openalex import work_fields
 from ..io.semantic_scholar import paper_fields
@@ -297,7 +297,7 @@ def enrich(
     batch_size : ids a request (OpenAlex at most 100; Semantic Scholar at most 500,
         100 by default when references are asked for).
     progress : show a progress bar (default: for more than a few requests).
-    warn : warn (:class:`~paperlens.sources.http.SourceWarning`) when requests failed.
+    warn : warn (:class:`~paperlens.SourceWarning`) when requests failed.
     **http_options : :class:`~paperlens.sources.http.HttpSettings` values (``offline=True``...).
 
     Returns
@@ -317,7 +317,7 @@ def enrich(
     """
     key = _SOURCES.get(str(source).lower().replace("-", "_").replace(" ", "_"))
     if key is None:
-        raise PaperlensError(f"source must be 'openalex' or 'semantic_scholar', not {source!r}")
+        raise InvalidArgumentError(f"source must be 'openalex' or 'semantic_scholar', not {source!r}")
     chosen = tuple(ENRICHABLE_FIELDS if fields is None else ([fields] if isinstance(fields, str) else fields))
     for name in chosen:
         if name not in ENRICHABLE_FIELDS:
@@ -384,7 +384,7 @@ def enrich(
             out.append(paper)
     report = EnrichmentReport(key, entries, requests=requests)
     load_report = LoadReport([*corpus.report.files, report.file_report()])
-    enriched = Corpus._from_frame(_frame(out), load_report)  # enriched.enrichment reads it from the report
+    enriched = Corpus.from_papers(out, report=load_report)  # enriched.enrichment reads it from the report
     if warn and report.failed:
         warnings.warn(
             f"{report.summary()}; kept what was fetched, see corpus.enrichment.failed "

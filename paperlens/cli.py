@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import TextIO
 
 from .errors import InvalidArgumentError, LoadWarning, MissingDependencyError, PaperlensError, ParseError
+from .text import plural
 
 __all__ = ["main"]
 
@@ -70,7 +71,7 @@ def _nothing_loaded(report) -> str:
     if skipped:
         first = skipped[0] if len(report.files) > 1 else replace(skipped[0], file=None)
         why = f" ({first})" if len(skipped) == 1 else f" (the first: {first})"
-    return f"not one paper loaded: {n} record{'s' if n != 1 else ''}, {len(skipped)} skipped{why}"
+    return f"not one paper loaded: {plural(n, 'record')}, {len(skipped)} skipped{why}"
 
 
 def _warnings_as_lines(caught: list[warnings.WarningMessage]) -> None:
@@ -112,7 +113,8 @@ def _graph(args: argparse.Namespace) -> int:
     _warnings_as_lines(caught)
     path = view.save(args.output)
     graph = view.networkx
-    _say(f"wrote {path}: {graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges ({args.kind})")
+    nodes, edges = plural(graph.number_of_nodes(), "node"), plural(graph.number_of_edges(), "edge")
+    _say(f"wrote {path}: {nodes}, {edges} ({args.kind})")
     return 0
 
 
@@ -124,7 +126,7 @@ def _export(args: argparse.Namespace) -> int:
             f"cannot export to {suffix or 'a file without extension'}: use one of {', '.join(EXPORTS)}"
         )
     getattr(corpus, EXPORTS[suffix])(args.output)
-    _say(f"wrote {len(corpus)} papers to {args.output}")
+    _say(f"wrote {plural(len(corpus), 'paper')} to {args.output}")
     return 0
 
 

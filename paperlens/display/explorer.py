@@ -173,8 +173,9 @@ class Explorer(ExplorerState, widgets.VBox):
     graph : bool
         Show the graph pane (``False`` leaves it out).
     graph_kind : str or None
-        ``"citation"``, ``"concept"`` or ``"both"``; by default ``"both"``, or ``"citation"``
-        when the concept model would first have to be fitted on more than 20,000 papers (minutes).
+        ``"citation"``, ``"concept"`` or ``"both"``; by default ``"both"``, ``"concept"`` when no paper
+        lists references, or ``"citation"`` when the concept model would first have to be fitted on more
+        than 20,000 papers (minutes).
     color_by : str or None
         What colours the graph's nodes (see :func:`paperlens.display.graphview.graph`).
     max_nodes : int

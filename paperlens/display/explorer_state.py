@@ -95,8 +95,9 @@ class ExplorerState(traitlets.HasTraits):
     page_size : int
         Rows per table page.
     graph_kind : str or None
-        ``"citation"``, ``"concept"`` or ``"both"``; by default ``"both"``, or ``"citation"``
-        when the concept model would first have to be fitted on more than 20,000 papers.
+        ``"citation"``, ``"concept"`` or ``"both"``; by default ``"both"``, ``"concept"`` when no paper
+        lists references, or ``"citation"`` when the concept model would first have to be fitted on more
+        than 20,000 papers.
     color_by : str or None
         What colours the graph's nodes (see :func:`paperlens.display.graphview.graph`).
     communities : bool or str
@@ -172,8 +173,13 @@ class ExplorerState(traitlets.HasTraits):
         if unknown:
             raise FieldError(unknown[0], FILTERS, what="Explorer option")
         self._root = corpus.root
-        if graph_kind is None:
-            graph_kind = "both" if self.concepts_ready() else "citation"
+        if graph_kind is None:  # open on what the corpus has; never a first fit of a big concept model
+            if not self.concepts_ready():
+                graph_kind = "citation"
+            elif not corpus.column("references").map(len).any():
+                graph_kind = "concept"  # no paper lists references: there is no citation to draw
+            else:
+                graph_kind = "both"
         if graph_kind not in KINDS:
             raise InvalidArgumentError(f"graph_kind must be one of {KINDS}, not {graph_kind!r}")
         colors = color_choices()

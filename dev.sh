@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The two set-up commands of the README:
-#   bash dev.sh lab    install everything, open JupyterLab on examples/01_quickstart.ipynb
+#   bash dev.sh lab    install everything, open JupyterLab on examples/01_quickstart.ipynb, served from the
+#                      repository root as on Binder (/lab/tree/examples/01_quickstart.ipynb); extra
+#                      arguments go to jupyter lab: bash dev.sh lab --no-browser --port 8899
 #   bash dev.sh test   install everything (Debian's chromium too, as root), run lint + the whole test suite
 # Everything goes into ./.venv; nothing outside the project is changed except, for
 # `test` as root on Debian, the apt packages the browser tests need.
@@ -11,7 +13,11 @@ VENV=.venv
 
 setup() {
   if [ ! -x "$VENV/bin/python" ]; then
+    echo "== creating the virtual environment $VENV"
     "$PY" -m venv "$VENV"
+    echo "== installing paperlens[$1] and its dependencies into $VENV (the first time takes a minute or two)"
+  else
+    echo "== checking paperlens[$1] is installed in $VENV"
   fi
   "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip >/dev/null
   "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -e ".[$1]"
@@ -35,9 +41,9 @@ case "${1:-}" in
   lab)
     setup lab
     shift
-    extra=()
-    if [ "$(id -u)" = 0 ]; then extra+=(--allow-root); fi  # JupyterLab refuses root without it
-    exec "$VENV/bin/jupyter" lab examples/01_quickstart.ipynb "${extra[@]}" "$@"
+    echo "== starting JupyterLab (the address to open is printed below)"
+    # paperlens lab serves the repository root and opens examples/01_quickstart.ipynb (--allow-root as root).
+    exec "$VENV/bin/paperlens" lab "$@"
     ;;
   test)
     shift

@@ -7,8 +7,9 @@ Examples (from a shell)::
     paperlens export refs.bib -o refs.ris     # .bib .ris .csv .jsonl .parquet
     paperlens lab                             # JupyterLab on the example notebooks
 
-Bad input prints one clear message (file, record, problem) and exits with status 1;
-usage errors exit with status 2.
+Bad input prints one clear message (file, record, problem) and exits with status 1,
+as does input in which not one paper could be read; usage errors exit with status 2.
+A warning (a graph without citation links, say) is one line on stderr.
 """
 
 from __future__ import annotations
@@ -22,10 +23,12 @@ import sys
 import warnings
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
 
-from .errors import InvalidArgumentError, LoadWarning, MissingDependencyError, PaperlensError
+from .errors import InvalidArgumentError, LoadWarning, MissingDependencyError, PaperlensError, ParseError
+from .text import plural
 
 __all__ = ["main"]
 
@@ -53,7 +56,29 @@ def _load(paths: Sequence[str], use_sample: bool = False):
         raise InvalidArgumentError("give at least one file (or --sample for the bundled sample corpus)")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", LoadWarning)  # the report is printed instead
-        return pl.read(list(paths))
+        corpus = pl.read(list(paths))
+    if not len(corpus):
+        raise ParseError(_nothing_loaded(corpus.report), file=", ".join(f.file for f in corpus.report.files))
+    return corpus
+
+
+def _nothing_loaded(report) -> str:
+    """Why not one paper was read, in one line: the records found and the first reason for a skip."""
+    if not report.records:
+        return "not one paper loaded: no records found"
+    n, skipped = report.records, report.skipped
+    why = ""
+    if skipped:
+        first = skipped[0] if len(report.files) > 1 else replace(skipped[0], file=None)
+        why = f" ({first})" if len(skipped) == 1 else f" (the first: {first})"
+    return f"not one paper loaded: {plural(n, 'record')}, {len(skipped)} skipped{why}"
+
+
+def _warnings_as_lines(caught: list[warnings.WarningMessage]) -> None:
+    """Each warning once, as one line on stderr (no source line; no Python advice on silencing it)."""
+    for message in dict.fromkeys(str(w.message) for w in caught):
+        text = re.sub(r'\s*See graph\.graph\["notes"\].*$', "", message, flags=re.S)
+        _say(f"paperlens: note: {' '.join(text.split())}", file=sys.stderr)
 
 
 def _info(args: argparse.Namespace) -> int:
@@ -82,10 +107,14 @@ def _graph(args: argparse.Namespace) -> int:
     options = {"layout": args.layout}
     if args.max_nodes:
         options["max_nodes"] = args.max_nodes
-    view = corpus.graph(kind=args.kind, **options)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        view = corpus.graph(kind=args.kind, **options)
+    _warnings_as_lines(caught)
     path = view.save(args.output)
     graph = view.networkx
-    _say(f"wrote {path}: {graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges ({args.kind})")
+    nodes, edges = plural(graph.number_of_nodes(), "node"), plural(graph.number_of_edges(), "edge")
+    _say(f"wrote {path}: {nodes}, {edges} ({args.kind})")
     return 0
 
 
@@ -97,7 +126,7 @@ def _export(args: argparse.Namespace) -> int:
             f"cannot export to {suffix or 'a file without extension'}: use one of {', '.join(EXPORTS)}"
         )
     getattr(corpus, EXPORTS[suffix])(args.output)
-    _say(f"wrote {len(corpus)} papers to {args.output}")
+    _say(f"wrote {plural(len(corpus), 'paper')} to {args.output}")
     return 0
 
 
@@ -110,7 +139,39 @@ def examples_dir() -> Path:
     raise PaperlensError("the example notebooks are not installed with this copy of paperlens")
 
 
+FIRST_NOTEBOOK = "01_quickstart.ipynb"
+
+
+def lab_layout(source: Path, target: Path | None = None) -> tuple[Path, str]:
+    """The folder JupyterLab serves and the notebook's path in it (its URL is ``/lab/tree/<path>``).
+
+    A source checkout is served from the repository root, so the quickstart is
+    ``examples/01_quickstart.ipynb`` there as on Binder; the wheel's copy, or the
+    folder given by ``--dir``, is served from itself.
+
+    >>> lab_layout(Path("/src/paperlens/examples"))
+    (PosixPath('/src/paperlens'), 'examples/01_quickstart.ipynb')
+    >>> lab_layout(Path("/site/paperlens/_examples"), Path("/home/me/notes"))
+    (PosixPath('/home/me/notes'), '01_quickstart.ipynb')
+    """
+    if target is not None and target != source:
+        return target, FIRST_NOTEBOOK
+    if source.name == "examples":  # the checkout's examples/ (the wheel's copy is _examples/)
+        return source.parent, f"examples/{FIRST_NOTEBOOK}"
+    return source, FIRST_NOTEBOOK
+
+
+def jupyterlab_command() -> list[str] | None:
+    """How to start JupyterLab in this Python's environment (activated or not), or ``None`` if it is missing."""
+    import importlib.util
+
+    return [sys.executable, "-m", "jupyterlab"] if importlib.util.find_spec("jupyterlab") else None
+
+
 def _lab(args: argparse.Namespace) -> int:
+    jupyter = jupyterlab_command()
+    if jupyter is None:  # before anything is copied
+        raise MissingDependencyError("JupyterLab is not installed: pip install 'paperlens[lab]'")
     source = examples_dir()
     target = Path(args.dir).resolve() if args.dir else source
     if target != source:
@@ -120,10 +181,14 @@ def _lab(args: argparse.Namespace) -> int:
             if notebook.is_file() and not copy.exists():  # never overwrite a user's edited copy
                 copy.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy2(notebook, copy)
-    jupyter = shutil.which("jupyter")
-    if jupyter is None:
-        raise MissingDependencyError("JupyterLab is not installed: pip install 'paperlens[lab]'")
-    command = [jupyter, "lab", str(target / "01_quickstart.ipynb"), *args.lab_args]
+    root, notebook = lab_layout(source, target)
+    # Serve the root and open the notebook: the URL JupyterLab prints (also with --no-browser) is the notebook's.
+    command = [
+        *jupyter,
+        f"--ServerApp.root_dir={root}",
+        f"--LabApp.default_url=/lab/tree/{notebook}",
+        *args.lab_args,
+    ]
     if hasattr(os, "geteuid") and os.geteuid() == 0 and "--allow-root" not in command:
         command.append("--allow-root")
     return subprocess.call(command)
@@ -163,7 +228,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, unknown = parser.parse_known_args(argv)
+    if unknown and args.command == "lab":  # argparse leaves options like --no-browser out of REMAINDER
+        args.lab_args = [*unknown, *args.lab_args]
+    elif unknown:
+        parser.error(f"unrecognized arguments: {' '.join(unknown)}")
     try:
         return args.run(args)
     except PaperlensError as exc:

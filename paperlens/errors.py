@@ -8,6 +8,7 @@ the record and what is wrong.
 from __future__ import annotations
 
 import difflib
+import errno
 from collections.abc import Iterable
 
 FIELD_ERROR_SHOWN = 30
@@ -51,6 +52,22 @@ class ParseError(PaperlensError, ValueError):
         if self.record:
             where.append(f"record {self.record}")
         return (", ".join(where) + ": " if where else "") + self.problem
+
+
+class MissingFileError(ParseError, FileNotFoundError):
+    """A path to read that does not exist: a :class:`ParseError` that is also a ``FileNotFoundError``.
+
+    >>> err = MissingFileError("refs.bib")
+    >>> str(err), isinstance(err, FileNotFoundError), err.filename
+    ('refs.bib: no such file', True, 'refs.bib')
+    """
+
+    def __init__(self, file: str) -> None:
+        super().__init__("no such file", file=file)
+        self.errno, self.strerror, self.filename = errno.ENOENT, "no such file", str(file)
+
+    def __str__(self) -> str:  # OSError would print "[Errno 2] ..."
+        return self._message()
 
 
 class InvalidArgumentError(PaperlensError, ValueError):

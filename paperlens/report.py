@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import LoadWarning
+from .text import plural
 
 __all__ = ["FileReport", "LoadReport", "Skip", "warn_report"]
 
@@ -77,7 +78,7 @@ class FileReport:
 
     def __str__(self) -> str:
         return (
-            f"{self.file} ({self.format}): {self.records} records, {self.loaded} loaded, "
+            f"{self.file} ({self.format}): {plural(self.records, 'record')}, {self.loaded} loaded, "
             f"{self.merged} merged, {len(self.skipped)} skipped"
         )
 
@@ -120,9 +121,8 @@ class LoadReport:
 
     def summary(self) -> str:
         """One line: files, records, loaded, merged, skipped."""
-        n = len(self.files)
         return (
-            f"read {n} file{'s' if n != 1 else ''}: {self.records} records, {self.loaded} loaded, "
+            f"read {plural(len(self.files), 'file')}: {plural(self.records, 'record')}, {self.loaded} loaded, "
             f"{self.merged} merged as duplicates, {len(self.skipped)} skipped"
         )
 
@@ -136,6 +136,11 @@ class LoadReport:
 
     def __repr__(self) -> str:
         return f"<LoadReport: {self.summary()}>"
+
+    def _repr_html_(self) -> str:
+        from .display.tables import report_html
+
+        return report_html(self)
 
     def to_frame(self):  # -> pandas.DataFrame
         """One row per file: file, format, records, loaded, merged, skipped."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["STOP_WORDS", "normalize_space", "strip_latex", "tokenize"]
+__all__ = ["STOP_WORDS", "normalize_space", "plural", "strip_latex", "times", "tokenize"]
 
 _MATH = re.compile(r"\$\$.*?\$\$|\$[^$]*\$", re.S)
 _CMD_WITH_ARG = re.compile(
@@ -12,6 +12,29 @@ _CMD_WITH_ARG = re.compile(
 )
 _CMD = re.compile(r"\\[a-zA-Z]+\*?")
 _BRACES = re.compile(r"[{}]")
+
+
+def plural(n: int, noun: str, nouns: str | None = None, *, digits: str = "") -> str:
+    """``n`` and the noun in the number it needs: ``1 paper``, ``2 papers``, ``1 community``.
+
+    ``nouns`` is the plural when adding "s" is wrong; ``digits`` a format spec for ``n`` (``","``).
+
+    >>> plural(1, "paper"), plural(0, "paper"), plural(1, "smaller community", "smaller communities")
+    ('1 paper', '0 papers', '1 smaller community')
+    >>> plural(12345, "link", digits=",")
+    '12,345 links'
+    """
+    word = noun if n == 1 else (nouns or noun + "s")
+    return f"{n:{digits}} {word}"
+
+
+def times(n: int) -> str:
+    """How many times, in words for one and two: ``once``, ``twice``, ``3 times``.
+
+    >>> times(1), times(2), times(0), times(1200)
+    ('once', 'twice', '0 times', '1,200 times')
+    """
+    return {1: "once", 2: "twice"}.get(n, f"{n:,} times")
 
 
 def normalize_space(text: str) -> str:

@@ -204,7 +204,7 @@ def test_no_resolvable_reference_is_explained_not_silent() -> None:
     assert graph.graph["references_unresolved"] == 1
     notes = graph.graph["notes"]
     assert "4 references" in notes and "3 are identifiers of works outside this corpus" in notes
-    assert "1 are titles" in notes
+    assert "1 is a title or citation text matching no paper here" in notes
     message = str(caught[0].message)
     assert "\n" not in message and "4 references" in message
     assert issubclass(GraphWarning, PaperlensWarning)

@@ -78,3 +78,62 @@ def test_garbage_file_is_named_in_the_error(tmp_path):
     result = run("info", str(garbage))
     assert result.returncode == 1
     assert "garbage.xyz" in result.stderr and "Traceback" not in result.stderr
+
+
+# --------------------------------------------------------------------------- issue 11, item 6
+
+UNTERMINATED = "@article{a, title = {An entry that never ends,\n  year = 2020\n"
+
+
+@pytest.mark.parametrize("command", [["info"], ["graph", "-o", "g.html"], ["export", "-o", "out.csv"]])
+def test_not_one_paper_loaded_is_an_error_with_the_reason(tmp_path, command):
+    bib = tmp_path / "broken.bib"
+    bib.write_text(UNTERMINATED, encoding="utf-8")
+    result = run(command[0], str(bib), *command[1:], cwd=tmp_path)
+    assert result.returncode == 1, result.stdout
+    (line,) = result.stderr.splitlines()  # one line, no traceback
+    assert line.startswith("paperlens: error: ")
+    assert "broken.bib: not one paper loaded: 1 record, 1 skipped (line 1: " in line  # where the bad entry starts
+    assert not any(tmp_path.glob("out.csv")) and not any(tmp_path.glob("g.html"))  # nothing written
+
+
+def test_an_empty_file_is_an_error_too(tmp_path):
+    empty = tmp_path / "empty.ris"
+    empty.write_text("", encoding="utf-8")
+    result = run("info", str(empty))
+    assert result.returncode == 1
+    assert result.stderr.strip().endswith("empty.ris: not one paper loaded: no records found")
+
+
+def test_graph_prints_a_warning_as_one_line(tmp_path):
+    library = Path(__file__).parent.parent / "examples" / "data" / "my_library.bib"  # no reference lists
+    result = run("graph", str(library), "--kind", "citation", "-o", str(tmp_path / "g.html"))
+    assert result.returncode == 0, result.stderr
+    lines = result.stderr.splitlines()
+    assert lines == [
+        "paperlens: note: No citation links: none of the 12 papers lists references. Load a source that has "
+        "them (OpenAlex or Semantic Scholar records, or corpus.enrich())."
+    ]
+    assert (tmp_path / "g.html").exists()
+
+
+def test_lab_without_jupyterlab_says_so_before_copying(tmp_path, monkeypatch, capsys):
+    from paperlens import cli
+
+    monkeypatch.setattr(cli, "jupyterlab_command", lambda: None)
+    assert cli.main(["lab", "--dir", str(tmp_path / "mine")]) == 1
+    assert "JupyterLab is not installed" in capsys.readouterr().err
+    assert not (tmp_path / "mine").exists()  # nothing copied
+
+
+def test_reading_a_missing_path_is_also_a_file_not_found_error(tmp_path):
+    missing = tmp_path / "nope.bib"
+    for call in (
+        lambda: pl.read(missing),
+        lambda: pl.read_bibtex(missing),
+        lambda: pl.read_parquet(tmp_path / "x.parquet"),
+    ):
+        with pytest.raises(FileNotFoundError) as caught:
+            call()
+        assert isinstance(caught.value, pl.ParseError) and isinstance(caught.value, pl.PaperlensError)
+        assert str(caught.value).endswith(": no such file") and caught.value.filename.startswith(str(tmp_path))

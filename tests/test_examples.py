@@ -563,12 +563,17 @@ def test_paperlens_lab_copies_the_notebooks_and_their_data(tmp_path, monkeypatch
     from paperlens import cli
 
     launched = []
-    monkeypatch.setattr(cli.shutil, "which", lambda name: f"/usr/bin/{name}")
+    monkeypatch.setattr(cli, "jupyterlab_command", lambda: ["jupyter-lab"])
     monkeypatch.setattr(cli.subprocess, "call", lambda command: launched.append(command) or 0)
-    assert cli.main(["lab", "--dir", str(tmp_path / "mine")]) == 0
+    assert cli.main(["lab", "--dir", str(tmp_path / "mine"), "--no-browser"]) == 0
     copied = sorted(str(p.relative_to(tmp_path / "mine")) for p in (tmp_path / "mine").rglob("*") if p.is_file())
     assert copied == sorted([*NOTEBOOKS, "data/my_library.bib"])
-    assert launched[0][1:3] == ["lab", str(tmp_path / "mine" / "01_quickstart.ipynb")]
+    assert launched[0][:4] == [
+        "jupyter-lab",
+        f"--ServerApp.root_dir={tmp_path / 'mine'}",
+        "--LabApp.default_url=/lab/tree/01_quickstart.ipynb",
+        "--no-browser",
+    ]
 
 
 def _wheelhouse(python: Path) -> Path:

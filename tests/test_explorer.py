@@ -642,3 +642,54 @@ def test_big_corpora_do_not_fit_the_concept_model_unasked(monkeypatch):
     explorer.select("2301.00004")
     assert "not fitted yet" not in explorer.detail.value and "shared:" in explorer.detail.value
     assert Explorer(fresh, graph=False).graph_kind == "both"
+
+
+# --------------------------------------------------------------------------- issue 11: keywords, no years
+
+
+def _keyword_corpus() -> pl.Corpus:
+    return pl.Corpus(
+        [
+            pl.Paper.create(title="Soups", keywords=("to read", "Weight averaging"), year=2022),
+            pl.Paper.create(title="Adapters", keywords=("weight averaging",), year=2021),
+            pl.Paper.create(title="Attention", categories=("to read",), year=2017),  # a category, not a keyword
+            pl.Paper.create(title="Graphs", year=2020),
+        ]
+    )
+
+
+def test_keywords_filter_like_corpus_filter_and_only_offer_what_is_there():
+    corpus = _keyword_corpus()
+    explorer = Explorer(corpus, graph=False)
+    # Every keyword of the papers as spelt (one paper each: first seen first); not the "to read" category.
+    assert explorer.controls["keywords"].allowed_tags == ["to read", "Weight averaging", "weight averaging"]
+    explorer.controls["keywords"].value = ["weight averaging"]
+    assert ids_of(explorer.corpus) == ids_of(corpus.filter(keywords="weight averaging")) == {corpus[0].id, corpus[1].id}
+    explorer.keywords = ("TO READ",)  # any case, shown as the papers spell it
+    assert explorer.keywords == ("to read",) and ids_of(explorer.corpus) == {corpus[0].id}
+    with pytest.raises(pl.FieldError, match="keyword"):
+        explorer.keywords = ("cs.LG",)
+    explorer.reset()
+    assert explorer.keywords == () and len(explorer.corpus) == 4
+
+
+def test_the_keywords_row_is_hidden_when_no_paper_has_keywords(corpus):
+    explorer = Explorer(corpus, graph=False)
+    row = next(box for box in explorer.filters_box.children if explorer.controls["keywords"] in box.children)
+    assert row.layout.display == "none"
+    shown = Explorer(_keyword_corpus(), graph=False)
+    row = next(box for box in shown.filters_box.children if shown.controls["keywords"] in box.children)
+    assert row.layout.display != "none"
+
+
+def test_the_year_slider_says_why_it_is_off_when_no_paper_has_a_year():
+    undated = pl.Corpus([pl.Paper.create(title="A"), pl.Paper.create(title="B", doi="10.1000/b")])
+    explorer = Explorer(undated, graph=False)
+    years = explorer.controls["years"]
+    assert years.disabled and not years.readout  # no "0 – 0"
+    assert years.tooltip == "no paper here has a year"
+    note = explorer.filters_box.years_note
+    assert note.layout.display != "none" and "no paper here has a year" in note.value
+    dated = Explorer(_keyword_corpus(), graph=False)
+    assert not dated.controls["years"].disabled and dated.controls["years"].readout
+    assert dated.filters_box.years_note.layout.display == "none"

@@ -173,8 +173,9 @@ class Explorer(ExplorerState, widgets.VBox):
     graph : bool
         Show the graph pane (``False`` leaves it out).
     graph_kind : str or None
-        ``"citation"``, ``"concept"`` or ``"both"``; by default ``"both"``, or ``"citation"``
-        when the concept model would first have to be fitted on more than 20,000 papers (minutes).
+        ``"citation"``, ``"concept"`` or ``"both"``; by default ``"both"``, ``"concept"`` when no paper
+        lists references, or ``"citation"`` when the concept model would first have to be fitted on more
+        than 20,000 papers (minutes).
     color_by : str or None
         What colours the graph's nodes (see :func:`paperlens.display.graphview.graph`).
     max_nodes : int
@@ -198,10 +199,11 @@ class Explorer(ExplorerState, widgets.VBox):
         ``observe(callback, names="corpus")``; it is built when first read after a change).
     selected : Paper or None
         The clicked paper (settable: a Paper, an id, or ``None``).
-    query, years, authors, venue, categories, community, min_citations, has_abstract
+    query, years, authors, venue, categories, keywords, community, min_citations, has_abstract
         The filters. ``years`` is a ``(low, high)`` pair (``None`` resets it to every year; the full
         span keeps papers of unknown year); ``authors`` are parts of author names (case-insensitive,
-        any of them, as ``Corpus.filter(authors=...)``); ``categories`` keeps papers with any of them;
+        any of them, as ``Corpus.filter(authors=...)``); ``categories`` keeps papers with any of them,
+        ``keywords`` too (case-insensitive);
         ``venue`` is one venue or ``None``; ``community`` a topic id (or its label) or ``None``;
         ``min_citations=0`` and ``has_abstract=False`` filter nothing.
     sort_by, ascending, page, page_size
@@ -260,6 +262,7 @@ class Explorer(ExplorerState, widgets.VBox):
             self.index,
             year_bounds=self.year_bounds,
             categories=self.base_categories,
+            keywords=self.base_keywords,
             venues=self.base_venues,
             has_citations=self.has_citations,
         )
@@ -305,6 +308,7 @@ class Explorer(ExplorerState, widgets.VBox):
             "years": lambda value: value if value is not None else (years.min, years.max),
             "authors": list,
             "categories": list,
+            "keywords": list,
             "venue": self._venue_option,
             "community": _community_to_control,
             "min_citations": _same,
@@ -314,6 +318,7 @@ class Explorer(ExplorerState, widgets.VBox):
             "years": _same,
             "authors": tuple,
             "categories": tuple,
+            "keywords": tuple,
             "venue": _venue_from_control,
             "community": _community_from_control,
             "min_citations": lambda value: int(value or 0),

@@ -25,7 +25,9 @@ _SUGGESTIONS = 12
 #: The dropdown value meaning "no filter" (a Dropdown shows nothing for a ``None`` value).
 ANY_VENUE = ""
 ANY_TOPIC = -1
-_VENUE_OPTIONS = 500  # the dropdown lists the most frequent venues; others can still be set from code
+_VENUE_OPTIONS = 500
+#: Why the year slider is off.
+NO_YEARS = "no paper here has a year"  # the dropdown lists the most frequent venues; others can still be set from code
 
 
 class FilterControls(widgets.VBox):
@@ -35,7 +37,8 @@ class FilterControls(widgets.VBox):
     ----------
     index : the explorer's :class:`~paperlens.display.explorer_index.FilterIndex` (author suggestions).
     year_bounds : the first and last year of the papers, or ``None`` when no year is known.
-    categories, venues : the values offered (most frequent first).
+    categories, keywords, venues : the values offered (most frequent first); the keywords row is
+        hidden when no paper has a keyword.
     has_citations : whether any paper has a citation count (else the control is disabled).
     """
 
@@ -46,6 +49,7 @@ class FilterControls(widgets.VBox):
         year_bounds: tuple[int, int] | None,
         categories: Sequence[str],
         venues: Sequence[str],
+        keywords: Sequence[str] = (),
         has_citations: bool,
     ) -> None:
         self.index = index
@@ -66,9 +70,16 @@ class FilterControls(widgets.VBox):
             description="years",
             continuous_update=False,
             disabled=year_bounds is None,
+            readout=year_bounds is not None,  # not "0 – 0"
+            tooltip=NO_YEARS if year_bounds is None else "",
             layout=widgets.Layout(width="auto", flex="1 1 20em"),
             style=style,
         )
+        self.years_note = widgets.HTML(
+            f"<span style='color:#777'>{NO_YEARS}</span>" if year_bounds is None else "",
+            layout=widgets.Layout(display=None if year_bounds is None else "none"),
+        )
+        self.years_note.add_class("pl-years-note")
         self.author_box = widgets.Combobox(
             placeholder="type a name, pick to add",
             options=tuple(index.suggest_authors("", _SUGGESTIONS)),
@@ -90,6 +101,13 @@ class FilterControls(widgets.VBox):
             allowed_tags=list(categories),
             allow_duplicates=False,
             placeholder=f"type a category{example}, Enter",
+            layout=widgets.Layout(width="auto", flex="1 1 24em", min_width="16em"),
+        )
+        example = f", e.g. {keywords[0]}" if keywords else ""
+        self.controls["keywords"] = widgets.TagsInput(
+            allowed_tags=list(keywords),
+            allow_duplicates=False,
+            placeholder=f"type a keyword{example}, Enter",
             layout=widgets.Layout(width="auto", flex="1 1 24em", min_width="16em"),
         )
         self.controls["venue"] = widgets.Dropdown(
@@ -135,10 +153,16 @@ class FilterControls(widgets.VBox):
         c = self.controls
         super().__init__(
             [
-                widgets.HBox([c["query"], c["years"]], layout=row),
+                widgets.HBox([c["query"], c["years"], self.years_note], layout=row),
                 widgets.HBox([self.author_box, c["authors"]], layout=row),
                 widgets.HBox(
                     [widgets.Label("categories", layout=widgets.Layout(width="6.5em")), c["categories"]], layout=row
+                ),
+                widgets.HBox(
+                    [widgets.Label("keywords", layout=widgets.Layout(width="6.5em")), c["keywords"]],
+                    layout=widgets.Layout(
+                        width="100%", align_items="center", flex_flow="row wrap", display=None if keywords else "none"
+                    ),
                 ),
                 widgets.HBox(
                     [

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
-from ..text import tokenize
+from ..text import times, tokenize
 from .tables import esc, paper_links
 
 if TYPE_CHECKING:
@@ -117,7 +117,7 @@ def detail_html(
         f"<a href='{esc(url)}' target='_blank' rel='noopener noreferrer'>{esc(label)}</a>"
         for label, url in paper_links(paper)
     )
-    cited = f" · cited {paper.citation_count} times" if paper.citation_count is not None else ""
+    cited = f" · cited {times(paper.citation_count)}" if paper.citation_count is not None else ""
     abstract = highlight(paper.abstract, terms) if paper.abstract else "<i>no abstract</i>"
     parts = [
         f"<div class='paperlens-detail' data-paper-id='{esc(paper.id)}' style='line-height:1.35'>",

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import ipywidgets as widgets
 import numpy as np
 
+from ..text import plural
 from .explorer_state import KINDS
 from .tables import esc
 
@@ -136,5 +137,5 @@ class GraphPane(widgets.VBox):
         self.view.value = html
         self.caption.value = (
             f"<span data-draw='{self.draws}' data-nodes='{len(shown)}'>Graph of <b>{len(shown):,}</b> of "
-            f"{total:,} papers ({esc(kind)} links){esc(note)}</span>{warning}"
+            f"{plural(total, 'paper', digits=',')} ({esc(kind)} links){esc(note)}</span>{warning}"
         )

@@ -84,8 +84,8 @@ class FilterIndex:
     years : int64 year per paper, ``-1`` where unknown.
     citations : float64 external citation count, ``nan`` where unknown.
     has_abstract : bool per paper.
-    venues, categories, authors : the distinct values, most frequent first.
-    venue_counts, category_counts, author_counts : papers per value, in the same order.
+    venues, categories, keywords, authors : the distinct values, most frequent first.
+    venue_counts, category_counts, keyword_counts, author_counts : papers per value, in the same order.
     venue_codes : int64 venue code per paper (index into ``venues``), ``-1`` where none.
     """
 
@@ -113,6 +113,10 @@ class FilterIndex:
         self._author_match_cache: dict[str, np.ndarray] = {}
         self._cat_owner, self._cat_code, self.categories, self.category_counts = _flat_codes(df["categories"].tolist())
         self._category_lookup = {c: i for i, c in enumerate(self.categories)}
+        self._kw_owner, self._kw_code, self.keywords, self.keyword_counts = _flat_codes(df["keywords"].tolist())
+        self._keyword_codes: dict[str, list[int]] = {}  # case-insensitive, as Corpus.filter(keywords=) matches
+        for i, k in enumerate(self.keywords):
+            self._keyword_codes.setdefault(k.casefold(), []).append(i)
 
         # What the results table shows, as arrays for fast fancy indexing by position.
         self.titles = df["title"].to_numpy(dtype=object)
@@ -140,6 +144,11 @@ class FilterIndex:
         """The categories of the papers where ``mask`` is true, most frequent (in the whole root) first."""
         present = np.unique(self._cat_code[mask[self._cat_owner]])
         return [self.categories[i] for i in present]
+
+    def keywords_among(self, mask: np.ndarray) -> list[str]:
+        """The keywords of the papers where ``mask`` is true, most frequent (in the whole root) first."""
+        present = np.unique(self._kw_code[mask[self._kw_owner]])
+        return [self.keywords[i] for i in present]
 
     def venues_among(self, mask: np.ndarray) -> list[str]:
         """The venues of the papers where ``mask`` is true, most frequent (in the whole root) first."""
@@ -184,6 +193,7 @@ class FilterIndex:
         authors: Sequence[str] = (),
         venue: str | None = None,
         categories: Sequence[str] = (),
+        keywords: Sequence[str] = (),
         min_citations: int = 0,
         has_abstract: bool = False,
     ) -> np.ndarray:
@@ -191,7 +201,8 @@ class FilterIndex:
 
         ``years`` drops papers of unknown year; ``authors`` keeps papers with an author
         name containing any of the strings (case-insensitive); ``venue`` is exact up to
-        case; ``categories`` keeps papers with any of them; ``min_citations > 0`` drops
+        case; ``categories`` keeps papers with any of them, ``keywords`` too (case-insensitive);
+        ``min_citations > 0`` drops
         unknown counts; ``has_abstract=True`` keeps papers with an abstract.
         """
         mask = np.ones(self.n, dtype=bool)
@@ -207,6 +218,9 @@ class FilterIndex:
         if categories:
             codes = [self._category_lookup[c] for c in categories if c in self._category_lookup]
             mask &= self._papers_with(self._cat_owner, self._cat_code, codes)
+        if keywords:
+            codes = [i for k in keywords for i in self._keyword_codes.get(k.casefold(), ())]
+            mask &= self._papers_with(self._kw_owner, self._kw_code, codes)
         if min_citations and min_citations > 0:
             with np.errstate(invalid="ignore"):
                 mask &= self.citations >= min_citations

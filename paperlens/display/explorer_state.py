@@ -54,7 +54,9 @@ from .explorer_index import SORT_KEYS, FilterIndex
 __all__ = ["FILTERS", "KINDS", "SORT_KEYS", "ExplorerState", "color_choices"]
 
 #: The filter traits, in the order the controls show them.
-FILTERS = ("query", "years", "authors", "venue", "categories", "community", "min_citations", "has_abstract")
+FILTERS = (
+    *("query", "years", "authors", "venue", "categories", "keywords", "community", "min_citations", "has_abstract"),
+)
 #: Kinds of links the graph pane can draw.
 KINDS = ("citation", "concept", "both")
 NATURAL_ASCENDING = {"relevance": False, "title": True, "authors": True, "year": False, "venue": True}
@@ -93,8 +95,9 @@ class ExplorerState(traitlets.HasTraits):
     page_size : int
         Rows per table page.
     graph_kind : str or None
-        ``"citation"``, ``"concept"`` or ``"both"``; by default ``"both"``, or ``"citation"``
-        when the concept model would first have to be fitted on more than 20,000 papers.
+        ``"citation"``, ``"concept"`` or ``"both"``; by default ``"both"``, ``"concept"`` when no paper
+        lists references, or ``"citation"`` when the concept model would first have to be fitted on more
+        than 20,000 papers.
     color_by : str or None
         What colours the graph's nodes (see :func:`paperlens.display.graphview.graph`).
     communities : bool or str
@@ -105,7 +108,7 @@ class ExplorerState(traitlets.HasTraits):
 
     Attributes
     ----------
-    query, years, authors, venue, categories, community, min_citations, has_abstract
+    query, years, authors, venue, categories, keywords, community, min_citations, has_abstract
         The filters (see :class:`paperlens.Explorer`).
     sort_by, ascending, page, page_size
         The table's order and page (``page`` counts from 1).
@@ -135,6 +138,7 @@ class ExplorerState(traitlets.HasTraits):
     authors = _Value(())
     venue = traitlets.Unicode(None, allow_none=True)
     categories = _Value(())
+    keywords = _Value(())
     community = traitlets.Any(None, allow_none=True)
     min_citations = traitlets.Int(0)
     has_abstract = traitlets.Bool(False)
@@ -169,8 +173,13 @@ class ExplorerState(traitlets.HasTraits):
         if unknown:
             raise FieldError(unknown[0], FILTERS, what="Explorer option")
         self._root = corpus.root
-        if graph_kind is None:
-            graph_kind = "both" if self.concepts_ready() else "citation"
+        if graph_kind is None:  # open on what the corpus has; never a first fit of a big concept model
+            if not self.concepts_ready():
+                graph_kind = "citation"
+            elif not corpus.column("references").map(len).any():
+                graph_kind = "concept"  # no paper lists references: there is no citation to draw
+            else:
+                graph_kind = "both"
         if graph_kind not in KINDS:
             raise InvalidArgumentError(f"graph_kind must be one of {KINDS}, not {graph_kind!r}")
         colors = color_choices()
@@ -201,6 +210,7 @@ class ExplorerState(traitlets.HasTraits):
         self._base_rank[base_positions] = np.arange(len(base_positions))
         self.year_bounds = self.index.year_bounds(base_positions)
         self.base_categories = self.index.categories_among(self._base_mask)  # most frequent first
+        self.base_keywords = self.index.keywords_among(self._base_mask)
         self.base_venues = self.index.venues_among(self._base_mask)
         self.has_citations = bool((~np.isnan(self.index.citations[base_positions])).any())
 
@@ -262,6 +272,21 @@ class ExplorerState(traitlets.HasTraits):
             if name not in self.base_categories:
                 raise FieldError(name, self.base_categories, what="category")
         return out
+
+    @traitlets.validate("keywords")
+    def _validate_keywords(self, proposal: dict[str, Any]) -> tuple[str, ...]:
+        value = proposal["value"]
+        if value is None:
+            return ()
+        if isinstance(value, str):
+            value = (value,)
+        known = {k.casefold(): k for k in reversed(self.base_keywords)}  # any case; shown as the papers spell it
+        out = []
+        for name in dict.fromkeys(str(v).strip() for v in value if str(v).strip()):
+            if name.casefold() not in known:
+                raise FieldError(name, self.base_keywords, what="keyword")
+            out.append(known[name.casefold()])
+        return tuple(dict.fromkeys(out))
 
     @traitlets.validate("venue")
     def _validate_venue(self, proposal: dict[str, Any]) -> str | None:
@@ -452,6 +477,7 @@ class ExplorerState(traitlets.HasTraits):
             authors=(),
             venue=None,
             categories=(),
+            keywords=(),
             community=None,
             min_citations=0,
             has_abstract=False,
@@ -557,6 +583,7 @@ class ExplorerState(traitlets.HasTraits):
             authors=self.authors,
             venue=self.venue,
             categories=self.categories,
+            keywords=self.keywords,
             min_citations=self.min_citations,
             has_abstract=self.has_abstract,
         )

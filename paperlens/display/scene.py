@@ -42,6 +42,7 @@ import pandas as pd
 from ..errors import PaperlensWarning, RecordError
 from ..graphs import structure
 from ..io.mapping import parse_date
+from ..text import plural
 from .layout import force_layout, time_layout
 
 if TYPE_CHECKING:
@@ -466,7 +467,8 @@ def color_by_community(
         items.append((PALETTE[number], f"{shorten(name, 40)} ({fmt(len(groups[number]))})"))
     if linked > top:
         papers = sum(len(groups[i]) for i in range(top, linked))
-        items.append((palette[top], f"{fmt(linked - top)} smaller communities, {fmt(papers)} papers (colours repeat)"))
+        smaller = plural(linked - top, "smaller community", "smaller communities", digits=",")
+        items.append((palette[top], f"{smaller}, {plural(papers, 'paper', digits=',')} (colours repeat)"))
     unlinked = n - sum(len(groups[i]) for i in range(linked))
     if unlinked:
         items.append((OTHER, f"unlinked papers ({fmt(unlinked)})"))

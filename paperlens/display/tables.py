@@ -15,8 +15,9 @@ from urllib.parse import quote
 if TYPE_CHECKING:
     from ..corpus import Corpus
     from ..record import Paper
+    from ..report import LoadReport
 
-__all__ = ["corpus_html", "paper_html", "paper_links", "safe_url"]
+__all__ = ["corpus_html", "paper_html", "paper_links", "report_html", "safe_url"]
 
 MAX_ROWS = 10
 _STYLE = "border-collapse:collapse;font-size:12px"
@@ -138,4 +139,38 @@ def paper_html(paper: Paper) -> str:
         f"<div class='paperlens-paper'><b>{esc(paper.title) or '<i>(untitled)</i>'}</b><br><small>{meta}</small><br>"
         f"<small><code>{esc(paper.id)}</code> {_link_html(paper)}</small>"
         f"<p style='max-width:60em'>{abstract}</p></div>"
+    )
+
+
+_REPORT_ROWS = 200  # skips and notes listed; the rest are counted
+
+
+@_guard
+def report_html(report: LoadReport) -> str:
+    """A load report as a table: one row per file (records, loaded, merged, skipped), then each note and skip.
+
+    >>> import paperlens as pl
+    >>> html = report_html(pl.load_sample().report)
+    >>> html.count("<tr>"), "69 records" in html
+    (2, True)
+    """
+    head = "".join(f"<th>{h}</th>" for h in ("file", "format", "records", "loaded", "merged", "skipped"))
+    rows = "".join(
+        "<tr>"
+        + "".join(f"<td>{esc(v)}</td>" for v in (f.file, f.format, f.records, f.loaded, f.merged, len(f.skipped)))
+        + "</tr>"
+        for f in report.files
+    )
+    details = [(f"{f.file}: note", note) for f in report.files for note in f.notes]
+    details += [(", ".join(p for p in (s.file, s.where) if p), f"skipped: {s.reason}") for s in report.skipped]
+    items = "".join(f"<li><code>{esc(where)}</code> {esc(what)}</li>" for where, what in details[:_REPORT_ROWS])
+    more = (
+        f"<li>… and {len(details) - _REPORT_ROWS} more (print(report) lists them all)</li>"
+        if len(details) > _REPORT_ROWS
+        else ""
+    )
+    listing = f"<ul style='margin:4px 0;font-size:12px'>{items}{more}</ul>" if details else ""
+    return (
+        f"<div class='paperlens-report'><p style='margin:2px 0'><b>{esc(report.summary())}</b></p>"
+        f"<table style='{_STYLE}'><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>{listing}</div>"
     )

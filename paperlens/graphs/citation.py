@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..errors import GraphWarning
 from ..ids import parse_identifier, title_key
+from ..text import plural
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -276,33 +277,49 @@ def citation_graph(corpus: Corpus, mentions: bool | None = None, *, isolates: bo
     return graph
 
 
+def _are(n: int, one: str, many: str) -> str:
+    """``"1 is a title"`` / ``"3 are titles"``."""
+    return f"1 is {one}" if n == 1 else f"{n:,} are {many}"
+
+
 def _notes(n_papers: int, stats: dict[str, int], mentions: bool) -> str:
     """A plain-language account of what the references gave."""
     total, resolved = stats["references_total"], stats["references_resolved"]
     external, unresolved = stats["references_external"], stats["references_unresolved"]
     lines = []
     if total == 0:
+        whose = (
+            "the paper lists no references" if n_papers == 1 else f"none of the {n_papers:,} papers lists references"
+        )
         lines.append(
-            f"No citation links: none of the {n_papers} papers lists references. "
+            f"No citation links: {whose}. "
             "Load a source that has them (OpenAlex or Semantic Scholar records, or corpus.enrich())."
         )
     elif resolved == 0:
-        parts = [f"{external} are identifiers of works outside this corpus"] if external else []
+        parts = [f"{_are(external, 'an identifier', 'identifiers')} of works outside this corpus"] if external else []
         if unresolved:
-            parts.append(f"{unresolved} are titles or citation texts that match no paper here")
+            parts.append(
+                _are(unresolved, "a title or citation text", "titles or citation texts") + " matching no paper here"
+            )
         if stats["references_self"]:
-            parts.append(f"{stats['references_self']} are papers citing themselves")
+            parts.append(_are(stats["references_self"], "a paper citing itself", "papers citing themselves"))
+        listed = (
+            f"the paper lists {plural(total, 'reference')}"
+            if n_papers == 1
+            else (f"the {n_papers:,} papers list {plural(total, 'reference')}")
+        )
         lines.append(
-            f"No citation links: the {n_papers} papers list {total} references, but none points to "
+            f"No citation links: {listed}, but {'it does not point' if total == 1 else 'none points'} to "
             f"another paper of this corpus ({'; '.join(parts)})."
         )
     else:
         lines.append(
-            f"{resolved} of {total} references resolve to papers of this corpus ({stats['citations']} citation links)."
+            f"{resolved} of {plural(total, 'reference')} {'resolves' if resolved == 1 else 'resolve'} to papers "
+            f"of this corpus ({plural(stats['citations'], 'citation link')})."
         )
-        rest = [f"{external} point to works outside the corpus"] if external else []
+        rest = [f"{external} {'points' if external == 1 else 'point'} to works outside the corpus"] if external else []
         if unresolved:
-            rest.append(f"{unresolved} are titles or texts matching no paper here")
+            rest.append(f"{_are(unresolved, 'a title or text', 'titles or texts')} matching no paper here")
         if rest:
             lines.append("; ".join(rest) + ".")
     if mentions and stats["mentions"]:

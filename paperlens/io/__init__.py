@@ -20,7 +20,7 @@ Examples
 >>> pl.read(os.path.join(folder, "nothing.bib"))
 Traceback (most recent call last):
 ...
-paperlens.errors.ParseError: .../nothing.bib: no such file
+paperlens.errors.MissingFileError: .../nothing.bib: no such file
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..docstrings import shared_doc
-from ..errors import InvalidArgumentError, ParseError, UnknownFormatError
+from ..errors import InvalidArgumentError, MissingFileError, ParseError, UnknownFormatError
 from ..report import FileReport
 from .base import Parsed, assemble, decode
 
@@ -500,6 +500,6 @@ def read(
                 file=str(path),
             )
         if not path.exists():
-            raise ParseError("no such file", file=str(path))
+            raise MissingFileError(str(path))
         parts.extend(_read_one(path.read_bytes(), str(path), path, format, dict(options)))
     return assemble(parts, warn=warn)

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..corpus import Corpus, deduplicate
-from ..errors import ParseError
+from ..errors import MissingFileError, ParseError
 from ..record import Paper
 from ..report import FileReport, LoadReport, warn_report
 
@@ -35,7 +35,7 @@ def read_text(path: str | os.PathLike[str]) -> str:
     if p.is_dir():
         raise ParseError("is a directory, not a file", file=str(p))
     if not p.exists():
-        raise ParseError("no such file", file=str(p))
+        raise MissingFileError(str(p))
     data = p.read_bytes()
     return decode(data, str(p))
 

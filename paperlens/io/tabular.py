@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..docstrings import shared_doc
-from ..errors import FieldError, PaperlensError, ParseError
+from ..errors import FieldError, MissingFileError, PaperlensError, ParseError
 from ..record import LIST_FIELDS, PAPER_FIELDS, Paper
 from ..report import FileReport
 from .base import Parsed, assemble, one_or_many, output, read_text
@@ -363,6 +363,6 @@ def read_parquet(
         if p.is_dir():
             raise ParseError("is a directory, not a file", file=str(p))
         if not p.exists():
-            raise ParseError("no such file", file=str(p))
+            raise MissingFileError(str(p))
         parts.append(parse_parquet(p, str(p), columns=columns))
     return assemble(parts, warn=warn)

@@ -25,7 +25,7 @@ Examples
 >>> import paperlens as pl
 >>> state = ExplorerState(pl.load_sample(), query="language model", years=(2023, 2023))
 >>> state.count_text
-'22 of 69 papers'
+'23 of 69 papers'
 >>> state.corpus.ids == pl.load_sample().search("language model").filter(year=(2023, 2023)).ids
 True
 >>> state.years = (2030, 1990)  # ordered and clamped to the papers' years
@@ -38,7 +38,6 @@ True
 
 from __future__ import annotations
 
-import difflib
 import math
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -48,7 +47,7 @@ import numpy as np
 import traitlets
 
 from ..corpus import Corpus
-from ..errors import PaperlensError
+from ..errors import FieldError, InvalidArgumentError, PaperlensError
 from ..record import Paper
 from .explorer_index import SORT_KEYS, FilterIndex
 
@@ -63,12 +62,6 @@ NATURAL_ASCENDING.update({"citations": False, "id": True})
 _COMMUNITY_AUTO_LIMIT = 5000  # find topics at open time up to this many papers; beyond, on request
 _CONCEPT_AUTO_LIMIT = 20_000  # fit the concept model without being asked up to this many papers
 _CORPUS_WATCHED = ("corpus", traitlets.All)
-
-
-def close_names(name: str, known: list[str]) -> str:
-    """``"; did you mean 'x'?"`` for the names of ``known`` close to ``name`` (empty when none is)."""
-    hints = difflib.get_close_matches(name, known, n=3, cutoff=0.6)
-    return f"; did you mean {', '.join(map(repr, hints))}?" if hints else ""
 
 
 def color_choices() -> tuple[str | None, ...]:
@@ -171,20 +164,20 @@ class ExplorerState(traitlets.HasTraits):
         **filters: Any,
     ) -> None:
         if not isinstance(corpus, Corpus):
-            raise PaperlensError(f"Explorer needs a paperlens Corpus, not {type(corpus).__name__}")
+            raise InvalidArgumentError(f"Explorer needs a paperlens Corpus, not {type(corpus).__name__}")
         unknown = sorted(set(filters) - set(FILTERS))
         if unknown:
-            raise PaperlensError(f"unknown Explorer option {unknown[0]!r}{close_names(unknown[0], list(FILTERS))}")
+            raise FieldError(unknown[0], FILTERS, what="Explorer option")
         self._root = corpus.root
         if graph_kind is None:
             graph_kind = "both" if self.concepts_ready() else "citation"
         if graph_kind not in KINDS:
-            raise PaperlensError(f"graph_kind must be one of {KINDS}, not {graph_kind!r}")
+            raise InvalidArgumentError(f"graph_kind must be one of {KINDS}, not {graph_kind!r}")
         colors = color_choices()
         if color_by not in colors:
             color_by = colors[0] if color_by == "community" else color_by
             if color_by not in colors:
-                raise PaperlensError(f"color_by must be one of {list(colors)}, not {color_by!r}")
+                raise InvalidArgumentError(f"color_by must be one of {list(colors)}, not {color_by!r}")
         super().__init__()
         self.base = corpus
         self.index = FilterIndex.of(corpus)
@@ -242,7 +235,7 @@ class ExplorerState(traitlets.HasTraits):
         if isinstance(value, (int, np.integer)):
             value = (value, value)
         if not isinstance(value, (tuple, list)) or len(value) != 2:
-            raise PaperlensError(f"years takes a (low, high) pair (None for an open end), or None; got {value!r}")
+            raise InvalidArgumentError(f"years takes a (low, high) pair (None for an open end), or None; got {value!r}")
         low = low_bound if value[0] is None else int(value[0])
         high = high_bound if value[1] is None else int(value[1])
         low, high = sorted((low, high))
@@ -267,7 +260,7 @@ class ExplorerState(traitlets.HasTraits):
         out = tuple(dict.fromkeys(str(v) for v in value))
         for name in out:
             if name not in self.base_categories:
-                raise PaperlensError(f"no paper here has category {name!r}{close_names(name, self.base_categories)}")
+                raise FieldError(name, self.base_categories, what="category")
         return out
 
     @traitlets.validate("venue")
@@ -277,7 +270,7 @@ class ExplorerState(traitlets.HasTraits):
             return None
         folded = {v.casefold(): v for v in self.base_venues}
         if str(value).casefold() not in folded:
-            raise PaperlensError(f"no paper here has venue {value!r}{close_names(str(value), self.base_venues)}")
+            raise FieldError(str(value), self.base_venues, what="venue")
         return folded[str(value).casefold()]
 
     @traitlets.validate("community")
@@ -295,25 +288,25 @@ class ExplorerState(traitlets.HasTraits):
         if value in by_label:
             return by_label[value]
         labels = list(by_label)
-        raise PaperlensError(f"no topic {value!r}{close_names(str(value), labels)}; known: {labels[:6]}")
+        raise FieldError(str(value), labels, what="topic")
 
     @traitlets.validate("min_citations")
     def _validate_min_citations(self, proposal: dict[str, Any]) -> int:
         if proposal["value"] < 0:
-            raise PaperlensError("min_citations must be 0 or more")
+            raise InvalidArgumentError("min_citations must be 0 or more")
         return proposal["value"]
 
     @traitlets.validate("sort_by")
     def _validate_sort_by(self, proposal: dict[str, Any]) -> str:
         known = self.sort_keys
         if proposal["value"] not in known:
-            raise PaperlensError(f"sort_by must be one of {known}, not {proposal['value']!r}")
+            raise InvalidArgumentError(f"sort_by must be one of {known}, not {proposal['value']!r}")
         return proposal["value"]
 
     @traitlets.validate("page_size")
     def _validate_page_size(self, proposal: dict[str, Any]) -> int:
         if proposal["value"] < 1:
-            raise PaperlensError("page_size must be at least 1")
+            raise InvalidArgumentError("page_size must be at least 1")
         return proposal["value"]
 
     @traitlets.validate("page")
@@ -323,14 +316,14 @@ class ExplorerState(traitlets.HasTraits):
     @traitlets.validate("graph_kind")
     def _validate_graph_kind(self, proposal: dict[str, Any]) -> str:
         if proposal["value"] not in KINDS:
-            raise PaperlensError(f"graph_kind must be one of {KINDS}, not {proposal['value']!r}")
+            raise InvalidArgumentError(f"graph_kind must be one of {KINDS}, not {proposal['value']!r}")
         return proposal["value"]
 
     @traitlets.validate("color_by")
     def _validate_color_by(self, proposal: dict[str, Any]) -> str | None:
         known = color_choices()
         if proposal["value"] not in known:
-            raise PaperlensError(f"color_by must be one of {list(known)}, not {proposal['value']!r}")
+            raise InvalidArgumentError(f"color_by must be one of {list(known)}, not {proposal['value']!r}")
         return proposal["value"]
 
     @traitlets.validate("selected")
@@ -446,7 +439,7 @@ class ExplorerState(traitlets.HasTraits):
         """Set several filters at once, refreshing once: ``state.set_filters(query="x", years=(2020, 2022))``."""
         unknown = sorted(set(values) - set(FILTERS))
         if unknown:
-            raise PaperlensError(f"unknown filter {unknown[0]!r}{close_names(unknown[0], list(FILTERS))}")
+            raise FieldError(unknown[0], FILTERS, what="filter")
         with self.hold_refresh():
             for name, value in values.items():
                 setattr(self, name, value)
@@ -473,7 +466,7 @@ class ExplorerState(traitlets.HasTraits):
         the inputs change is the caller's job: call :meth:`refresh`.
         """
         if name in SORT_KEYS:
-            raise PaperlensError(f"sort key {name!r} is built in; choose another name")
+            raise InvalidArgumentError(f"sort key {name!r} is built in; choose another name")
         self._rankings[name] = (scores, bool(ascending))
 
     def natural_ascending(self, key: str) -> bool:
@@ -579,7 +572,7 @@ class ExplorerState(traitlets.HasTraits):
         if self.sort_by in self._rankings:
             ranking = np.asarray(self._rankings[self.sort_by][0](self), dtype=np.float64)
             if ranking.shape != (self.index.n,):
-                raise PaperlensError(
+                raise InvalidArgumentError(
                     f"ranking {self.sort_by!r} gave {ranking.shape} scores; it must give one per root paper "
                     f"({self.index.n})"
                 )
@@ -611,7 +604,9 @@ class ExplorerState(traitlets.HasTraits):
         """Whether concept neighbours come cheap: the model is fitted, or fitting it is quick."""
         if len(self._root) <= _CONCEPT_AUTO_LIMIT:
             return True
-        return any(str(key).startswith("concept_model:") for key in self._root.cached_keys())
+        from ..graphs.concepts import find_fitted_model
+
+        return find_fitted_model(self._root) is not None
 
     def load_topics(self) -> bool:
         """Find the topics (:func:`paperlens.graphs.structure.community_table`, concept communities).

@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from ..errors import GraphWarning, PaperlensError
+from ..errors import GraphWarning, InvalidArgumentError, PaperlensError
 from .citation import node_attributes, resolve_references
 
 if TYPE_CHECKING:
@@ -75,7 +75,7 @@ LOUVAIN_LIMIT = 3000
 
 
 def communities(
-    graph: nx.Graph, resolution: float = 1.0, seed: int = 42, weight: str = "weight", method: str = "louvain"
+    graph: nx.Graph, resolution: float = 1.0, seed: int = 0, weight: str = "weight", method: str = "louvain"
 ) -> dict[Any, int]:
     """Communities of ``graph`` as ``{node: community number}`` (seeded, so repeatable).
 
@@ -122,7 +122,7 @@ def community_method(graph: nx.Graph, method: str = "auto") -> str:
     ('louvain', 'label_propagation')
     """
     if method not in COMMUNITY_METHODS:
-        raise PaperlensError(f"method must be one of {COMMUNITY_METHODS}, not {method!r}")
+        raise InvalidArgumentError(f"method must be one of {COMMUNITY_METHODS}, not {method!r}")
     if method == "auto":
         return "louvain" if graph.number_of_nodes() <= LOUVAIN_LIMIT else "label_propagation"
     return method
@@ -163,16 +163,18 @@ def _labelling_model(corpus: Corpus) -> Any:
     """The concept model to name communities with: the root's when it is fitted or cheap to fit, else
     one fitted on this (small) subset alone, cached on it — fitting 75,000 papers takes half a minute.
     """
-    from .concepts import ConceptModel, fitted_model
+    from .concepts import ConceptModel, find_fitted_model, fitted_model
 
-    root = corpus.root
-    if len(root) <= LABEL_ROOT_LIMIT or any(k.startswith("concept_model:") for k in root.cached_keys()):
+    if len(corpus.root) <= LABEL_ROOT_LIMIT:
         return fitted_model(corpus)
+    found = find_fitted_model(corpus)
+    if found is not None:
+        return found
     return corpus.cached("structure.labelling_model", lambda: ConceptModel().fit(corpus))
 
 
 def community_table(
-    corpus: Corpus, kind: str = "concept", *, resolution: float = 1.0, seed: int = 42, n: int = 3
+    corpus: Corpus, kind: str = "concept", *, resolution: float = 1.0, seed: int = 0, n: int = 3
 ) -> pd.DataFrame:
     """Communities of the concept or citation graph of ``corpus``, one row each, labelled by their concepts.
 
@@ -198,7 +200,7 @@ def community_table(
 
         graph = concept_graph(corpus)
     else:
-        raise PaperlensError(f"community_table kind must be 'concept' or 'citation', not {kind!r}")
+        raise InvalidArgumentError(f"community_table kind must be 'concept' or 'citation', not {kind!r}")
     found = communities(graph, resolution=resolution, seed=seed)
     groups = _groups(found)
     labels = label_communities(corpus, groups.values(), n=n)
@@ -491,7 +493,9 @@ def shortest_connection(
     import networkx as nx
 
     if kind not in CONNECTION_KINDS:
-        raise PaperlensError(f"shortest_connection kind must be one of {', '.join(CONNECTION_KINDS)}, not {kind!r}")
+        raise InvalidArgumentError(
+            f"shortest_connection kind must be one of {', '.join(CONNECTION_KINDS)}, not {kind!r}"
+        )
     ids = corpus.ids
     start, end = ids[corpus.position(a)], ids[corpus.position(b)]
     graph = _connection_graph(corpus, kind)

@@ -17,6 +17,8 @@ from pathlib import Path
 import networkx as nx
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import paperlens as pl
 from paperlens.display import vis
@@ -752,3 +754,15 @@ def test_text_orjson_refuses_is_still_drawn():
     graph.add_edge("p1", "p2")
     page = GraphView.from_networkx(graph, color_by=None).to_html()
     assert "broken \udcff surrogate \\u003cb\\u003e" in page and "surrogate <b>" not in page
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(alphabet=st.sampled_from(["a", "b", "é", " ", "\n", "\t", "\xa0", "\u2003", ",", "."])))
+def test_shortening_equals_collapsing_every_whitespace_run_first(text):
+    from paperlens.display.scene import shorten
+
+    for limit in (5, 28, 320):
+        collapsed = " ".join(text.split())  # the definition: every whitespace run is one space, ends trimmed
+        word_cut = collapsed[:limit].rsplit(" ", 1)[0]  # then cut at the last word boundary before the limit
+        cut = (word_cut if len(word_cut) > limit // 2 else collapsed[:limit]).rstrip(" ,.;:") + "…"
+        assert shorten(text, limit) == (collapsed if len(collapsed) <= limit else cut)

@@ -33,6 +33,7 @@ import datetime as dt
 import functools
 import hashlib
 import math
+import re
 import warnings
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -263,9 +264,18 @@ def _as_int(value: Any) -> int | None:
         return None
 
 
+_NOT_PLAIN_SPACE = re.compile(r"[^\S ]|  |^ | $")
+
+
 def shorten(text: str, limit: int) -> str:
-    """``text`` with whitespace collapsed, cut at a word boundary to at most ``limit`` characters (+ "…")."""
-    text = " ".join(text[: 2 * limit + 40].split())  # whitespace runs collapse, so twice the limit is plenty
+    """``text`` with whitespace collapsed, cut at a word boundary to at most ``limit`` characters (+ "…").
+
+    >>> shorten("  a   b  c ", 10), shorten("one two three four", 12)
+    ('a b c', 'one two…')
+    """
+    text = text[: 2 * limit + 40]  # whitespace runs collapse, so twice the limit is plenty
+    if _NOT_PLAIN_SPACE.search(text):  # only single spaces between words: nothing to collapse (the usual case)
+        text = " ".join(text.split())
     if len(text) <= limit:
         return text
     cut = text[:limit].rsplit(" ", 1)[0]

@@ -746,7 +746,7 @@ class Corpus:
         return concepts(self, paper, n=n)
 
     def communities(
-        self, kind: str = "concept", *, resolution: float = 1.0, seed: int = 42, n: int = 3
+        self, kind: str = "concept", *, resolution: float = 1.0, seed: int = 0, n: int = 3
     ) -> pd.DataFrame:
         """Louvain communities labelled by their top concepts (:func:`~paperlens.graphs.structure.community_table`)."""
         from .graphs.structure import community_table

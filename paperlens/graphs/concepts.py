@@ -580,14 +580,58 @@ class ConceptModel:
         >>> "low rank" in model.describe(corpus.search("low-rank").ids, 3)
         True
         """
+        return self.describe_groups([ids], n)[0]
+
+    def describe_groups(
+        self, groups: Iterable[Iterable[str]], n: int = 5, *, skip_words: Iterable[str] = ()
+    ) -> list[list[str]]:
+        """:meth:`describe` of many groups at once (one sparse product, not one dense row per group).
+
+        A phrase containing any of ``skip_words`` is left out (e.g. the stop
+        words of other languages, which the English model keeps as phrases).
+
+        >>> import paperlens as pl
+        >>> corpus = pl.load_sample()
+        >>> model = pl.ConceptModel().fit(corpus)
+        >>> groups = [corpus.search("low-rank").ids, corpus.search("semi-supervised").ids]
+        >>> model.describe_groups(groups, 3) == [model.describe(group, 3) for group in groups]
+        True
+        """
+        from scipy import sparse
+
         self._check_fitted()
-        rows = np.unique([self._row(i) for i in ids]).astype(np.int64)
-        if len(rows) == 0:
-            return []
-        group = np.asarray(self.matrix_[rows].mean(axis=0)).ravel()
-        if len(rows) < len(self.ids_):
-            group = group - np.asarray(self.matrix_.mean(axis=0)).ravel()
-        return [phrase for phrase, _ in _readable(self.terms_, group, n)]
+        members = [np.unique([self._row(i) for i in ids]).astype(np.int64) for ids in groups]
+        sizes = np.array([len(rows) for rows in members], dtype=np.int64)
+        n_rows = len(self.ids_)
+        indicator = sparse.csr_matrix(
+            (
+                np.repeat(1.0 / np.maximum(sizes, 1), sizes),
+                np.concatenate(members) if members else np.zeros(0, dtype=np.int64),
+                np.concatenate([[0], np.cumsum(sizes)]),
+            ),
+            shape=(len(members), n_rows),
+        )
+        means = (indicator @ self.matrix_.astype(np.float64)).tocsr()  # each group's mean row
+        means.sort_indices()
+        overall = np.asarray(self.matrix_.astype(np.float64).mean(axis=0)).ravel()
+        skip = frozenset(skip_words)
+        allowed = None
+        if skip:
+            allowed = np.array([not skip.intersection(term.split(" ")) for term in self.terms_.tolist()], dtype=bool)
+        out = []
+        for g, size in enumerate(sizes.tolist()):
+            if size == 0:
+                out.append([])
+                continue
+            lo, hi = means.indptr[g], means.indptr[g + 1]
+            cols, scores = means.indices[lo:hi], means.data[lo:hi]
+            if size < n_rows:  # what sets the group apart; only its own phrases can score above 0
+                scores = scores - overall[cols]
+            if allowed is not None:
+                keep = allowed[cols]
+                cols, scores = cols[keep], scores[keep]
+            out.append([phrase for phrase, _ in _readable(self.terms_[cols], scores, n)])
+        return out
 
 
 # --------------------------------------------------------------------------- corpus functions

@@ -616,8 +616,13 @@ class ConceptModel:
         overall = np.asarray(self.matrix_.astype(np.float64).mean(axis=0)).ravel()
         skip = frozenset(skip_words)
         allowed = None
-        if skip:
-            allowed = np.array([not skip.intersection(term.split(" ")) for term in self.terms_.tolist()], dtype=bool)
+        if skip:  # kept for the next call with the same words (a pass over every phrase)
+            held = self.__dict__.get("_allowed")
+            if held is None or held[0] != skip:
+                terms = self.terms_.tolist()
+                held = (skip, np.array([not skip.intersection(term.split(" ")) for term in terms], dtype=bool))
+                self.__dict__["_allowed"] = held
+            allowed = held[1]
         out = []
         for g, size in enumerate(sizes.tolist()):
             if size == 0:

@@ -22,6 +22,7 @@ from paperlens.graphs.structure import (
     cocitation_graph,
     communities,
     community_table,
+    corpus_communities,
     coupling_graph,
     derivative_works,
     label_communities,
@@ -324,6 +325,113 @@ def test_community_table(kind: str) -> None:
     if kind == "concept":
         (row,) = [r for _, r in table.iterrows() if low_rank <= set(r["ids"])]
         assert "low rank" in row["concepts"]
+
+
+def test_communities_are_networkx_partitions() -> None:
+    graph = pl.load_sample().concept_graph()
+    for seed in (0, 3):
+        truth = nx.community.louvain_communities(graph, weight="weight", seed=seed)
+        found = communities(graph, seed=seed, method="louvain")
+        assert sorted(map(sorted, truth)) == sorted(map(sorted, _as_groups(found)))
+        assert communities(graph, seed=seed) == communities(graph, seed=seed, method="auto") == found
+        lp = nx.community.fast_label_propagation_communities(graph, weight="weight", seed=seed)
+        assert sorted(map(sorted, lp)) == sorted(
+            map(sorted, _as_groups(communities(graph, seed=seed, method="label_propagation")))
+        )
+    assert nx.community.modularity(graph, _as_groups(found)) == pytest.approx(nx.community.modularity(graph, truth))
+    with pytest.raises(ValueError, match="louvain"):
+        communities(graph, method="leiden")
+
+
+def _as_groups(found: dict) -> list[set]:
+    groups: dict[int, set] = {}
+    for node, number in found.items():
+        groups.setdefault(number, set()).add(node)
+    return list(groups.values())
+
+
+def test_one_partition_per_corpus_and_kind() -> None:
+    corpus = pl.Corpus(list(pl.load_sample()))
+    for kind, graph in (("concept", corpus.concept_graph()), ("citation", corpus.citation_graph())):
+        found = corpus_communities(corpus, kind)
+        assert found == communities(graph)  # the graph function, with the same default seed
+        table = community_table(corpus, kind=kind)
+        assert {i: row.community for row in table.itertuples() for i in row.ids} == found
+        assert corpus.communities(kind).equals(table)  # the Corpus delegate: the same table
+        assert corpus_communities(corpus, kind) is found  # found once
+    assert corpus_communities(corpus, "concept", seed=5) == communities(corpus.concept_graph(), seed=5)
+
+
+def test_partition_does_not_depend_on_blas_threads(tmp_path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "import json, paperlens as pl\n"
+        "from paperlens.graphs.structure import corpus_communities\n"
+        "print(json.dumps(corpus_communities(pl.load_sample(), 'concept'), sort_keys=True))\n"
+    )
+    runs = set()
+    for threads in ("1", "2"):
+        env = {**os.environ, "OPENBLAS_NUM_THREADS": threads, "OMP_NUM_THREADS": threads}
+        runs.add(
+            subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True).stdout
+        )
+    assert len(runs) == 1
+
+
+JABREF = (
+    Path(__file__).parent
+    / "fixtures"
+    / "bibtex"
+    / ("Maintain_the_JabRef_group_and_subgroup_structure_when_importing_a_BibTeX_db_97.bib")
+)
+# Function words of the French, German, Italian and Russian abstracts and titles of that bibliography.
+FOREIGN = {
+    "la",
+    "le",
+    "les",
+    "des",
+    "du",
+    "une",
+    "sur",
+    "der",
+    "die",
+    "und",
+    "mit",
+    "von",
+    "für",
+    "del",
+    "di",
+    "на",
+    "при",
+}
+
+
+@pytest.mark.parametrize("seed", [0, 42])
+def test_labels_drop_other_languages_stop_words_and_never_repeat(seed: int) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        corpus = pl.read(JABREF)
+    table = community_table(corpus, kind="concept", seed=seed)
+    words = {word for label in table["concepts"] for phrase in label for word in phrase.split(" ")}
+    assert not words & FOREIGN
+    named = [label for label in table["label"] if label]
+    assert len(named) == len(set(named)) and len(named) >= 15
+    # the labels say what the papers are about: each phrase of the largest communities is in its papers' text
+    text = {p.id: f"{p.title} {p.abstract or ''}".lower().replace("-", " ") for p in corpus}
+    for row in table.head(5).itertuples():
+        for phrase in row.concepts:
+            first = phrase.split(" ")[0]
+            assert sum(first in text[i] for i in row.ids) >= 2, (phrase, row.label)
+
+
+def test_english_corpus_keeps_its_words() -> None:
+    from paperlens.graphs.structure import _label_skip_words
+
+    corpus = pl.load_sample()
+    assert _label_skip_words(corpus.concept_model()) == frozenset()  # no other language found
 
 
 def test_community_table_rejects_unknown_kinds() -> None:

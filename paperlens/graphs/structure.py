@@ -53,6 +53,7 @@ __all__ = [
     "communities",
     "community_method",
     "community_table",
+    "corpus_communities",
     "coupling_graph",
     "derivative_works",
     "label_communities",
@@ -75,20 +76,39 @@ LOUVAIN_LIMIT = 3000
 
 
 def communities(
-    graph: nx.Graph, resolution: float = 1.0, seed: int = 0, weight: str = "weight", method: str = "louvain"
+    graph: nx.Graph,
+    resolution: float = 1.0,
+    seed: int = 0,
+    weight: str = "weight",
+    method: str = "louvain",
+    *,
+    progress: bool = False,
 ) -> dict[Any, int]:
     """Communities of ``graph`` as ``{node: community number}`` (seeded, so repeatable).
-
-    ``method`` is ``"louvain"`` (:func:`networkx.community.louvain_communities`),
-    ``"label_propagation"`` (:func:`networkx.community.fast_label_propagation_communities`,
-    much faster on big graphs, ``resolution`` unused) or ``"auto"``: Louvain up to
-    :data:`LOUVAIN_LIMIT` nodes, label propagation beyond. :func:`community_method`
-    says which one ``"auto"`` picks.
 
     Direction is ignored; edge ``weight`` is used where present (1 elsewhere).
     Communities are numbered by size, largest first (ties: by smallest node), so
     the same graph always gives the same numbers. A node with no edge is a
     community of its own.
+
+    Parameters
+    ----------
+    graph : networkx.Graph
+        Any graph; a directed one is read as undirected.
+    resolution : float
+        Louvain's resolution: above 1 gives more, smaller communities.
+    seed : int
+        Seeds the random order of the nodes: the same seed gives the same partition on any machine.
+    weight : str
+        The edge attribute holding weights.
+    method : {"louvain", "label_propagation", "auto"}
+        networkx's Louvain (:func:`networkx.community.louvain_communities`; about
+        35 s of CPU on the 330,000 links of 75,000 papers) or fast label propagation
+        (:func:`networkx.community.fast_label_propagation_communities`; much faster,
+        more and smaller communities, ``resolution`` unused); ``"auto"``: Louvain up
+        to :data:`LOUVAIN_LIMIT` nodes, label propagation beyond (see :func:`community_method`).
+    progress : bool
+        Show a progress bar (tqdm), one step per Louvain level.
 
     Examples
     --------
@@ -105,11 +125,19 @@ def communities(
     undirected = graph.to_undirected(as_view=False) if graph.is_directed() else graph
     if chosen == "label_propagation":
         weighted = any(w != 1 for _, _, w in undirected.edges(data=weight, default=1))  # unweighted runs 5x faster
-        groups = nx.community.fast_label_propagation_communities(
-            undirected, weight=weight if weighted else None, seed=seed
+        groups = list(
+            nx.community.fast_label_propagation_communities(undirected, weight=weight if weighted else None, seed=seed)
         )
     else:
-        groups = nx.community.louvain_communities(undirected, weight=weight, resolution=resolution, seed=seed)
+        from tqdm.auto import tqdm
+
+        n = undirected.number_of_nodes()
+        levels = nx.community.louvain_partitions(undirected, weight=weight, resolution=resolution, seed=seed)
+        groups = [{node} for node in undirected]
+        with tqdm(desc=f"Louvain communities of {n:,} nodes", unit=" level", disable=not progress) as bar:
+            for groups in levels:  # the last level is louvain_communities's result
+                bar.set_postfix(communities=len(groups))
+                bar.update(1)
     ordered = sorted(groups, key=lambda group: (-len(group), min(str(node) for node in group)))
     return {node: number for number, group in enumerate(ordered) for node in group}
 
@@ -122,10 +150,51 @@ def community_method(graph: nx.Graph, method: str = "auto") -> str:
     ('louvain', 'label_propagation')
     """
     if method not in COMMUNITY_METHODS:
-        raise InvalidArgumentError(f"method must be one of {COMMUNITY_METHODS}, not {method!r}")
+        raise InvalidArgumentError(f"communities method must be one of {', '.join(COMMUNITY_METHODS)}, not {method!r}")
     if method == "auto":
         return "louvain" if graph.number_of_nodes() <= LOUVAIN_LIMIT else "label_propagation"
     return method
+
+
+def corpus_communities(
+    corpus: Corpus, kind: str = "concept", *, resolution: float = 1.0, seed: int = 0, progress: bool | None = None
+) -> dict[str, int]:
+    """The communities of a corpus's concept or citation graph, found once and kept with the corpus.
+
+    This is the one partition :func:`community_table`, ``corpus.communities()``, the
+    graph view's community colours and the explorer's topics all show: the same
+    corpus, kind, resolution and seed give the same numbers everywhere. The graph is
+    ``corpus.concept_graph()`` or ``corpus.citation_graph()`` with their defaults,
+    and the partition is :func:`communities` of it (Louvain, whatever the size).
+
+    ``progress``: show progress bars (``None``: from 20,000 papers).
+
+    Examples
+    --------
+    >>> import paperlens as pl
+    >>> corpus = pl.load_sample()
+    >>> found = corpus_communities(corpus, "citation")
+    >>> found == communities(corpus.citation_graph())
+    True
+    >>> corpus_communities(corpus, "citation") is found  # computed once
+    True
+    """
+    if kind not in ("concept", "citation"):
+        raise InvalidArgumentError(f"communities kind must be 'concept' or 'citation', not {kind!r}")
+    show = len(corpus) >= 20_000 if progress is None else bool(progress)
+
+    def compute() -> dict[str, int]:
+        if kind == "citation":
+            from .citation import citation_graph
+
+            graph = citation_graph(corpus)
+        else:
+            from .concepts import concept_graph
+
+            graph = concept_graph(corpus)
+        return communities(graph, resolution=resolution, seed=seed, progress=show)
+
+    return corpus.cached(f"structure.communities:{kind}:{resolution!r}:{seed!r}", compute)
 
 
 def _groups(found: Mapping[Any, int] | Iterable[Iterable[Any]]) -> dict[int, list[Any]]:
@@ -137,12 +206,67 @@ def _groups(found: Mapping[Any, int] | Iterable[Iterable[Any]]) -> dict[int, lis
     return {number: sorted(group, key=str) for number, group in enumerate(found)}
 
 
+# Languages whose stop words are looked for in a corpus (names as the ``stop-words`` package spells them).
+LABEL_LANGUAGES = (
+    "french", "german", "spanish", "italian", "portuguese", "dutch", "russian", "ukrainian", "polish",
+    "czech", "swedish", "danish", "norwegian", "finnish", "turkish", "romanian", "catalan", "hungarian",
+)  # fmt: skip
+# A paper is in a language when this many of its words, and this share (%) of them, are that language's
+# stop words, besides English ones (the lists hold words English abstracts use too: "ai", "era", "multi").
+_LANGUAGE_MIN_WORDS = 2
+_LANGUAGE_MIN_SHARE = 10
+
+
+def _label_skip_words(model: Any) -> frozenset[str]:
+    """The stop words of the other languages found in the fitted corpus (the English model keeps them).
+
+    A language is found when at least two of a paper's words, and a tenth of
+    them, are its stop words besides English ones ("der", "und", "mit"; "les",
+    "des", "une"); for a language of another script (Russian), one word.
+    Lists from the ``stop-words`` package.
+    """
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+    from stop_words import get_stop_words
+
+    from ..text import STOP_WORDS
+
+    cached = model.__dict__.get("_label_skip_words")
+    if cached is not None:
+        return cached
+    english = STOP_WORDS | ENGLISH_STOP_WORDS
+    column = {term: j for j, term in enumerate(model._stems)}  # folded single words and phrases -> column
+    found: set[str] = set()
+    X = model.matrix_
+    single = [j for term, j in column.items() if " " not in term]
+    words_of_paper = X[:, single].getnnz(axis=1)
+    for language in LABEL_LANGUAGES:
+        words = {w.lower() for w in get_stop_words(language)} - english
+        cols = sorted({column[w] for w in words if w in column})
+        if not cols:
+            continue
+        hits = X[:, cols].getnnz(axis=1)
+        if not any(w.isascii() for w in words):  # another script: one word tells
+            detected = hits.any()
+        else:
+            detected = ((hits >= _LANGUAGE_MIN_WORDS) & (hits * 100 >= _LANGUAGE_MIN_SHARE * words_of_paper)).any()
+        if detected:
+            found |= words
+    skip = frozenset(found)
+    model.__dict__["_label_skip_words"] = skip
+    return skip
+
+
 def label_communities(
     corpus: Corpus, found: Mapping[str, int] | Iterable[Iterable[str]], n: int = 3
 ) -> dict[int, list[str]]:
-    """The top ``n`` concepts of each community (from :meth:`ConceptModel.describe`).
+    """The top ``n`` concepts of each community (see :meth:`ConceptModel.describe`), no two alike.
 
     ``found`` is what :func:`communities` returns, or a list of groups of paper ids.
+    Phrases with a stop word of another language found in the corpus are left
+    out ("der", "und", "les": the concept model's stop words are English). When a
+    community's label equals a larger one's, its phrases already used there give way
+    to its next best, so no two labels are the same (a community with nothing
+    else to say keeps an empty label).
 
     Examples
     --------
@@ -152,7 +276,23 @@ def label_communities(
     >>> all(len(words) <= 3 for words in labels.values())
     True
     """
-    return {number: list(_labelling_model(corpus).describe(ids, n=n)) for number, ids in _groups(found).items()}
+    groups = _groups(found)
+    model = _labelling_model(corpus)
+    skip = _label_skip_words(model)
+    wide = model.describe_groups(groups.values(), n=2 * n + 2, skip_words=skip)
+    labels: dict[int, list[str]] = {}
+    seen: set[tuple[str, ...]] = set()
+    for number, ranked in zip(groups, wide, strict=True):
+        label = ranked[:n]
+        if tuple(label) in seen:  # keep the best phrase, the others give way to the next best
+            clash = set(label)
+            label = (ranked[:1] + [phrase for phrase in ranked[1:] if phrase not in clash])[:n]
+            if tuple(label) in seen:
+                label = []
+        if label:
+            seen.add(tuple(label))
+        labels[number] = label
+    return labels
 
 
 LABEL_ROOT_LIMIT = 20_000
@@ -181,6 +321,8 @@ def community_table(
     Columns: ``community`` (number, largest first), ``size``, ``label`` (the top
     ``n`` concepts joined by ", "), ``concepts`` (list), ``ids`` (list of paper ids).
     With ``kind="citation"`` every paper without a citation link is a community of one.
+    The partition is :func:`corpus_communities` (found once per corpus), the labels
+    :func:`label_communities`.
 
     Examples
     --------
@@ -191,30 +333,27 @@ def community_table(
     >>> "2103.00020" in table.loc[0, "ids"]  # CLIP and the papers citing it: the largest
     True
     """
-    if kind == "citation":
-        from .citation import citation_graph
-
-        graph = citation_graph(corpus)
-    elif kind == "concept":
-        from .concepts import concept_graph
-
-        graph = concept_graph(corpus)
-    else:
+    if kind not in ("concept", "citation"):
         raise InvalidArgumentError(f"community_table kind must be 'concept' or 'citation', not {kind!r}")
-    found = communities(graph, resolution=resolution, seed=seed)
-    groups = _groups(found)
-    labels = label_communities(corpus, groups.values(), n=n)
-    rows = [
-        {
-            "community": number,
-            "size": len(ids),
-            "label": ", ".join(labels[number]),
-            "concepts": labels[number],
-            "ids": ids,
-        }
-        for number, ids in groups.items()
-    ]
-    return pd.DataFrame(rows, columns=["community", "size", "label", "concepts", "ids"])
+
+    def compute() -> pd.DataFrame:
+        found = corpus_communities(corpus, kind, resolution=resolution, seed=seed)
+        groups = _groups(found)
+        labels = label_communities(corpus, groups.values(), n=n)
+        rows = [
+            {
+                "community": number,
+                "size": len(ids),
+                "label": ", ".join(labels[number]),
+                "concepts": labels[number],
+                "ids": ids,
+            }
+            for number, ids in groups.items()
+        ]
+        return pd.DataFrame(rows, columns=["community", "size", "label", "concepts", "ids"])
+
+    table = corpus.cached(f"structure.community_table:{kind}:{resolution!r}:{seed!r}:{n!r}", compute)
+    return table.copy(deep=True)
 
 
 def pagerank(graph: nx.Graph, alpha: float = 0.85, weight: str = "weight") -> dict[Any, float]:

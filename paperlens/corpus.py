@@ -20,8 +20,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from .dedupe import deduplicate, merge_papers
 from .errors import FieldError, LoadWarning, PaperlensError, PaperNotFoundError
-from .ids import paper_id, parse_identifier, title_key
+from .ids import parse_identifier, title_key
 from .record import PAPER_FIELDS, Paper
 from .report import FileReport, LoadReport
 
@@ -47,114 +48,6 @@ FILTERS = (
     "ids",
     "where",
 )
-
-
-# --------------------------------------------------------------------------- merging
-
-
-def _dedupe_keys(paper: Paper) -> list[tuple[str, str]]:
-    keys = [(name, getattr(paper, name)) for name in ID_FIELDS if getattr(paper, name)]
-    if paper.id.startswith("pl:"):  # the same fallback id is the same title and year, or the same untitled record
-        keys.append(("id", paper.id))
-    folded = title_key(paper.title)
-    if folded and paper.year is not None:
-        keys.append(("title", f"{folded}|{paper.year}"))
-    return keys
-
-
-def merge_papers(first: Paper, second: Paper) -> Paper:
-    """One record from two records of the same paper: ``first`` wins, ``second`` fills gaps.
-
-    Lists of categories and references are united; ``citation_count`` keeps the
-    larger value; ``extra`` keeps the first value of each key.
-
-    >>> a = Paper.create(title="Model soups", doi="10.1000/x", categories=("cs.LG",))
-    >>> b = Paper.create(title="Model Soups", arxiv_id="2203.05482", year=2022, categories=("cs.CV",))
-    >>> merged = merge_papers(a, b)
-    >>> merged.id, merged.doi, merged.year, merged.categories
-    ('2203.05482', '10.1000/x', 2022, ('cs.LG', 'cs.CV'))
-    """
-    values: dict[str, Any] = {}
-    for name in PAPER_FIELDS:
-        a, b = getattr(first, name), getattr(second, name)
-        if name in ("categories", "references"):
-            values[name] = tuple(dict.fromkeys((*a, *b)))
-        elif name == "extra":
-            values[name] = {**dict(b), **dict(a)}
-        elif name == "citation_count":
-            known = [v for v in (a, b) if v is not None]
-            values[name] = max(known) if known else None
-        elif name == "source":
-            values[name] = a if not b or b == a else f"{a}+{b}" if a else b
-        else:
-            values[name] = a if a not in (None, "", ()) else b
-    values["id"] = paper_id(
-        arxiv_id=values["arxiv_id"],
-        doi=values["doi"],
-        openalex_id=values["openalex_id"],
-        s2_id=values["s2_id"],
-        title=values["title"],
-        year=values["year"],
-    )
-    return Paper(**values)
-
-
-def _conflict(a: Paper, b: Paper) -> bool:
-    """Two records that cannot be the same paper: different DOIs or different arXiv ids.
-
-    (Different OpenAlex or S2 ids do not count: those services hold duplicates of one paper.)
-    """
-    return bool(a.doi and b.doi and a.doi != b.doi) or bool(a.arxiv_id and b.arxiv_id and a.arxiv_id != b.arxiv_id)
-
-
-def _find(owner: dict[tuple[str, str], int], kept: list[Paper], paper: Paper) -> set[int]:
-    """The slots of ``kept`` holding the same paper: a shared identifier, or a shared
-    folded title and year without conflicting DOIs or arXiv ids ("Abstracts", 2018 is
-    the title of many different conference supplements)."""
-    found = set()
-    for key in _dedupe_keys(paper):
-        slot = owner.get(key)
-        if slot is None or kept[slot] is None:
-            continue
-        if key[0] == "title" and _conflict(kept[slot], paper):
-            continue
-        found.add(slot)
-    return found
-
-
-def deduplicate(papers: Iterable[Paper]) -> tuple[list[Paper], list[tuple[int, int]]]:
-    """Collapse records of the same paper.
-
-    Records are the same paper when they share a DOI, arXiv, OpenAlex or S2 id, or
-    the same folded title and year with no conflicting DOI or arXiv id. Returns the
-    merged papers in first-seen order and, for each record merged into an earlier
-    one, ``(index of the record, index of the paper it joined)``.
-    """
-    kept: list[Paper | None] = []
-    owner: dict[tuple[str, str], int] = {}
-    merges: list[tuple[int, int]] = []
-    for i, paper in enumerate(papers):
-        hits = _find(owner, kept, paper)  # type: ignore[arg-type]
-        if not hits:
-            slot = len(kept)
-            kept.append(paper)
-        else:
-            slot = min(hits)
-            kept[slot] = merge_papers(kept[slot], paper)  # type: ignore[arg-type]
-            merges.append((i, slot))
-            # A record can bridge two papers kept apart so far (DOI of one, arXiv id of another).
-            for other in sorted(hits - {slot}, reverse=True):
-                kept[slot] = merge_papers(kept[slot], kept[other])  # type: ignore[arg-type]
-                kept[other] = None
-                for key, value in list(owner.items()):
-                    if value == other:
-                        owner[key] = slot
-        for key in _dedupe_keys(kept[slot]):  # type: ignore[arg-type]
-            if key[0] == "title":
-                owner.setdefault(key, slot)  # a title stays with the first paper that had it
-            else:
-                owner[key] = slot
-    return [p for p in kept if p is not None], merges
 
 
 # --------------------------------------------------------------------------- frames
@@ -619,31 +512,37 @@ class Corpus:
         return self._select(positions, self._score_array(positions))
 
     def _matches(self, other: Corpus) -> np.ndarray:
-        """Which of my papers are also in ``other`` (same rules as :func:`deduplicate`)."""
-        kept = list(other)
-        owner: dict[tuple[str, str], int] = {}
-        for slot, paper in enumerate(kept):
-            for key in _dedupe_keys(paper):
-                owner.setdefault(key, slot)
-        ids = set(other.ids)
-        return np.fromiter((p.id in ids or bool(_find(owner, kept, p)) for p in self), bool, len(self))
+        """Which of my papers are also in ``other`` (same rules as :func:`~paperlens.dedupe.deduplicate`)."""
+        from .dedupe import matches
 
-    def merge(self, *others: Corpus) -> Corpus:
-        """One corpus of all papers, records of the same paper merged (this corpus's values win).
+        return np.fromiter(matches(self, other), bool, len(self))
+
+    def merge(self, *others: Corpus, dedupe: bool = True) -> Corpus:
+        """One corpus of all papers, records of the same work merged (this corpus's values win).
+
+        See :func:`paperlens.dedupe.merge_corpora` for the rules; every merge is listed in
+        ``report.merges``.
 
         >>> import paperlens as pl
         >>> sample = pl.load_sample()
         >>> len(sample.merge(sample[:5])) == len(sample)
         True
         """
-        corpora = [self, *others]
-        papers = [p for c in corpora for p in c]
-        unique, merges = deduplicate(papers)
-        report = LoadReport([f for c in corpora for f in c.report.files])
-        step = FileReport(file=f"merge of {len(corpora)} corpora", format="merge", records=len(papers))
-        step.loaded, step.merged = len(unique), len(merges)
-        report.files.append(step)
-        return Corpus._from_frame(_frame(unique), report)
+        from .dedupe import merge_corpora
+
+        return merge_corpora(self, *others, dedupe=dedupe)
+
+    def unmerge(self, ids: str | Iterable[str] | None = None) -> Corpus:
+        """Merged papers split back into the records they were made of; see :func:`paperlens.dedupe.unmerge`.
+
+        >>> import paperlens as pl
+        >>> sample = pl.load_sample()
+        >>> len(sample.merge(sample[:5]).unmerge()) == len(sample) + 5
+        True
+        """
+        from .dedupe import unmerge
+
+        return unmerge(self, ids)
 
     def __or__(self, other: Corpus) -> Corpus:
         return self.merge(other)

@@ -88,8 +88,21 @@ class LoadReport:
     (69, 69, 0, 0)
     """
 
-    def __init__(self, files: Iterable[FileReport] = ()) -> None:
+    def __init__(self, files: Iterable[FileReport] = (), merge_log: Iterable[Any] = ()) -> None:
         self.files: list[FileReport] = list(files)
+        self.merge_log: list[Any] = list(merge_log)
+        """Every :class:`~paperlens.dedupe.Merge` made while reading, in order."""
+
+    @property
+    def merges(self):  # -> pandas.DataFrame
+        """Every merge, one row each: the paper it made (``id``), the record merged (``record``, ``title``,
+        ``file``), the record it joined (``into``, ``into_title``) and the ``evidence``.
+
+        Undo with ``corpus.unmerge(ids)`` or read again with ``pl.read(path, dedupe=False)``.
+        """
+        from .dedupe import merges_frame
+
+        return merges_frame(self.merge_log)
 
     @property
     def records(self) -> int:
@@ -108,7 +121,7 @@ class LoadReport:
         return [s for f in self.files for s in f.skipped]
 
     def __add__(self, other: LoadReport) -> LoadReport:
-        return LoadReport([*self.files, *other.files])
+        return LoadReport([*self.files, *other.files], [*self.merge_log, *other.merge_log])
 
     def __bool__(self) -> bool:
         return bool(self.files)

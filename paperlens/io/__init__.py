@@ -455,6 +455,7 @@ def read(
     format: str | None = None,
     *,
     warn: bool = True,
+    dedupe: bool = True,
     **options: Any,
 ):
     """Read papers from one or several files into one Corpus, the format of each told from its content and name.
@@ -468,6 +469,9 @@ def read(
         ``"jsonl"``, ``"daily-papers-json"``, ``"daily-papers-text"``,
         ``"openalex"``, ``"semantic-scholar"``, ``"arxiv-atom"``.
     warn : warn (:class:`~paperlens.LoadWarning`) when records were skipped or merged.
+    dedupe : merge records of the same work (the rules: :mod:`paperlens.dedupe`); each
+        merge is a row of ``corpus.report.merges`` and ``corpus.unmerge()`` undoes them.
+        ``False`` keeps every record as read (ids made distinct).
     **options : passed to the reader, e.g. ``columns={"title": "Article Title"}``
         and ``sep=";"`` for tables.
 
@@ -497,4 +501,4 @@ def read(
         if not path.exists():
             raise ParseError("no such file", file=str(path))
         parts.extend(_read_one(path.read_bytes(), str(path), path, format, dict(options)))
-    return assemble(parts, warn=warn)
+    return assemble(parts, warn=warn, dedupe=dedupe)

@@ -24,7 +24,7 @@ from .dedupe import deduplicate, merge_papers
 from .errors import FieldError, LoadWarning, PaperlensError, PaperNotFoundError
 from .ids import parse_identifier, title_key
 from .record import PAPER_FIELDS, Paper
-from .report import FileReport, LoadReport
+from .report import LoadReport
 
 if TYPE_CHECKING:
     import networkx as nx

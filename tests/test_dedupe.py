@@ -14,6 +14,7 @@ from paperlens.dedupe import deduplicate
 FIXTURES = Path(__file__).parent / "fixtures"
 APA = FIXTURES / "bibtex" / "Import_error_with_character_in_BibTeX_field_name_2660.bib"
 XAMPL = FIXTURES / "bibtex" / "xampl.bib"
+JABREF = FIXTURES / "bibtex" / "Maintain_the_JabRef_group_and_subgroup_structure_when_importing_a_BibTeX_db_97.bib"
 DONNERS = FIXTURES / "openalex_citation_sets" / "Donners_2021" / "works_1.zip"
 
 

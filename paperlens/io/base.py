@@ -12,10 +12,9 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
-
-from dataclasses import replace
 
 from ..corpus import Corpus, _frame, warn_report
 from ..dedupe import deduplicate

@@ -39,6 +39,8 @@ class FileReport:
     merged: int = 0
     skipped: list[Skip] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+    """Tallies of what a reader changed, e.g. ``{"generated keys": 3, "unknown macros kept as text": 12}``."""
     detail: Any = None
     """A step's own full report, e.g. the :class:`~paperlens.sources.enrich.EnrichmentReport` of an enrichment."""
 
@@ -138,6 +140,7 @@ class LoadReport:
         lines = [self.summary()]
         for f in self.files:
             lines.append(f"  {f}")
+            lines.extend(f"    {name}: {count}" for name, count in f.counts.items())
             lines.extend(f"    note: {note}" for note in f.notes)
             lines.extend(f"    skipped {s.where or ''}: {s.reason}" for s in f.skipped)
         return "\n".join(lines)

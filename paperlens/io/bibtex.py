@@ -24,8 +24,11 @@ month, day or a biblatex ``date``), journal or booktitle → venue, keywords (an
 field is kept in ``extra`` under its lower-case name, with the entry key in
 ``extra["bibtex_key"]`` and the entry type in ``extra["bibtex_type"]``.
 
-Every entry is accounted for: a block the library could not parse, a duplicate
-entry key or an entry without a title is a skip in the report, with its line.
+Every entry is accounted for: a block the library could not parse is a skip in
+the report, with its line. An entry without a key (``@article{,``) or with a key
+an earlier entry has is kept, as Zotero does, under a generated key (``line12``,
+``smith2020-2``), the key as written in ``extra["bibtex_key_original"]`` and the
+clash in the report's notes (``report.counts["generated keys"]``).
 """
 
 from __future__ import annotations
@@ -66,7 +69,9 @@ _MONTH_NAMES = (
     "December",
 )
 # Fields whose value is not LaTeX text: kept as written (escaped characters unescaped).
-_VERBATIM = frozenset({"url", "doi", "eprint", "file", "pdf", "arxiv", "arxivid", "isbn", "issn", "crossref"})
+_VERBATIM = frozenset(
+    {"url", "doi", "eprint", "file", "pdf", "arxiv", "arxivid", "isbn", "issn", "crossref", "bibtex_key_original"}
+)
 # Fields a crossref child never takes from its parent.
 _NOT_INHERITED = frozenset(
     {"title", "abstract", "doi", "url", "eprint", "arxiv", "arxivid", "archiveprefix", "eprinttype", "crossref", "ids"}
@@ -484,15 +489,13 @@ def parse_bibtex(text: str, file: str = "<bibtex>") -> Parsed:
         if isinstance(block, model.ParsingFailedBlock):
             kind = _block_kind(block.raw)
             if isinstance(block, model.DuplicateBlockKeyBlock):
-                first = first_line.get(block.key.lower())
-                since = f" (first defined on line {first})" if first else ""
                 if kind == "string":
+                    first = first_line.get(block.key.lower())
+                    since = f" (first defined on line {first})" if first else ""
                     report.notes.append(f"line {line}: @string {block.key} defined again{since}; first value kept")
                     continue
-                report.records += 1
-                report.skip(f"line {line}", f"duplicate entry key {block.key!r}{since}")
-                continue
-            if isinstance(block, model.DuplicateFieldKeyBlock):
+                block = block.ignore_error_block  # a reused key: the entry is kept under a new key below
+            elif isinstance(block, model.DuplicateFieldKeyBlock):
                 entry = block.ignore_error_block
                 report.notes.append(
                     f"line {line}: entry {entry.key!r} repeats field(s) "
@@ -514,7 +517,7 @@ def parse_bibtex(text: str, file: str = "<bibtex>") -> Parsed:
         if not isinstance(block, model.Entry):
             continue
         report.records += 1
-        first_line.setdefault(block.key.lower(), line)
+        original = _distinct_key(block, line, first_line, report)
         values: dict[str, str] = {}
         for field in block.fields:
             name = field.key.strip().lower()
@@ -533,6 +536,8 @@ def parse_bibtex(text: str, file: str = "<bibtex>") -> Parsed:
                     f"line {field.start_line + 1}: field {name} of {block.key!r} uses undefined macro(s) "
                     f"{', '.join(unknown)}; kept as text"
                 )
+        if original is not None:
+            values["bibtex_key_original"] = "{" + original + "}"
         entries.append((block, values))
 
     by_key = {entry.key.lower(): values for entry, values in entries}
@@ -548,6 +553,38 @@ def parse_bibtex(text: str, file: str = "<bibtex>") -> Parsed:
             continue
         papers.append(paper)
     return papers, report
+
+
+def _distinct_key(entry: Any, line: int, first_line: dict[str, int], report: FileReport) -> str | None:
+    """Give an entry without a key, or with a key an earlier entry has, a key of its own (as Zotero keeps both).
+
+    The generated key is ``line<N>`` (no key) or ``<key>-2``, ``<key>-3`` ...; the key as
+    written is kept in ``extra["bibtex_key_original"]`` and the clash is a note of the report.
+    Keys are compared as BibTeX does, ignoring case.
+    """
+    original = entry.key.strip()
+    if original and original.lower() not in first_line:
+        first_line[original.lower()] = line
+        return None
+    if not original:
+        key, n = f"line{line}", 1
+        while key.lower() in first_line:
+            n += 1
+            key = f"line{line}-{n}"
+        report.notes.append(f"line {line}: entry without a key kept as {key!r}")
+    else:
+        n = 2
+        while f"{original}-{n}".lower() in first_line:
+            n += 1
+        key = f"{original}-{n}"
+        report.notes.append(
+            f"line {line}: entry key {original!r} already used on line {first_line[original.lower()]}; "
+            f"this entry kept as {key!r}"
+        )
+    report.counts["generated keys"] = report.counts.get("generated keys", 0) + 1
+    first_line[key.lower()] = line
+    entry.key = key
+    return original
 
 
 def _with_crossref(
@@ -869,7 +906,7 @@ def _entry(paper: Paper, used: set[str]) -> str:
     written = {name for name, _ in fields}
     for name, value in extra.items():
         lowered = str(name).lower()
-        if lowered in ("bibtex_key", "bibtex_type", "et_al") or lowered in written:
+        if lowered in ("bibtex_key", "bibtex_type", "bibtex_key_original", "et_al") or lowered in written:
             continue
         if not isinstance(value, str) or not _FIELD_NAME.match(str(name)):
             continue  # BibTeX holds text fields only

@@ -187,7 +187,7 @@ def test_duplicate_bibtex_keys_keep_every_entry_under_a_new_key(tmp_path):
     assert [p.extra.get("bibtex_key_original") for p in corpus] == [None, "same", "same"]
     report = one_file(corpus)
     assert report.records == 3 and report.skipped == [] and report.counts["generated keys"] == 2
-    assert [n for n in report.notes if "already used on line 1" in n][0].startswith("line 3:")
+    assert next(n for n in report.notes if "already used on line 1" in n).startswith("line 3:")
 
 
 def test_ris_ids_are_not_keys_but_the_same_paper_twice_is_merged(tmp_path):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import sys
+import unicodedata
 import warnings
 from pathlib import Path
 
@@ -30,7 +31,14 @@ _RAW_TITLE = re.compile(r"^\s*title\s*=\s*[{\"](.*?)[}\"]\s*,?\s*$", re.I | re.M
 
 
 def _words(text: str) -> set[str]:
+    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
     return {w.casefold() for w in re.findall(r"[A-Za-z]{3,}", text)}
+
+
+_ACCENT = re.compile(r"\\(?:[\"'`^~=.]|[uvHcdbrtk](?![A-Za-z]))\s*")
+_WRAPPER = re.compile(r"\\[A-Za-z]+\s*(?=\{)")
+_MATH = re.compile(r"\$[^$]*\$")
+_FORMAT = {"textbf", "emph", "textit", "textsc", "mbox", "mathrm", "mathcal", "ensuremath", "sup", "sub", "textrm"}
 
 
 def _lost_words(path: Path, corpus: pl.Corpus) -> int:
@@ -38,12 +46,13 @@ def _lost_words(path: Path, corpus: pl.Corpus) -> int:
     if path.suffix != ".bib":
         return 0
     text = path.read_text(encoding="utf-8", errors="replace")
-    read = [_words(t) for t in corpus.column("title").dropna()]
+    read = [_words(_MATH.sub(" ", t)) for t in corpus.column("title").dropna()]
     every = set().union(*read) if read else set()
     lost = 0
     for raw in _RAW_TITLE.findall(text):
-        names = _words(re.sub(r"\\(?:[\"'`^~=.uvHcdbrtk]|ss|ae|oe|aa|o|l)\b", "", raw))
-        names -= {"textbf", "emph", "textit", "mbox", "mathrm", "mathcal", "ensuremath", "sup", "sub"}
+        # Math is kept as written and a macro with a braced argument (\\emph{x}) is markup: neither counted.
+        plain = re.sub(r"[{}]", "", _WRAPPER.sub("", _ACCENT.sub("", _MATH.sub(" ", raw))))
+        names = _words(plain) - _FORMAT
         if names and not names <= every:
             lost += 1
     return lost
@@ -59,8 +68,12 @@ def main() -> None:
             except Exception as exc:  # report and go on
                 print(f"{path.name}: {type(exc).__name__}: {exc}", file=sys.stderr)
                 continue
+            try:
+                everything = pl.read(path, dedupe=False)
+            except (TypeError, pl.PaperlensError):  # a version without dedupe=
+                everything = corpus
         r = corpus.report
-        rows.append((path.name[:60], r.records, r.loaded, r.merged, len(r.skipped), _lost_words(path, corpus)))
+        rows.append((path.name[:60], r.records, r.loaded, r.merged, len(r.skipped), _lost_words(path, everything)))
     print(f"{'file':60} {'records':>8} {'loaded':>7} {'merged':>7} {'skipped':>8} {'lostword':>8}")
     for row in rows:
         print(f"{row[0]:60} {row[1]:8d} {row[2]:7d} {row[3]:7d} {row[4]:8d} {row[5]:8d}")

@@ -484,7 +484,11 @@ class Corpus:
         if ascending is None:
             ascending = field not in ("score", "citation_count")
         column = self._df[field]
-        if field in LIST_FIELDS:
+        if field == "title":  # read as text, leading markup ignored: "$k$-means" sorts under k
+            from .text import sort_key
+
+            column = column.map(sort_key)
+        elif field in LIST_FIELDS:
             column = column.map(lambda v: v[0].casefold() if v else None)
         elif column.dtype == object:
             column = column.map(lambda v: v.casefold() if isinstance(v, str) else None)

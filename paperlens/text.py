@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import re
+import unicodedata
 
-__all__ = ["STOP_WORDS", "normalize_space", "strip_latex", "tokenize"]
+__all__ = ["STOP_WORDS", "normalize_space", "readable", "sort_key", "strip_latex", "tokenize"]
 
 _MATH = re.compile(r"\$\$.*?\$\$|\$[^$]*\$", re.S)
 _CMD_WITH_ARG = re.compile(
@@ -40,6 +42,60 @@ def strip_latex(text: str, *, keep_math: bool = True) -> str:
     text = _BRACES.sub("", text)
     text = re.sub(r" +([,.;:)])", r"\1", normalize_space(text))
     return text
+
+
+_READER: list = []
+
+
+@functools.lru_cache(maxsize=65536)
+def _latex_piece(text: str) -> str:
+    if not _READER:
+        from pylatexenc.latex2text import LatexNodes2Text
+
+        _READER.append(LatexNodes2Text(math_mode="text"))
+    try:
+        return _READER[0].latex_to_text(text, tolerant_parsing=True)
+    except Exception:  # pylatexenc raises assorted errors on broken markup
+        return strip_latex(text)
+
+
+_MARKUP_PIECE = re.compile(r"\$\$.*?\$\$|\$[^$]*\$|\S*\\\S*")
+
+
+def _readable(text: str) -> str:
+    # Only the math and the words with a backslash go through pylatexenc (a whole abstract is slow to walk).
+    return normalize_space(_MARKUP_PIECE.sub(lambda m: _latex_piece(m.group(0)), text))
+
+
+def readable(text: object) -> str:
+    r"""Text with its LaTeX (math included) read as text, for tables, tooltips and sorting.
+
+    The stored value is unchanged (it writes back as written); only what is shown differs.
+    Text without ``$`` or ``\`` is returned as it is.
+
+    >>> readable(r"$\mathcal{B}^{3}$-Net: fast $O(n \log n)$ search")
+    'ℬ^3-Net: fast O(n log n) search'
+    >>> readable("Plain title"), readable(None)
+    ('Plain title', '')
+    """
+    if not isinstance(text, str):
+        return ""
+    if "$" not in text and "\\" not in text:
+        return text
+    return _readable(text)
+
+
+def sort_key(text: object) -> str | None:
+    r"""A title as it sorts: read as text, case folded, leading markup and punctuation ignored.
+
+    >>> sorted(["Zebra", r"$\mathcal{K}$-theory", "$k$-means", "{B}ees", "(Almost) all"], key=sort_key)
+    ['(Almost) all', '{B}ees', '$k$-means', '$\\mathcal{K}$-theory', 'Zebra']
+    """
+    if not isinstance(text, str):
+        return None
+    folded = unicodedata.normalize("NFKD", readable(text).replace("{", "").replace("}", ""))
+    folded = "".join(ch for ch in folded if not unicodedata.combining(ch))  # É sorts with E, 𝒦 with K
+    return re.sub(r"^\W+", "", folded).casefold()
 
 
 # A compact English stop list (articles, pronouns, auxiliaries, prepositions) plus

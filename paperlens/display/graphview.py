@@ -49,6 +49,7 @@ import pandas as pd
 
 from ..errors import FieldError, PaperlensError, PaperlensWarning, RecordError
 from ..io.mapping import parse_date
+from ..text import readable
 from . import vis
 from .layout import force_layout, time_layout
 from .tables import esc as _esc
@@ -637,7 +638,7 @@ class _Builder:
             year = _as_int(info["year"])
             info.update(
                 id=str(node),
-                title=str(info["title"] or node),
+                title=readable(info["title"]) or str(node),
                 authors=_names(info["authors"]),
                 categories=_names(info["categories"]),
                 date=date,
@@ -823,7 +824,7 @@ class _Builder:
             out["categories"] = ", ".join(info["categories"][:4])
         abstract = info["abstract"]
         if isinstance(abstract, str) and abstract and not abstract.isspace():
-            out["abstract"] = _shorten(abstract, 320)
+            out["abstract"] = _shorten(readable(abstract[:480]), 320)
         links = _links(info)
         if links:
             out["links"] = links

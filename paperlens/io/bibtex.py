@@ -88,6 +88,143 @@ _KEY = re.compile(r"^[^\s,{}()=#%\"\\]+$")
 
 _decoder_cache: dict[str, Any] = {}
 
+LOGOS = {
+    "TeX": "TeX",
+    "LaTeX": "LaTeX",
+    "LaTeXe": "LaTeX2ε",
+    "BibTeX": "BibTeX",
+    "MF": "METAFONT",
+    "MP": "METAPOST",
+    "METAFONT": "METAFONT",
+    "METAPOST": "METAPOST",
+    "AmS": "AMS",
+    "AMS": "AMS",
+    "AmSTeX": "AMS-TeX",
+    "AMSTeX": "AMS-TeX",
+    "AmSLaTeX": "AMS-LaTeX",
+    "LAMSTeX": "LAMS-TeX",
+    "SliTeX": "SliTeX",
+    "PiCTeX": "PiCTeX",
+    "XeTeX": "XeTeX",
+    "XeLaTeX": "XeLaTeX",
+    "LuaTeX": "LuaTeX",
+    "LuaLaTeX": "LuaLaTeX",
+    "ConTeXt": "ConTeXt",
+    "eTeX": "ε-TeX",
+    "pdfTeX": "pdfTeX",
+    "pdfLaTeX": "pdfLaTeX",
+    "plainTeX": "plain TeX",
+    "TUB": "TUGboat",
+    "TUG": "TUG",
+    "WEB": "WEB",
+    "CWEB": "CWEB",
+}
+"""TeX-world logos (as TUGboat and the LaTeX companion spell them) and the names they read as."""
+
+# Spacing, font switches and other layout commands: no text of their own.
+_SILENT = frozenset(
+    [
+        "bf",
+        "it",
+        "sc",
+        "rm",
+        "em",
+        "tt",
+        "sf",
+        "sl",
+        "md",
+        "up",
+        "small",
+        "large",
+        "Large",
+        "LARGE",
+        "footnotesize",
+        "scriptsize",
+        "tiny",
+        "normalsize",
+        "huge",
+        "Huge",
+        "upshape",
+        "itshape",
+        "slshape",
+        "bfseries",
+        "mdseries",
+        "scshape",
+        "rmfamily",
+        "sffamily",
+        "ttfamily",
+        "normalfont",
+        "relax",
+        "noindent",
+        "kern",
+        "null",
+        "break",
+        "hfil",
+        "hfill",
+        "hss",
+        "hskip",
+        "vskip",
+        "protect",
+        "ignorespaces",
+        "unskip",
+        "nobreak",
+        "allowbreak",
+        "linebreak",
+        "newline",
+        "par",
+        "smallskip",
+        "medskip",
+        "bigskip",
+        "thinspace",
+        "enspace",
+        "enskip",
+        "penalty",
+        "strut",
+        "leavevmode",
+        "phantom",
+        "hphantom",
+        "vphantom",
+        "nolinebreak",
+        "nopagebreak",
+        "pagebreak",
+        "newpage",
+        "clearpage",
+        "mathstrut",
+        "displaystyle",
+        "textstyle",
+        "scriptstyle",
+    ]
+)
+
+_unknown_seen: list[str] = []
+"""Names of the unknown macros kept as text since the reader last looked (it counts them per file)."""
+
+
+def _source_after(node: Any) -> str:
+    """The LaTeX source right after a macro's name."""
+    source = getattr(getattr(node, "parsing_state", None), "s", None) or ""
+    return source[node.pos + 1 + len(node.macroname) :]
+
+
+def _as_text(text: str) -> Any:
+    """A logo's replacement; a space written after ``\\MF`` stays (TeX would eat it: "METAFONTfonts")."""
+
+    def replace(node: Any) -> str:
+        return text + " " if _source_after(node)[:1].isspace() else text
+
+    return replace
+
+
+def _unknown_macro(node: Any) -> str:
+    """An unknown macro reads as its name (``\\VAX`` → "VAX"), unless a braced argument follows
+    (``\\acro{GNU}``): then it is markup around that text, which reads as itself."""
+    after = _source_after(node)
+    rest = after.lstrip()
+    if rest.startswith("{") and not rest.startswith("{}"):
+        return ""
+    _unknown_seen.append(node.macroname)
+    return node.macroname + " " if after[:1].isspace() else node.macroname
+
 
 def _decoder() -> tuple[Any, Any]:
     """The pylatexenc decoder and parser context, built once."""
@@ -122,12 +259,12 @@ def _decoder() -> tuple[Any, Any]:
                 MacroTextSpec("url", simplify_repl="%s"),
                 MacroTextSpec("href", simplify_repl="%(2)s"),
                 MacroTextSpec("mbox", simplify_repl="%s"),
-                MacroTextSpec("LaTeX", simplify_repl="LaTeX"),
-                MacroTextSpec("TeX", simplify_repl="TeX"),
-                MacroTextSpec("BibTeX", simplify_repl="BibTeX"),
                 MacroTextSpec("textasciicircum", simplify_repl="^"),
+                *(MacroTextSpec(name, simplify_repl=_as_text(logo)) for name, logo in LOGOS.items()),
+                *(MacroTextSpec(name, discard=True) for name in _SILENT),
             ],
         )
+        text.set_unknown_macro_spec(MacroTextSpec("", simplify_repl=_unknown_macro))
         _decoder_cache["text"] = LatexNodes2Text(latex_context=text, math_mode="verbatim")
         _decoder_cache["parsing"] = parsing
     return _decoder_cache["text"], _decoder_cache["parsing"]
@@ -467,6 +604,7 @@ def parse_bibtex(text: str, file: str = "<bibtex>") -> Parsed:
     from bibtexparser import model
 
     report = FileReport(file=file, format="bibtex")
+    _unknown_seen.clear()
     try:
         with _quiet_library():
             library = bibtexparser.parse_string(_without_comment_lines(text), parse_stack=[])
@@ -552,6 +690,14 @@ def parse_bibtex(text: str, file: str = "<bibtex>") -> Parsed:
             report.skip(where, f"entry {entry.key!r}: {exc}")
             continue
         papers.append(paper)
+    if _unknown_seen:
+        from collections import Counter
+
+        names = Counter(_unknown_seen)
+        report.counts["unknown macros kept as text"] = sum(names.values())
+        shown = ", ".join(f"\\{name} ({n})" for name, n in names.most_common(8))
+        report.notes.append(f"unknown LaTeX macros read as their names: {shown}{' ...' if len(names) > 8 else ''}")
+        _unknown_seen.clear()
     return papers, report
 
 

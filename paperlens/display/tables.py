@@ -135,8 +135,9 @@ def paper_html(paper: Paper) -> str:
         if x
     )
     abstract = esc(readable(paper.abstract)) if paper.abstract else "<i>no abstract</i>"
+    title = esc(readable(paper.title)) or "<i>(untitled)</i>"
     return (
-        f"<div class='paperlens-paper'><b>{esc(readable(paper.title)) or '<i>(untitled)</i>'}</b><br><small>{meta}</small><br>"
+        f"<div class='paperlens-paper'><b>{title}</b><br><small>{meta}</small><br>"
         f"<small><code>{esc(paper.id)}</code> {_link_html(paper)}</small>"
         f"<p style='max-width:60em'>{abstract}</p></div>"
     )

@@ -5,8 +5,9 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from typing import Any
 
-__all__ = ["STOP_WORDS", "normalize_space", "readable", "sort_key", "strip_latex", "tokenize"]
+__all__ = ["STOP_WORDS", "normalize_space", "readable", "sort_key", "strip_latex", "strip_markup", "tokenize"]
 
 _MATH = re.compile(r"\$\$.*?\$\$|\$[^$]*\$", re.S)
 _CMD_WITH_ARG = re.compile(
@@ -42,6 +43,50 @@ def strip_latex(text: str, *, keep_math: bool = True) -> str:
     text = _BRACES.sub("", text)
     text = re.sub(r" +([,.;:)])", r"\1", normalize_space(text))
     return text
+
+
+_TAG = re.compile(r"</?[A-Za-z][\w:.-]*(?:\s[^<>]*)?/?>|&(?:[A-Za-z][A-Za-z0-9]{1,31}|#\d{1,7}|#[xX][0-9a-fA-F]{1,6});")
+# Elements that end a block of text: a space keeps the words on either side apart.
+_BLOCKS = frozenset(
+    {"p", "div", "br", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "title", "sec", "abstract"}
+    | {"abstracttext", "table", "tr", "td", "th", "label", "caption"}
+)
+
+
+def strip_markup(text: str) -> str:
+    """Publisher markup as plain text: tags dropped (their words kept), entities decoded.
+
+    OpenAlex and Crossref titles and abstracts carry JATS/HTML tags (``<i>``, ``<scp>``,
+    ``<sub>``, ``<jats:p>``); the standard library's HTML parser reads them. Inline tags
+    join (``CO<sub>2</sub>`` → "CO2"), block tags separate. Text without a tag or an
+    entity is returned as it is; a lone ``<`` (``a < b``) is kept.
+
+    >>> strip_markup("<b>Purpose:</b> study <i>in vivo</i> CO<sub>2</sub> &amp; <scp>RNA</scp><jats:p>Next</jats:p>")
+    'Purpose: study in vivo CO2 & RNA Next'
+    >>> strip_markup("if a < b and c > d")
+    'if a < b and c > d'
+    """
+    if not isinstance(text, str) or not _TAG.search(text):
+        return text
+    from html.parser import HTMLParser
+
+    pieces: list[str] = []
+
+    class _Text(HTMLParser):
+        def handle_starttag(self, tag: str, attrs: Any = None) -> None:
+            if tag.rsplit(":", 1)[-1] in _BLOCKS:
+                pieces.append(" ")
+
+        def handle_endtag(self, tag: str) -> None:
+            self.handle_starttag(tag)
+
+        def handle_data(self, data: str) -> None:
+            pieces.append(data)
+
+    parser = _Text(convert_charrefs=True)
+    parser.feed(text)
+    parser.close()
+    return normalize_space("".join(pieces))
 
 
 _READER: list = []

@@ -31,7 +31,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from .ids import paper_id, title_key
-from .record import PAPER_FIELDS, Paper
+from .record import LIST_FIELDS, PAPER_FIELDS, Paper
 
 __all__ = ["Merge", "conflicts", "deduplicate", "distinct_ids", "merge_corpora", "merge_papers", "same_work", "unmerge"]
 
@@ -179,6 +179,8 @@ def _evidence(a: Paper, b: Paper, recurring: frozenset[str]) -> str | None:
     folded = title_key(a.title)
     if not folded or a.year is None or folded != title_key(b.title) or a.year != b.year:
         return None
+    if a.date_source is not None or b.date_source is not None:
+        return None  # a year guessed from an arXiv id is no evidence
     if folded in recurring or recurring_title(a.title) or conflicts(a, b):
         return None
     return "title and year"
@@ -194,7 +196,7 @@ def _keys(paper: Paper) -> list[tuple[str, str]]:
     if paper.id.startswith("pl:"):  # the same fallback id: the same title and year, or the same untitled record
         keys.append(("id", paper.id.split("#")[0]))
     folded = title_key(paper.title)
-    if folded and paper.year is not None:
+    if folded and paper.year is not None and paper.date_source is None:  # not a year guessed from the arXiv id
         keys.append(("title", f"{folded}|{paper.year}"))
     return keys
 
@@ -218,7 +220,7 @@ def recurring_titles(papers: Iterable[Paper], years_needed: int = 3) -> frozense
 def merge_papers(first: Paper, second: Paper) -> Paper:
     """One record from two records of the same paper: ``first`` wins, ``second`` fills gaps.
 
-    Lists of categories and references are united; ``citation_count`` keeps the
+    Lists of categories, keywords and references are united; ``citation_count`` keeps the
     larger value; ``extra`` keeps the first value of each key.
 
     >>> a = Paper.create(title="Model soups", doi="10.1000/x", categories=("cs.LG",))
@@ -230,7 +232,7 @@ def merge_papers(first: Paper, second: Paper) -> Paper:
     values: dict[str, Any] = {}
     for name in PAPER_FIELDS:
         a, b = getattr(first, name), getattr(second, name)
-        if name in ("categories", "references"):
+        if name in LIST_FIELDS and name != "authors":
             values[name] = tuple(dict.fromkeys((*a, *b)))
         elif name == "extra":
             values[name] = {**dict(b), **dict(a)}
@@ -241,6 +243,11 @@ def merge_papers(first: Paper, second: Paper) -> Paper:
             values[name] = a if not b or b == a else f"{a}+{b}" if a else b
         else:
             values[name] = a if a not in (None, "", ()) else b
+    real = [p for p in (first, second) if p.date_source is None and p.year is not None]
+    if real:  # a date derived from the arXiv id never wins over a date a record gave
+        values["year"] = real[0].year
+        values["date"] = next((p.date for p in real if p.date is not None), None)
+        values["date_source"] = None
     values["id"] = paper_id(
         arxiv_id=values["arxiv_id"],
         doi=values["doi"],
@@ -389,7 +396,7 @@ def merges_frame(merges: Sequence[Merge]):  # -> pandas.DataFrame
 
 def merge_corpora(first: Any, *others: Any, dedupe: bool = True) -> Any:
     """One corpus of the papers of several corpora, records of the same work merged (earlier corpora win)."""
-    from .corpus import Corpus, _frame
+    from .corpus import Corpus
     from .report import FileReport, LoadReport
 
     corpora = [first, *others]
@@ -401,7 +408,7 @@ def merge_corpora(first: Any, *others: Any, dedupe: bool = True) -> Any:
     step = FileReport(file=name, format="merge", records=len(papers))
     step.loaded, step.merged = len(unique), len(merges)
     report.files.append(step)
-    return Corpus._from_frame(_frame(unique), report)
+    return Corpus.from_papers(unique, report=report)
 
 
 def unmerge(corpus: Any, ids: str | Iterable[str] | None = None) -> Any:
@@ -413,7 +420,7 @@ def unmerge(corpus: Any, ids: str | Iterable[str] | None = None) -> Any:
     """
     import copy
 
-    from .corpus import Corpus, _frame
+    from .corpus import Corpus
     from .errors import PaperlensError
     from .report import LoadReport
 
@@ -444,4 +451,4 @@ def unmerge(corpus: Any, ids: str | Iterable[str] | None = None) -> Any:
             target.loaded += 1
     report = LoadReport(files)
     report.merge_log = [m for m in log if m.paper_id not in wanted]
-    return Corpus._from_frame(_frame(distinct_ids(papers)), report)
+    return Corpus.from_papers(distinct_ids(papers), report=report)

@@ -377,6 +377,9 @@ def test_pagerank_matches_networkx():
 
 
 def test_time_layout_x_follows_the_date_and_undated_papers_stand_apart(sample):
+    # Every sample paper has a year (read from its arXiv id at worst): add two without, citing sample papers.
+    undated_papers = [Paper.create(title=f"Undated note {k}", references=(sample[k].id,)) for k in range(2)]
+    sample = sample | pl.Corpus(undated_papers)
     view = GraphView.from_networkx(sample.citation_graph(), sample, layout="time")
     shown = view.networkx
     dated, undated = [], []
@@ -560,7 +563,6 @@ def test_corpus_graph_draws_the_citation_graph(sample):
 
 
 def test_corpus_graph_both_combines_citations_and_concepts(sample):
-    pytest.importorskip("paperlens.graphs.concepts")
     view = sample.graph("both")
     kinds = {d["kind"] for _, _, d in view.networkx.edges(data=True)}
     assert {"cites", "similar"} <= kinds

@@ -43,7 +43,6 @@ True
 from __future__ import annotations
 
 import asyncio
-import difflib
 import math
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -55,7 +54,7 @@ import pandas as pd
 import traitlets
 
 from ..corpus import Corpus
-from ..errors import PaperlensError
+from ..errors import FieldError, InvalidArgumentError, PaperlensError
 from ..record import Paper
 from .explorer_controls import ANY_TOPIC, ANY_VENUE, FilterControls
 from .explorer_detail import citations, concept_neighbours, detail_html
@@ -126,11 +125,6 @@ class _Debouncer:
             self.action()
         except Exception as exc:  # shown in the explorer's status line: a timer has no caller to raise to
             self.on_error(exc)
-
-
-def _close(name: str, known: list[str]) -> str:
-    hints = difflib.get_close_matches(name, known, n=3, cutoff=0.6)
-    return f"; did you mean {', '.join(map(repr, hints))}?" if hints else ""
 
 
 def _plain(value: Any) -> Any:
@@ -232,20 +226,20 @@ class Explorer(widgets.VBox):
         **filters: Any,
     ) -> None:
         if not isinstance(corpus, Corpus):
-            raise PaperlensError(f"Explorer needs a paperlens Corpus, not {type(corpus).__name__}")
+            raise InvalidArgumentError(f"Explorer needs a paperlens Corpus, not {type(corpus).__name__}")
         unknown = sorted(set(filters) - set(FILTERS))
         if unknown:
-            raise PaperlensError(f"unknown Explorer option {unknown[0]!r}{_close(unknown[0], list(FILTERS))}")
+            raise FieldError(unknown[0], FILTERS, what="Explorer option")
         self._root = corpus.root
         if graph_kind is None:
             graph_kind = "both" if self._concepts_ready() else "citation"
         if graph_kind not in KINDS:
-            raise PaperlensError(f"graph_kind must be one of {KINDS}, not {graph_kind!r}")
+            raise InvalidArgumentError(f"graph_kind must be one of {KINDS}, not {graph_kind!r}")
         colors = [value for _, value in color_options()]
         if color_by not in colors:
             color_by = colors[0] if color_by == "community" else color_by  # no graph view: nothing to colour
             if color_by not in colors:
-                raise PaperlensError(f"color_by must be one of {colors}, not {color_by!r}")
+                raise InvalidArgumentError(f"color_by must be one of {colors}, not {color_by!r}")
         super().__init__()
         self.add_class("paperlens-explorer")
         self.base = corpus
@@ -365,7 +359,7 @@ class Explorer(widgets.VBox):
         if isinstance(value, (int, np.integer)):
             value = (value, value)
         if not isinstance(value, (tuple, list)) or len(value) != 2:
-            raise PaperlensError(f"years takes a (low, high) pair (None for an open end), or None; got {value!r}")
+            raise InvalidArgumentError(f"years takes a (low, high) pair (None for an open end), or None; got {value!r}")
         low = low_bound if value[0] is None else int(value[0])
         high = high_bound if value[1] is None else int(value[1])
         low, high = sorted((low, high))
@@ -390,7 +384,7 @@ class Explorer(widgets.VBox):
         out = tuple(dict.fromkeys(str(v) for v in value))
         for name in out:
             if name not in self._base_categories:
-                raise PaperlensError(f"no paper here has category {name!r}{_close(name, self._base_categories)}")
+                raise FieldError(name, self._base_categories, what="category")
         return out
 
     @traitlets.validate("venue")
@@ -400,7 +394,7 @@ class Explorer(widgets.VBox):
             return None
         folded = {v.casefold(): v for v in self._base_venues}
         if str(value).casefold() not in folded:
-            raise PaperlensError(f"no paper here has venue {value!r}{_close(str(value), self._base_venues)}")
+            raise FieldError(str(value), self._base_venues, what="venue")
         return folded[str(value).casefold()]
 
     @traitlets.validate("community")
@@ -418,24 +412,24 @@ class Explorer(widgets.VBox):
         if value in by_label:
             return by_label[value]
         labels = list(by_label)
-        raise PaperlensError(f"no topic {value!r}{_close(str(value), labels)}; known: {labels[:6]}")
+        raise FieldError(str(value), labels, what="topic")
 
     @traitlets.validate("min_citations")
     def _validate_min_citations(self, proposal: dict[str, Any]) -> int:
         if proposal["value"] < 0:
-            raise PaperlensError("min_citations must be 0 or more")
+            raise InvalidArgumentError("min_citations must be 0 or more")
         return proposal["value"]
 
     @traitlets.validate("sort_by")
     def _validate_sort_by(self, proposal: dict[str, Any]) -> str:
         if proposal["value"] not in SORT_KEYS:
-            raise PaperlensError(f"sort_by must be one of {SORT_KEYS}, not {proposal['value']!r}")
+            raise InvalidArgumentError(f"sort_by must be one of {SORT_KEYS}, not {proposal['value']!r}")
         return proposal["value"]
 
     @traitlets.validate("page_size")
     def _validate_page_size(self, proposal: dict[str, Any]) -> int:
         if proposal["value"] < 1:
-            raise PaperlensError("page_size must be at least 1")
+            raise InvalidArgumentError("page_size must be at least 1")
         return proposal["value"]
 
     @traitlets.validate("page")
@@ -445,14 +439,14 @@ class Explorer(widgets.VBox):
     @traitlets.validate("graph_kind")
     def _validate_graph_kind(self, proposal: dict[str, Any]) -> str:
         if proposal["value"] not in KINDS:
-            raise PaperlensError(f"graph_kind must be one of {KINDS}, not {proposal['value']!r}")
+            raise InvalidArgumentError(f"graph_kind must be one of {KINDS}, not {proposal['value']!r}")
         return proposal["value"]
 
     @traitlets.validate("color_by")
     def _validate_color_by(self, proposal: dict[str, Any]) -> str | None:
         known = [value for _, value in color_options()]
         if proposal["value"] not in known:
-            raise PaperlensError(f"color_by must be one of {known}, not {proposal['value']!r}")
+            raise InvalidArgumentError(f"color_by must be one of {known}, not {proposal['value']!r}")
         return proposal["value"]
 
     @traitlets.validate("selected")
@@ -523,7 +517,7 @@ class Explorer(widgets.VBox):
         """Set several filters at once, refreshing once: ``explorer.set_filters(query="x", years=(2020, 2022))``."""
         unknown = sorted(set(values) - set(FILTERS))
         if unknown:
-            raise PaperlensError(f"unknown filter {unknown[0]!r}{_close(unknown[0], list(FILTERS))}")
+            raise FieldError(unknown[0], FILTERS, what="filter")
         with self.hold_refresh():
             for name, value in values.items():
                 setattr(self, name, value)
@@ -763,7 +757,9 @@ class Explorer(widgets.VBox):
         """Whether concept neighbours come cheap: the model is fitted, or fitting it is quick."""
         if len(self._root) <= _CONCEPT_AUTO_LIMIT:
             return True
-        return any(str(key).startswith("concept_model:") for key in self._root.cached_keys())
+        from ..graphs.concepts import find_fitted_model
+
+        return find_fitted_model(self._root) is not None
 
     def _fill_neighbours(self) -> None:
         paper = self.selected

@@ -30,6 +30,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from ..errors import InvalidArgumentError
+
 if TYPE_CHECKING:
     from ..corpus import Corpus
 
@@ -223,7 +225,7 @@ class FilterIndex:
                 day = (dates.dt.year * 10000.0 + dates.dt.month * 100.0 + dates.dt.day).astype("Float64")
                 values = day.fillna(df["year"].astype("Float64") * 10000.0 + 101.0)
             else:
-                raise ValueError(f"unknown sort key {key!r}; known: {SORT_KEYS}")
+                raise InvalidArgumentError(f"unknown sort key {key!r}; known: {SORT_KEYS}")
             self._ranks[key] = _dense_rank(values)
         return self._ranks[key]
 

@@ -47,7 +47,7 @@ from urllib.parse import quote
 import numpy as np
 import pandas as pd
 
-from ..errors import FieldError, PaperlensError, PaperlensWarning, RecordError
+from ..errors import FieldError, InvalidArgumentError, PaperlensWarning, RecordError
 from ..io.mapping import parse_date
 from ..text import readable
 from . import vis
@@ -190,7 +190,7 @@ def graph(corpus: Corpus, kind: str = "both", **options: Any) -> GraphView:
             raise FieldError(name, OPTIONS + CONCEPT_OPTIONS, what="graph option")
     concept_options = {name: options.pop(name) for name in CONCEPT_OPTIONS if name in options}
     if concept_options and kind == "citation":
-        raise PaperlensError(f"{', '.join(concept_options)} only apply to kind='concept' or 'both'")
+        raise InvalidArgumentError(f"{', '.join(concept_options)} only apply to kind='concept' or 'both'")
     if kind == "citation":
         shown = corpus.citation_graph()
         title = "Citations"
@@ -427,7 +427,7 @@ class GraphView:
         import networkx as nx
 
         if not isinstance(graph, nx.Graph):
-            raise PaperlensError(f"GraphView needs a networkx graph, not {type(graph).__name__}")
+            raise InvalidArgumentError(f"GraphView needs a networkx graph, not {type(graph).__name__}")
         if layout not in LAYOUTS:
             raise FieldError(str(layout), LAYOUTS, what="layout")
         if color_by not in COLOR_BY:
@@ -435,7 +435,7 @@ class GraphView:
         if size_by not in SIZE_BY:
             raise FieldError(str(size_by), [s for s in SIZE_BY if s], what="size_by")
         if max_nodes is not None and int(max_nodes) < 1:
-            raise PaperlensError(f"max_nodes must be at least 1 (or None for all), not {max_nodes!r}")
+            raise InvalidArgumentError(f"max_nodes must be at least 1 (or None for all), not {max_nodes!r}")
         self.layout = layout
         self.color_by = color_by
         self.size_by = size_by

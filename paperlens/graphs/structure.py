@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from ..errors import GraphWarning, PaperlensError
+from ..errors import GraphWarning, InvalidArgumentError, PaperlensError
 from .citation import node_attributes, resolve_references
 
 if TYPE_CHECKING:
@@ -66,7 +66,7 @@ _REVERSED = {"cites": "cited by", "mentions": "mentioned by"}
 # --------------------------------------------------------------------------- communities and rank
 
 
-def communities(graph: nx.Graph, resolution: float = 1.0, seed: int = 42, weight: str = "weight") -> dict[Any, int]:
+def communities(graph: nx.Graph, resolution: float = 1.0, seed: int = 0, weight: str = "weight") -> dict[Any, int]:
     """Louvain communities of ``graph`` as ``{node: community number}`` (seeded, so repeatable).
 
     Direction is ignored; edge ``weight`` is used where present (1 elsewhere).
@@ -126,16 +126,18 @@ def _labelling_model(corpus: Corpus) -> Any:
     """The concept model to name communities with: the root's when it is fitted or cheap to fit, else
     one fitted on this (small) subset alone, cached on it — fitting 75,000 papers takes half a minute.
     """
-    from .concepts import ConceptModel, fitted_model
+    from .concepts import ConceptModel, find_fitted_model, fitted_model
 
-    root = corpus.root
-    if len(root) <= LABEL_ROOT_LIMIT or any(k.startswith("concept_model:") for k in root.cached_keys()):
+    if len(corpus.root) <= LABEL_ROOT_LIMIT:
         return fitted_model(corpus)
+    found = find_fitted_model(corpus)
+    if found is not None:
+        return found
     return corpus.cached("structure.labelling_model", lambda: ConceptModel().fit(corpus))
 
 
 def community_table(
-    corpus: Corpus, kind: str = "concept", *, resolution: float = 1.0, seed: int = 42, n: int = 3
+    corpus: Corpus, kind: str = "concept", *, resolution: float = 1.0, seed: int = 0, n: int = 3
 ) -> pd.DataFrame:
     """Communities of the concept or citation graph of ``corpus``, one row each, labelled by their concepts.
 
@@ -161,7 +163,7 @@ def community_table(
 
         graph = concept_graph(corpus)
     else:
-        raise PaperlensError(f"community_table kind must be 'concept' or 'citation', not {kind!r}")
+        raise InvalidArgumentError(f"community_table kind must be 'concept' or 'citation', not {kind!r}")
     found = communities(graph, resolution=resolution, seed=seed)
     groups = _groups(found)
     labels = label_communities(corpus, groups.values(), n=n)
@@ -422,7 +424,9 @@ def shortest_connection(
     import networkx as nx
 
     if kind not in CONNECTION_KINDS:
-        raise PaperlensError(f"shortest_connection kind must be one of {', '.join(CONNECTION_KINDS)}, not {kind!r}")
+        raise InvalidArgumentError(
+            f"shortest_connection kind must be one of {', '.join(CONNECTION_KINDS)}, not {kind!r}"
+        )
     ids = corpus.ids
     start, end = ids[corpus.position(a)], ids[corpus.position(b)]
     graph = _connection_graph(corpus, kind)

@@ -16,11 +16,11 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from ..corpus import Corpus, _frame, warn_report
+from ..corpus import Corpus
 from ..dedupe import deduplicate
 from ..errors import ParseError
 from ..record import Paper
-from ..report import FileReport, LoadReport
+from ..report import FileReport, LoadReport, warn_report
 
 __all__ = ["Parsed", "assemble", "decode", "one_or_many", "output", "read_files", "read_text"]
 
@@ -123,7 +123,7 @@ def assemble(parts: Sequence[Parsed], *, warn: bool = True, dedupe: bool = True)
             raise AssertionError(f"load report does not add up: {file_report}")
     if warn:
         warn_report(report)
-    return Corpus._from_frame(_frame(unique), report)
+    return Corpus.from_papers(unique, report=report)
 
 
 def output(text: str, path: str | os.PathLike[str] | None) -> str:

@@ -9,6 +9,7 @@ corpus searches with its parent's index instead of building a new one.
 from __future__ import annotations
 
 import datetime as dt
+import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from types import MappingProxyType
@@ -18,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from .dedupe import deduplicate, merge_papers
-from .errors import FieldError, InvalidArgumentError, PaperNotFoundError
+from .errors import FieldError, InvalidArgumentError, PaperlensWarning, PaperNotFoundError
 from .frame import papers_frame, row_to_paper
 from .ids import parse_identifier, title_key
 from .record import LIST_FIELDS, PAPER_FIELDS, Paper
@@ -79,8 +80,8 @@ class Corpus:
     >>> corpus = pl.load_sample()
     >>> corpus
     <Corpus: 69 papers, 2019–2025>
-    >>> corpus.search("low-rank adaptation", top=3).df[["id", "score"]].shape
-    (3, 2)
+    >>> corpus.search("low-rank adaptation", top=2).df[["id", "score"]].shape
+    (2, 2)
     >>> recent = corpus.filter(year=(2023, None), categories="cs.CL").sort_by("date")
     >>> len(recent) < len(corpus)
     True
@@ -220,6 +221,20 @@ class Corpus:
         Uses the root's index, built once per root corpus.
         """
         return self._search_index().scores(query)[self.root_positions]
+
+    def search_explain(self, query: str) -> str | None:
+        """Why ``query`` matches no paper here (``None`` if it matches one), e.g. "no paper matches 'zebra'".
+
+        >>> import paperlens as pl
+        >>> pl.load_sample().search_explain("attention zzyzx")
+        "no paper matches 'zzyzx'"
+        """
+        index = self._search_index()
+        if len(self) == len(self.root):
+            return index.explain(query)
+        if self.search_scores(query).any():
+            return None
+        return index.explain(query) or "papers of the whole corpus match, none of this selection"
 
     def cached(self, key: str, compute: Callable[[], Any]) -> Any:
         """A value computed once per corpus and kept with it (a corpus never changes, so it stays valid).
@@ -425,13 +440,17 @@ class Corpus:
             from .search import SearchIndex
 
             df = root._df
-            root._cache["search"] = SearchIndex(df["title"].tolist(), df["abstract"].tolist(), df["keywords"].tolist())
+            root._cache["search"] = SearchIndex(
+                df["title"].tolist(), df["abstract"].tolist(), df["keywords"].tolist(), fields=df
+            )
         return root._cache["search"]
 
     def search(self, query: str, top: int | None = None) -> Corpus:
         """Papers matching a query, best first, with a ``score`` column (BM25 over title, abstract and keywords).
 
-        Only papers that match at least one word of the query are returned.
+        Every word must match (``"exact phrases"``, ``a OR b``, ``-exclude``, ``title:``, ``author:``,
+        ``venue:``, ``year:2020..2023``, ``tag:``; see :class:`~paperlens.search.SearchIndex`). A query
+        that matches nothing warns why (:meth:`search_explain`).
 
         >>> import paperlens as pl
         >>> hits = pl.load_sample().search("low-rank adaptation")
@@ -443,6 +462,10 @@ class Corpus:
         scores = self.search_scores(query)
         order = np.argsort(-scores, kind="stable")
         order = order[scores[order] > 0]
+        if not len(order):
+            why = self.search_explain(query)
+            if why:
+                warnings.warn(f"search {query!r} found nothing: {why}", PaperlensWarning, stacklevel=2)
         if top is not None:
             order = order[: max(int(top), 0)]
         return self._select(order, scores[order])

@@ -421,7 +421,7 @@ def unmerge(corpus: Any, ids: str | Iterable[str] | None = None) -> Any:
     import copy
 
     from .corpus import Corpus
-    from .errors import PaperlensError
+    from .errors import InvalidArgumentError
     from .report import LoadReport
 
     log = list(corpus.report.merge_log)
@@ -429,7 +429,7 @@ def unmerge(corpus: Any, ids: str | Iterable[str] | None = None) -> Any:
     wanted = merged_ids if ids is None else ({ids} if isinstance(ids, str) else set(ids))
     unknown = sorted(wanted - merged_ids)
     if unknown:
-        raise PaperlensError(
+        raise InvalidArgumentError(
             f"unmerge: {', '.join(map(repr, unknown[:3]))} is not a merged paper of this corpus "
             f"(the merged ones are in corpus.report.merges['id'])"
         )

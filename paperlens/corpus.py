@@ -669,11 +669,11 @@ class Corpus:
 
         return coupling_graph(self)
 
-    def prior_works(self, n: int = 20) -> pd.DataFrame:
-        """The works most cited by this corpus, in it or not."""
+    def prior_works(self, n: int | None = 20, *, fetch: bool = False, progress: bool | None = None) -> pd.DataFrame:
+        """The works most cited by this corpus, in it or not; see :func:`paperlens.graphs.structure.prior_works`."""
         from .graphs.structure import prior_works
 
-        return prior_works(self, n=n)
+        return prior_works(self, n=n, fetch=fetch, progress=progress)
 
     def derivative_works(self, n: int = 20) -> pd.DataFrame:
         """The papers citing most of this corpus."""

@@ -107,7 +107,10 @@ def test_prior_works_by_hand(small: Corpus) -> None:
     row = table[table["reference"] == A].iloc[0]
     assert row["kind"] == "corpus" and row["id"] == A and row["title"] == "Paper A"
     outside = table[table["reference"] == "10.5555/x"].iloc[0]
-    assert outside["kind"] == "doi" and pd.isna(outside["id"]) and pd.isna(outside["title"])
+    # issue 16.7: an outside work shows its identifier; its title is unknown until looked up
+    assert outside["kind"] == "doi" and outside["id"] == "10.5555/x" and pd.isna(outside["title"])
+    text = table[table["reference"] == "Some Outside Title"].iloc[0]
+    assert text["kind"] == "title" and text["id"] == "" and text["title"] == "Some Outside Title"
     assert len(prior_works(small, n=2)) == 2
 
 

@@ -272,14 +272,22 @@ def coupling_graph(corpus: Corpus) -> nx.Graph:
 # --------------------------------------------------------------------------- prior and derivative works
 
 
-def prior_works(corpus: Corpus, n: int | None = 20) -> pd.DataFrame:
+def prior_works(
+    corpus: Corpus, n: int | None = 20, *, fetch: bool = False, progress: bool | None = None
+) -> pd.DataFrame:
     """The works the corpus cites most, in or outside it.
 
     Columns: ``reference`` (the normalised identifier, a corpus paper's id, or the
     reference text), ``kind`` (``"corpus"`` for a corpus paper, else ``doi``,
     ``arxiv``, ``openalex``, ``s2``, ``title``), ``count`` (corpus papers citing it),
-    ``id`` and ``title`` of the corpus paper when it is one (else missing).
+    ``id`` (the corpus paper's id, or the reference's own identifier; empty for a
+    reference given only as text) and ``title`` (of the corpus paper, the text of a
+    text reference, or of an outside work once looked up; else ``None``).
     Most cited first; ``n=None`` returns all.
+
+    ``fetch=True`` looks up the titles of the outside works shown (DOIs, arXiv and
+    OpenAlex ids) on OpenAlex, 100 a request through the shared cached session; the
+    titles found are kept with the corpus, so later calls show them without fetching.
 
     Examples
     --------
@@ -300,22 +308,59 @@ def prior_works(corpus: Corpus, n: int | None = 20) -> pd.DataFrame:
                 counts[item.key] += 1
                 text.setdefault(item.key, item.reference)
     titles = dict(zip(corpus.ids, corpus.column("title").tolist(), strict=True))
+    looked_up: dict[tuple[str, str], str] = corpus.root.cached("structure.reference_titles", dict)
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0][1] if kv[0][0] != "title" else text[kv[0]]))
+    shown = ranked[:n] if n is not None else ranked
+    if fetch:
+        _fetch_titles([key for key, _ in shown if key not in looked_up], looked_up, progress)
     rows = []
-    for (kind, value), count in counts.items():
+    for (kind, value), count in shown:
         in_corpus = kind == "paper"
+        if in_corpus:
+            title = titles[value]
+        elif kind == "title":
+            title = text[(kind, value)]
+        else:
+            title = looked_up.get((kind, value))
         rows.append(
             {
                 "reference": value if kind != "title" else text[(kind, value)],
                 "kind": "corpus" if in_corpus else kind,
                 "count": count,
-                "id": value if in_corpus else None,
-                "title": titles[value] if in_corpus else None,
+                "id": "" if kind == "title" else value,
+                "title": title,
             }
         )
-    table = pd.DataFrame(rows, columns=["reference", "kind", "count", "id", "title"])
-    table = table.sort_values(["count", "reference"], ascending=[False, True], kind="stable")
-    table = table.head(n) if n is not None else table
-    return table.reset_index(drop=True)
+    return pd.DataFrame(rows, columns=["reference", "kind", "count", "id", "title"])
+
+
+def _fetch_titles(keys: list[tuple[str, str]], found: dict[tuple[str, str], str], progress: bool | None) -> None:
+    """Look up the titles of outside references on OpenAlex (by DOI, arXiv DOI or OpenAlex id) into ``found``."""
+    from ..sources.openalex import arxiv_doi, lookup_works
+    from ..text import normalize_space, strip_markup
+
+    by_kind: dict[str, dict[str, tuple[str, str]]] = {"doi": {}, "openalex": {}}
+    for kind, value in keys:
+        if kind == "doi":
+            by_kind["doi"][value] = (kind, value)
+        elif kind == "arxiv":
+            by_kind["doi"][arxiv_doi(value)] = (kind, value)
+        elif kind == "openalex":
+            by_kind["openalex"][value] = (kind, value)
+    for kind, wanted in by_kind.items():
+        if not wanted:
+            continue
+        result = lookup_works(list(wanted), kind, select=("id", "doi", "title", "display_name"), progress=progress)
+        for value, work in result.found.items():
+            title = work.get("title") or work.get("display_name")
+            if isinstance(title, str) and title.strip():
+                found[wanted[value]] = strip_markup(normalize_space(title))
+        if result.failed:
+            warnings.warn(
+                f"prior_works: {len(result.failed)} look-up(s) failed, e.g. {next(iter(result.failed.values()))}",
+                GraphWarning,
+                stacklevel=3,
+            )
 
 
 def derivative_works(corpus: Corpus, n: int | None = 20) -> pd.DataFrame:

@@ -657,17 +657,17 @@ class Corpus:
 
         return community_table(self, kind=kind, resolution=resolution, seed=seed, n=n)
 
-    def cocitation_graph(self) -> nx.Graph:
-        """Papers cited together, weight = number of corpus papers citing both."""
+    def cocitation_graph(self, *, min_weight: float = 1, normalize: str | None = None) -> nx.Graph:
+        """Papers cited together, weight = number of corpus papers citing both (or association strength)."""
         from .graphs.structure import cocitation_graph
 
-        return cocitation_graph(self)
+        return cocitation_graph(self, min_weight=min_weight, normalize=normalize)
 
-    def coupling_graph(self) -> nx.Graph:
-        """Bibliographic coupling, weight = number of shared references."""
+    def coupling_graph(self, *, min_weight: float = 1, normalize: str | None = None) -> nx.Graph:
+        """Bibliographic coupling, weight = number of shared references (or association strength)."""
         from .graphs.structure import coupling_graph
 
-        return coupling_graph(self)
+        return coupling_graph(self, min_weight=min_weight, normalize=normalize)
 
     def prior_works(self, n: int | None = 20, *, fetch: bool = False, progress: bool | None = None) -> pd.DataFrame:
         """The works most cited by this corpus, in it or not; see :func:`paperlens.graphs.structure.prior_works`."""

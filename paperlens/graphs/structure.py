@@ -206,19 +206,52 @@ def _cited(corpus: Corpus) -> list[set[str]]:
     return [{r.target for r in row if r.status == "resolved"} for row in resolve_references(corpus)]  # type: ignore[misc]
 
 
-def _weighted_graph(corpus: Corpus, weights: Counter[tuple[str, str]], kind: str) -> nx.Graph:
+NORMALIZATIONS = (None, "association")
+
+
+def _weighted_graph(
+    corpus: Corpus,
+    weights: Counter[tuple[str, str]],
+    kind: str,
+    min_weight: float = 1,
+    normalize: str | None = None,
+) -> nx.Graph:
+    """The graph of ``weights`` (raw counts), links below ``min_weight`` dropped, optionally normalised.
+
+    ``normalize="association"`` is the association strength of van Eck & Waltman (2009, "How to
+    normalize cooccurrence data? An analysis of some well-known similarity measures", JASIST 60(8),
+    1635-1651), in the form VOSviewer uses (Waltman, van Eck & Noyons 2010, "A unified approach to
+    mapping and clustering of bibliometric networks", J. Informetrics 4(4), 629-635, eq. 2):
+    ``s_ij = 2m c_ij / (c_i c_j)``, with ``c_ij`` the count of the link, ``c_i`` the total count of
+    the links of ``i`` and ``m`` the total count of all links (so 1 is the count expected if links
+    formed at random, given each paper's total). Totals are of the links kept by ``min_weight``, as
+    VOSviewer normalises the network it maps. The raw count stays in the ``count`` attribute.
+    """
     import networkx as nx
 
-    graph = nx.Graph(kind=kind)
+    if normalize not in NORMALIZATIONS:
+        raise InvalidArgumentError(f"normalize must be None or 'association', not {normalize!r}")
+    kept = {pair: w for pair, w in weights.items() if w >= min_weight}
+    graph = nx.Graph(kind=kind, normalize=normalize or "none", min_weight=min_weight)
     for node, attrs in node_attributes(corpus).items():
         graph.add_node(node, **attrs)
-    for (a, b), weight in sorted(weights.items()):
-        graph.add_edge(a, b, weight=weight, kind=kind)
+    total: Counter[str] = Counter()
+    for (a, b), count in kept.items():
+        total[a] += count
+        total[b] += count
+    m = sum(kept.values())
+    for (a, b), count in sorted(kept.items()):
+        weight = 2 * m * count / (total[a] * total[b]) if normalize == "association" else count
+        graph.add_edge(a, b, weight=weight, count=count, kind=kind)
     return graph
 
 
-def cocitation_graph(corpus: Corpus) -> nx.Graph:
+def cocitation_graph(corpus: Corpus, *, min_weight: float = 1, normalize: str | None = None) -> nx.Graph:
     """Co-citation: two corpus papers are linked when corpus papers cite both; weight = how many do.
+
+    ``min_weight`` drops links cited together fewer times; ``normalize="association"`` weighs
+    links by association strength (VOSviewer's normalisation, see ``_weighted_graph``), the
+    raw count kept as ``count``.
 
     References are resolved as in :func:`paperlens.graphs.citation.citation_graph`
     (inferred mentions are not citations and do not count). Every paper is a node.
@@ -233,7 +266,7 @@ def cocitation_graph(corpus: Corpus) -> nx.Graph:
     weights: Counter[tuple[str, str]] = Counter()
     for cited in _cited(corpus):
         weights.update(combinations(sorted(cited), 2))
-    return _weighted_graph(corpus, weights, "cocitation")
+    return _weighted_graph(corpus, weights, "cocitation", min_weight, normalize)
 
 
 def _reference_keys(corpus: Corpus) -> list[set[tuple[str, str]]]:
@@ -241,8 +274,12 @@ def _reference_keys(corpus: Corpus) -> list[set[tuple[str, str]]]:
     return [{r.key for r in row if r.key[1]} for row in resolve_references(corpus)]
 
 
-def coupling_graph(corpus: Corpus) -> nx.Graph:
+def coupling_graph(corpus: Corpus, *, min_weight: float = 1, normalize: str | None = None) -> nx.Graph:
     """Bibliographic coupling: two corpus papers are linked when they share references; weight = how many.
+
+    ``min_weight`` drops links sharing fewer references; ``normalize="association"`` weighs
+    links by association strength, ``s_ij = 2m c_ij / (c_i c_j)`` (van Eck & Waltman 2009, as
+    VOSviewer computes it), the raw count kept as ``count``.
 
     Every reference counts, in or outside the corpus, compared by normalised
     identifier (DOI, arXiv id, OpenAlex id, S2 id, else the folded title; a
@@ -266,7 +303,7 @@ def coupling_graph(corpus: Corpus) -> nx.Graph:
     for ids in holders.values():
         if len(ids) > 1:
             weights.update(combinations(sorted(ids), 2))
-    return _weighted_graph(corpus, weights, "coupling")
+    return _weighted_graph(corpus, weights, "coupling", min_weight, normalize)
 
 
 # --------------------------------------------------------------------------- prior and derivative works

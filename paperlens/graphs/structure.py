@@ -36,6 +36,7 @@ from collections.abc import Iterable, Mapping
 from itertools import combinations, pairwise
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
 from ..errors import GraphWarning, InvalidArgumentError, PaperlensError
@@ -50,11 +51,13 @@ if TYPE_CHECKING:
 __all__ = [
     "cocitation_graph",
     "communities",
+    "community_method",
     "community_table",
     "coupling_graph",
     "derivative_works",
     "label_communities",
     "pagerank",
+    "pagerank_arrays",
     "prior_works",
     "shortest_connection",
 ]
@@ -66,8 +69,21 @@ _REVERSED = {"cites": "cited by", "mentions": "mentioned by"}
 # --------------------------------------------------------------------------- communities and rank
 
 
-def communities(graph: nx.Graph, resolution: float = 1.0, seed: int = 0, weight: str = "weight") -> dict[Any, int]:
-    """Louvain communities of ``graph`` as ``{node: community number}`` (seeded, so repeatable).
+COMMUNITY_METHODS = ("louvain", "label_propagation", "auto")
+LOUVAIN_LIMIT = 3000
+"""``communities(method="auto")`` uses Louvain up to this many nodes, fast label propagation beyond."""
+
+
+def communities(
+    graph: nx.Graph, resolution: float = 1.0, seed: int = 0, weight: str = "weight", method: str = "louvain"
+) -> dict[Any, int]:
+    """Communities of ``graph`` as ``{node: community number}`` (seeded, so repeatable).
+
+    ``method`` is ``"louvain"`` (:func:`networkx.community.louvain_communities`),
+    ``"label_propagation"`` (:func:`networkx.community.fast_label_propagation_communities`,
+    much faster on big graphs, ``resolution`` unused) or ``"auto"``: Louvain up to
+    :data:`LOUVAIN_LIMIT` nodes, label propagation beyond. :func:`community_method`
+    says which one ``"auto"`` picks.
 
     Direction is ignored; edge ``weight`` is used where present (1 elsewhere).
     Communities are numbered by size, largest first (ties: by smallest node), so
@@ -85,10 +101,31 @@ def communities(graph: nx.Graph, resolution: float = 1.0, seed: int = 0, weight:
     """
     import networkx as nx
 
+    chosen = community_method(graph, method)
     undirected = graph.to_undirected(as_view=False) if graph.is_directed() else graph
-    groups = nx.community.louvain_communities(undirected, weight=weight, resolution=resolution, seed=seed)
+    if chosen == "label_propagation":
+        weighted = any(w != 1 for _, _, w in undirected.edges(data=weight, default=1))  # unweighted runs 5x faster
+        groups = nx.community.fast_label_propagation_communities(
+            undirected, weight=weight if weighted else None, seed=seed
+        )
+    else:
+        groups = nx.community.louvain_communities(undirected, weight=weight, resolution=resolution, seed=seed)
     ordered = sorted(groups, key=lambda group: (-len(group), min(str(node) for node in group)))
     return {node: number for number, group in enumerate(ordered) for node in group}
+
+
+def community_method(graph: nx.Graph, method: str = "auto") -> str:
+    """The algorithm :func:`communities` runs on ``graph`` for ``method`` (``"louvain"`` or ``"label_propagation"``).
+
+    >>> import networkx as nx
+    >>> community_method(nx.path_graph(10)), community_method(nx.path_graph(LOUVAIN_LIMIT + 1))
+    ('louvain', 'label_propagation')
+    """
+    if method not in COMMUNITY_METHODS:
+        raise InvalidArgumentError(f"method must be one of {COMMUNITY_METHODS}, not {method!r}")
+    if method == "auto":
+        return "louvain" if graph.number_of_nodes() <= LOUVAIN_LIMIT else "label_propagation"
+    return method
 
 
 def _groups(found: Mapping[Any, int] | Iterable[Iterable[Any]]) -> dict[int, list[Any]]:
@@ -196,6 +233,38 @@ def pagerank(graph: nx.Graph, alpha: float = 0.85, weight: str = "weight") -> di
         return {}
     ranks = nx.pagerank(graph, alpha=alpha, weight=weight)
     return dict(sorted(ranks.items(), key=lambda item: (-item[1], str(item[0]))))
+
+
+def pagerank_arrays(
+    n: int, sources: np.ndarray, targets: np.ndarray, alpha: float = 0.85, tol: float = 1e-10
+) -> np.ndarray:
+    """PageRank of ``n`` nodes linked ``sources[i] -> targets[i]`` (repeated links count once).
+
+    The same definition as :func:`networkx.pagerank` without weights (dangling nodes
+    spread their rank evenly), on sparse arrays, so it needs no graph object: the
+    graph view ranks tens of thousands of papers with it in milliseconds.
+
+    >>> import numpy as np
+    >>> pagerank_arrays(3, np.array([0, 1]), np.array([2, 2])).round(3).tolist()
+    [0.213, 0.213, 0.574]
+    """
+    import scipy.sparse as sp
+
+    if n == 0:
+        return np.zeros(0)
+    keys = np.unique(np.asarray(sources, dtype=np.int64) * n + np.asarray(targets, dtype=np.int64))
+    rows, cols = keys // n, keys % n
+    links = sp.csr_array((np.ones(len(keys)), (rows, cols)), shape=(n, n))
+    out_degree = np.bincount(rows, minlength=n).astype(float)
+    dangling = out_degree == 0
+    inverse = np.divide(1.0, out_degree, out=np.zeros(n), where=~dangling)
+    rank = np.full(n, 1.0 / n)
+    for _ in range(1000):
+        previous = rank
+        rank = alpha * ((rank * inverse) @ links + rank[dangling].sum() / n) + (1.0 - alpha) / n
+        if np.abs(rank - previous).sum() < n * tol:
+            break
+    return rank / rank.sum()
 
 
 # --------------------------------------------------------------------------- co-citation and coupling

@@ -9,6 +9,7 @@ corpus searches with its parent's index instead of building a new one.
 from __future__ import annotations
 
 import datetime as dt
+import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from types import MappingProxyType
@@ -17,12 +18,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from .dedupe import deduplicate, merge_papers
 from .docstrings import shared_doc
-from .errors import FieldError, InvalidArgumentError, PaperNotFoundError
+from .errors import FieldError, InvalidArgumentError, PaperlensWarning, PaperNotFoundError
 from .frame import papers_frame, row_to_paper
-from .ids import paper_id, parse_identifier, title_key
+from .ids import parse_identifier, title_key
 from .record import LIST_FIELDS, PAPER_FIELDS, Paper
-from .report import FileReport, LoadReport
+from .report import LoadReport
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -50,119 +52,6 @@ FILTERS = (
     "ids",
     "where",
 )
-
-
-# --------------------------------------------------------------------------- merging
-
-
-def _dedupe_keys(paper: Paper) -> list[tuple[str, str]]:
-    keys = [(name, getattr(paper, name)) for name in ID_FIELDS if getattr(paper, name)]
-    if paper.id.startswith("pl:"):  # the same fallback id is the same title and year, or the same untitled record
-        keys.append(("id", paper.id))
-    folded = title_key(paper.title)
-    if folded and paper.year is not None and paper.date_source is None:  # not a year guessed from the arXiv id
-        keys.append(("title", f"{folded}|{paper.year}"))
-    return keys
-
-
-def merge_papers(first: Paper, second: Paper) -> Paper:
-    """One record from two records of the same paper: ``first`` wins, ``second`` fills gaps.
-
-    Lists of categories, keywords and references are united; ``citation_count`` keeps the
-    larger value; ``extra`` keeps the first value of each key.
-
-    >>> a = Paper.create(title="Model soups", doi="10.1000/x", categories=("cs.LG",))
-    >>> b = Paper.create(title="Model Soups", arxiv_id="2203.05482", year=2022, categories=("cs.CV",))
-    >>> merged = merge_papers(a, b)
-    >>> merged.id, merged.doi, merged.year, merged.categories
-    ('2203.05482', '10.1000/x', 2022, ('cs.LG', 'cs.CV'))
-    """
-    values: dict[str, Any] = {}
-    for name in PAPER_FIELDS:
-        a, b = getattr(first, name), getattr(second, name)
-        if name in LIST_FIELDS and name != "authors":
-            values[name] = tuple(dict.fromkeys((*a, *b)))
-        elif name == "extra":
-            values[name] = {**dict(b), **dict(a)}
-        elif name == "citation_count":
-            known = [v for v in (a, b) if v is not None]
-            values[name] = max(known) if known else None
-        elif name == "source":
-            values[name] = a if not b or b == a else f"{a}+{b}" if a else b
-        else:
-            values[name] = a if a not in (None, "", ()) else b
-    real = [p for p in (first, second) if p.date_source is None and p.year is not None]
-    if real:  # a date derived from the arXiv id never wins over a date a record gave
-        values["year"] = real[0].year
-        values["date"] = next((p.date for p in real if p.date is not None), None)
-        values["date_source"] = None
-    values["id"] = paper_id(
-        arxiv_id=values["arxiv_id"],
-        doi=values["doi"],
-        openalex_id=values["openalex_id"],
-        s2_id=values["s2_id"],
-        title=values["title"],
-        year=values["year"],
-    )
-    return Paper(**values)
-
-
-def _conflict(a: Paper, b: Paper) -> bool:
-    """Two records that cannot be the same paper: different DOIs or different arXiv ids.
-
-    (Different OpenAlex or S2 ids do not count: those services hold duplicates of one paper.)
-    """
-    return bool(a.doi and b.doi and a.doi != b.doi) or bool(a.arxiv_id and b.arxiv_id and a.arxiv_id != b.arxiv_id)
-
-
-def _find(owner: dict[tuple[str, str], int], kept: list[Paper], paper: Paper) -> set[int]:
-    """The slots of ``kept`` holding the same paper: a shared identifier, or a shared
-    folded title and year without conflicting DOIs or arXiv ids ("Abstracts", 2018 is
-    the title of many different conference supplements)."""
-    found = set()
-    for key in _dedupe_keys(paper):
-        slot = owner.get(key)
-        if slot is None or kept[slot] is None:
-            continue
-        if key[0] == "title" and _conflict(kept[slot], paper):
-            continue
-        found.add(slot)
-    return found
-
-
-def deduplicate(papers: Iterable[Paper]) -> tuple[list[Paper], list[tuple[int, int]]]:
-    """Collapse records of the same paper.
-
-    Records are the same paper when they share a DOI, arXiv, OpenAlex or S2 id, or
-    the same folded title and year with no conflicting DOI or arXiv id. Returns the
-    merged papers in first-seen order and, for each record merged into an earlier
-    one, ``(index of the record, index of the paper it joined)``.
-    """
-    kept: list[Paper | None] = []
-    owner: dict[tuple[str, str], int] = {}
-    merges: list[tuple[int, int]] = []
-    for i, paper in enumerate(papers):
-        hits = _find(owner, kept, paper)  # type: ignore[arg-type]
-        if not hits:
-            slot = len(kept)
-            kept.append(paper)
-        else:
-            slot = min(hits)
-            kept[slot] = merge_papers(kept[slot], paper)  # type: ignore[arg-type]
-            merges.append((i, slot))
-            # A record can bridge two papers kept apart so far (DOI of one, arXiv id of another).
-            for other in sorted(hits - {slot}, reverse=True):
-                kept[slot] = merge_papers(kept[slot], kept[other])  # type: ignore[arg-type]
-                kept[other] = None
-                for key, value in list(owner.items()):
-                    if value == other:
-                        owner[key] = slot
-        for key in _dedupe_keys(kept[slot]):  # type: ignore[arg-type]
-            if key[0] == "title":
-                owner.setdefault(key, slot)  # a title stays with the first paper that had it
-            else:
-                owner[key] = slot
-    return [p for p in kept if p is not None], merges
 
 
 def _as_set(value: str | Iterable[str]) -> list[str]:
@@ -196,8 +85,8 @@ class Corpus:
     >>> corpus = pl.load_sample()
     >>> corpus
     <Corpus: 69 papers, 2019–2025>
-    >>> corpus.search("low-rank adaptation", top=3).df[["id", "score"]].shape
-    (3, 2)
+    >>> corpus.search("low-rank adaptation", top=2).df[["id", "score"]].shape
+    (2, 2)
     >>> recent = corpus.filter(year=(2023, None), categories="cs.CL").sort_by("date")
     >>> len(recent) < len(corpus)
     True
@@ -351,6 +240,20 @@ class Corpus:
             The search words.
         """
         return self._search_index().scores(query)[self.root_positions]
+
+    def search_explain(self, query: str) -> str | None:
+        """Why ``query`` matches no paper here (``None`` if it matches one), e.g. "no paper matches 'zebra'".
+
+        >>> import paperlens as pl
+        >>> pl.load_sample().search_explain("attention zzyzx")
+        "no paper matches 'zzyzx'"
+        """
+        index = self._search_index()
+        if len(self) == len(self.root):
+            return index.explain(query)
+        if self.search_scores(query).any():
+            return None
+        return index.explain(query) or "papers of the whole corpus match, none of this selection"
 
     def cached(self, key: str, compute: Callable[[], Any]) -> Any:
         """A value computed once per corpus and kept with it (a corpus never changes, so it stays valid).
@@ -592,13 +495,17 @@ class Corpus:
             from .search import SearchIndex
 
             df = root._df
-            root._cache["search"] = SearchIndex(df["title"].tolist(), df["abstract"].tolist(), df["keywords"].tolist())
+            root._cache["search"] = SearchIndex(
+                df["title"].tolist(), df["abstract"].tolist(), df["keywords"].tolist(), fields=df
+            )
         return root._cache["search"]
 
     def search(self, query: str, top: int | None = None) -> Corpus:
         """Papers matching a query, best first, with a ``score`` column (BM25 over title, abstract and keywords).
 
-        Only papers that match at least one word of the query are returned.
+        Every word must match (``"exact phrases"``, ``a OR b``, ``-exclude``, ``title:``, ``author:``,
+        ``venue:``, ``year:2020..2023``, ``tag:``; see :class:`~paperlens.search.SearchIndex`). A query
+        that matches nothing warns why (:meth:`search_explain`).
 
         Parameters
         ----------
@@ -619,6 +526,10 @@ class Corpus:
         scores = self.search_scores(query)
         order = np.argsort(-scores, kind="stable")
         order = order[scores[order] > 0]
+        if not len(order):
+            why = self.search_explain(query)
+            if why:
+                warnings.warn(f"search {query!r} found nothing: {why}", PaperlensWarning, stacklevel=2)
         if top is not None:
             order = order[: max(int(top), 0)]
         return self._select(order, scores[order])
@@ -650,7 +561,11 @@ class Corpus:
         if ascending is None:
             ascending = field not in ("score", "citation_count")
         column = self._df[field]
-        if field in LIST_FIELDS:
+        if field == "title":  # read as text, leading markup ignored: "$k$-means" sorts under k
+            from .text import sort_key
+
+            column = column.map(sort_key)
+        elif field in LIST_FIELDS:
             column = column.map(lambda v: v[0].casefold() if v else None)
         elif column.dtype == object:
             column = column.map(lambda v: v.casefold() if isinstance(v, str) else None)
@@ -695,17 +610,16 @@ class Corpus:
         return self._select(positions, self._score_array(positions))
 
     def _matches(self, other: Corpus) -> np.ndarray:
-        """Which of my papers are also in ``other`` (same rules as :func:`deduplicate`)."""
-        kept = list(other)
-        owner: dict[tuple[str, str], int] = {}
-        for slot, paper in enumerate(kept):
-            for key in _dedupe_keys(paper):
-                owner.setdefault(key, slot)
-        ids = set(other.ids)
-        return np.fromiter((p.id in ids or bool(_find(owner, kept, p)) for p in self), bool, len(self))
+        """Which of my papers are also in ``other`` (same rules as :func:`~paperlens.dedupe.deduplicate`)."""
+        from .dedupe import matches
 
-    def merge(self, *others: Corpus) -> Corpus:
-        """One corpus of all papers, records of the same paper merged (this corpus's values win).
+        return np.fromiter(matches(self, other), bool, len(self))
+
+    def merge(self, *others: Corpus, dedupe: bool = True) -> Corpus:
+        """One corpus of all papers, records of the same work merged (this corpus's values win).
+
+        See :func:`paperlens.dedupe.merge_corpora` for the rules; every merge is listed in
+        ``report.merges``.
 
         Parameters
         ----------
@@ -719,14 +633,21 @@ class Corpus:
         >>> len(sample.merge(sample[:5])) == len(sample)
         True
         """
-        corpora = [self, *others]
-        papers = [p for c in corpora for p in c]
-        unique, merges = deduplicate(papers)
-        report = LoadReport([f for c in corpora for f in c.report.files])
-        step = FileReport(file=f"merge of {len(corpora)} corpora", format="merge", records=len(papers))
-        step.loaded, step.merged = len(unique), len(merges)
-        report.files.append(step)
-        return Corpus.from_papers(unique, report=report)
+        from .dedupe import merge_corpora
+
+        return merge_corpora(self, *others, dedupe=dedupe)
+
+    def unmerge(self, ids: str | Iterable[str] | None = None) -> Corpus:
+        """Merged papers split back into the records they were made of; see :func:`paperlens.dedupe.unmerge`.
+
+        >>> import paperlens as pl
+        >>> sample = pl.load_sample()
+        >>> len(sample.merge(sample[:5]).unmerge()) == len(sample) + 5
+        True
+        """
+        from .dedupe import unmerge
+
+        return unmerge(self, ids)
 
     def __or__(self, other: Corpus) -> Corpus:
         return self.merge(other)
@@ -890,29 +811,33 @@ class Corpus:
 
         return community_table(self, kind=kind, resolution=resolution, seed=seed, n=n)
 
-    def cocitation_graph(self) -> nx.Graph:
-        """Papers cited together, weight = number of corpus papers citing both."""
+    def cocitation_graph(self, *, min_weight: float = 1, normalize: str | None = None) -> nx.Graph:
+        """Papers cited together, weight = number of corpus papers citing both (or association strength)."""
         from .graphs.structure import cocitation_graph
 
-        return cocitation_graph(self)
+        return cocitation_graph(self, min_weight=min_weight, normalize=normalize)
 
-    def coupling_graph(self) -> nx.Graph:
-        """Bibliographic coupling, weight = number of shared references."""
+    def coupling_graph(self, *, min_weight: float = 1, normalize: str | None = None) -> nx.Graph:
+        """Bibliographic coupling, weight = number of shared references (or association strength)."""
         from .graphs.structure import coupling_graph
 
-        return coupling_graph(self)
+        return coupling_graph(self, min_weight=min_weight, normalize=normalize)
 
-    def prior_works(self, n: int | None = 20) -> pd.DataFrame:
+    def prior_works(self, n: int | None = 20, *, fetch: bool = False, progress: bool | None = None) -> pd.DataFrame:
         """The works most cited by this corpus, in it or not (:func:`~paperlens.graphs.structure.prior_works`).
 
         Parameters
         ----------
         n : int or None, default 20
             How many works, most cited first (``None``: all).
+        fetch : bool, default False
+            Look up the titles of works outside the corpus through OpenAlex, in batches.
+        progress : bool, optional
+            Show a progress bar while fetching (``None``: for more than one batch).
         """
         from .graphs.structure import prior_works
 
-        return prior_works(self, n=n)
+        return prior_works(self, n=n, fetch=fetch, progress=progress)
 
     def derivative_works(self, n: int | None = 20) -> pd.DataFrame:
         """The papers citing most of this corpus.

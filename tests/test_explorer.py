@@ -12,6 +12,7 @@ import datetime as dt
 import html
 import itertools
 import re
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -509,6 +510,9 @@ def test_typing_is_debounced_on_an_event_loop(corpus):
     asyncio.run(scenario())
 
 
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
 # --------------------------------------------------------------------------- graph pane
 
 
@@ -693,3 +697,48 @@ def test_the_year_slider_says_why_it_is_off_when_no_paper_has_a_year():
     dated = Explorer(_keyword_corpus(), graph=False)
     assert not dated.controls["years"].disabled and dated.controls["years"].readout
     assert dated.filters_box.years_note.layout.display == "none"
+
+
+def test_graph_draws_the_top_papers_by_ranking_not_table_order_and_its_size_is_chosen(monkeypatch):
+    # issue 16.8 on a real OpenAlex set: after an alphabetical sort the graph still shows the most cited
+    # papers (or the best matches of a query), and the "papers" box sets how many.
+    import warnings as _warnings
+
+    from paperlens.display import graphview
+
+    with _warnings.catch_warnings():
+        _warnings.simplefilter("ignore", pl.LoadWarning)
+        real_set = pl.read(FIXTURES / "openalex_citation_sets" / "Donners_2021" / "works_1.zip")
+    views = []
+    real = graphview.graph
+
+    def spy(*args, **kwargs):
+        views.append(args[0])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(graphview, "graph", spy)
+    explorer = Explorer(real_set, graph_kind="citation", max_nodes=10)
+    explorer.sort_by, explorer.ascending = "title", True
+    explorer._draw_graph()
+    df = real_set.df
+    table = df.set_index("id").loc[explorer.corpus.ids]
+    expected = table["citation_count"].fillna(-1).sort_values(ascending=False, kind="stable").index[:10]
+    assert set(views[-1].ids) == set(expected)
+    assert set(views[-1].ids) != set(explorer.corpus.ids[:10])  # not the first ten of the alphabetical order
+    assert "the 10 most cited" in explorer.graph_pane.caption.value
+    explorer.query = "emicizumab prophylaxis"
+    explorer._draw_graph()
+    assert set(views[-1].ids) == set(real_set.search("emicizumab prophylaxis", top=10).ids)
+    explorer.graph_pane.size_control.value = 25
+    explorer._draw_graph()
+    assert len(views[-1]) == 25 and "data-nodes='25'" in explorer.graph_pane.caption.value
+
+
+def test_count_says_the_syntax_and_why_nothing_matched(corpus):
+    explorer = Explorer(corpus, graph=False)
+    explorer.query = "language zzyzx"
+    count = explorer.count.value
+    assert "data-count='0'" in count and "no paper matches &#x27;zzyzx&#x27;" in count
+    assert "every word must match" in count and "year:2020..2023" in count
+    explorer.query = "language model"
+    assert "pl-why" not in explorer.count.value

@@ -110,7 +110,10 @@ def test_prior_works_by_hand(small: Corpus) -> None:
     row = table[table["reference"] == A].iloc[0]
     assert row["kind"] == "corpus" and row["id"] == A and row["title"] == "Paper A"
     outside = table[table["reference"] == "10.5555/x"].iloc[0]
-    assert outside["kind"] == "doi" and pd.isna(outside["id"]) and pd.isna(outside["title"])
+    # issue 16.7: an outside work shows its identifier; its title is unknown until looked up
+    assert outside["kind"] == "doi" and outside["id"] == "10.5555/x" and pd.isna(outside["title"])
+    text = table[table["reference"] == "Some Outside Title"].iloc[0]
+    assert text["kind"] == "title" and text["id"] == "" and text["title"] == "Some Outside Title"
     assert len(prior_works(small, n=2)) == 2
 
 
@@ -500,3 +503,54 @@ def test_labels_of_a_subset_of_a_large_corpus_do_not_fit_the_whole_corpus(monkey
     labels = structure.label_communities(subset, groups, n=3)
     assert not fitted and set(labels) == {0, 1} and all(labels.values())
     assert "structure.labelling_model" in subset.cached_keys()
+
+
+# --------------------------------------------------------------------------- association strength (issue 16.8)
+
+
+def test_cocitation_association_strength_by_hand(small: Corpus) -> None:
+    # counts AB 2, AC 1, BC 1; totals A 3, B 3, C 2; m = 4; s_ij = 2m c_ij / (c_i c_j)
+    graph = cocitation_graph(small, normalize="association")
+    got = {frozenset((a, b)): w for a, b, w in graph.edges(data="weight")}
+    assert got == pytest.approx({frozenset((A, B)): 16 / 9, frozenset((A, C)): 4 / 3, frozenset((B, C)): 4 / 3})
+    assert graph.edges[A, B]["count"] == 2
+    kept = cocitation_graph(small, min_weight=2, normalize="association")  # only AB: 2*2*2 / (2*2)
+    assert [(frozenset((a, b)), w) for a, b, w in kept.edges(data="weight")] == [(frozenset((A, B)), 2.0)]
+    assert weights(cocitation_graph(small, min_weight=2)) == {frozenset((A, B)): 2}
+
+
+def test_coupling_association_strength_by_hand(small: Corpus) -> None:
+    # counts P1P2 3, P1P3 1, P1P4 2, P2P3 1, P2P4 1, P3P4 2; totals P1 6, P2 5, P3 4, P4 5; m = 10
+    got = {frozenset((a, b)): w for a, b, w in small.coupling_graph(normalize="association").edges(data="weight")}
+    assert got == pytest.approx(
+        {
+            frozenset((P1, P2)): 2.0,
+            frozenset((P1, P3)): 5 / 6,
+            frozenset((P1, P4)): 4 / 3,
+            frozenset((P2, P3)): 1.0,
+            frozenset((P2, P4)): 0.8,
+            frozenset((P3, P4)): 2.0,
+        }
+    )
+    with pytest.raises(pl.PaperlensError, match="normalize must be"):
+        small.coupling_graph(normalize="cosine")
+
+
+def test_association_strength_on_a_real_set_matches_numpy() -> None:
+    import numpy as np
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", pl.LoadWarning)
+        corpus = pl.read(FIXTURE)
+    raw = coupling_graph(corpus, min_weight=2)
+    assert all(c >= 2 for _, _, c in raw.edges(data="weight"))
+    nodes = sorted(raw.nodes)
+    counts = nx.to_numpy_array(raw, nodelist=nodes, weight="weight")
+    totals = counts.sum(axis=1)
+    m = counts.sum() / 2
+    with np.errstate(divide="ignore", invalid="ignore"):
+        expected = 2 * m * counts / np.outer(totals, totals)
+    got = nx.to_numpy_array(coupling_graph(corpus, min_weight=2, normalize="association"), nodelist=nodes)
+    linked = counts > 0
+    assert linked.sum() > 100
+    np.testing.assert_allclose(got[linked], expected[linked], rtol=1e-12)

@@ -51,11 +51,13 @@ from collections.abc import Callable
 from typing import Any
 
 import ipywidgets as widgets
+import numpy as np
 import pandas as pd
 import traitlets
 
 from ..corpus import Corpus
 from ..record import Paper
+from ..search import QUERY_HELP
 from .explorer_controls import ANY_TOPIC, ANY_VENUE, FilterControls
 from .explorer_detail import citations, concept_neighbours, detail_html
 from .explorer_graph import NO_COLOR, GraphPane
@@ -333,6 +335,7 @@ class Explorer(ExplorerState, widgets.VBox):
             lambda value: None if value == NO_COLOR else value,
         )
         self._tie("graph_kind", self.graph_pane.kind_control, _same, _same)
+        self.graph_pane.size_control.observe(self._guard(self._on_graph_option), names="value")
         traitlets.dlink((self, "page_size"), (self.table.page_size, "value"), self._page_size_option)
         self.filters_box.reset_button.on_click(self._guard(lambda _button: self.reset()))
         self.filters_box.find_topics.on_click(self._guard(lambda _button: self.load_topics()))
@@ -448,9 +451,16 @@ class Explorer(ExplorerState, widgets.VBox):
         self._update_table()
         query = self.query.strip()  # the count last: when it changes in the browser, the table already has
         best = ", best match first" if query and self.sort_by == "relevance" else ""
-        searched = f" for <q>{esc(query)}</q>{best}" if query else ""
+        searched = f" for <q>{esc(query)}</q> (every word must match){best}" if query else ""
         n = len(self.positions)
-        self.count.value = f"<span data-count='{n}'><b>{n:,}</b> of {len(self.base):,} papers</span>{searched}"
+        why = ""
+        if query and n == 0:  # say why: the term that matched nothing, or that no paper has them all
+            reason = self.root.search_explain(query) or "papers match the query, none of them passes the other filters"
+            why = f"<br><small class='pl-why' style='color:#8a5a00'>{esc(reason)}</small>"
+        hint = f"<br><small class='pl-hint' style='color:#666'>{esc(QUERY_HELP)}</small>" if query else ""
+        self.count.value = (
+            f"<span data-count='{n}'><b>{n:,}</b> of {len(self.base):,} papers</span>{searched}{why}{hint}"
+        )
         if self._show_graph:
             self._graph_debouncer()
 
@@ -528,11 +538,24 @@ class Explorer(ExplorerState, widgets.VBox):
         if self._show_graph:
             self._graph_debouncer()
 
+    def _graph_ranking(self) -> tuple[np.ndarray | None, str]:
+        """What the graph pane ranks by: the search score with a query, else citations (if any are known)."""
+        if self.scores is not None:
+            return self.scores, "best matches"
+        counts = self.root.cached(
+            "explorer.citation_ranking",
+            lambda: self.root.column("citation_count").to_numpy(dtype="float64", na_value=-1.0),
+        )
+        return (counts, "most cited") if (counts > 0).any() else (None, "")
+
     def _draw_graph(self) -> None:
         selected = self.selected
+        ranking, ranking_name = self._graph_ranking()
         self.graph_pane.draw(
             self.root,
             self.positions,
+            ranking=ranking,
+            ranking_name=ranking_name,
             kind=self.graph_kind,
             color_by=self.color_by,
             selected=self.root.position(selected.id) if selected is not None else None,

@@ -25,7 +25,7 @@ Examples
 >>> import paperlens as pl
 >>> state = ExplorerState(pl.load_sample(), query="language model", years=(2023, 2023))
 >>> state.count_text
-'23 of 69 papers'
+'18 of 69 papers'
 >>> state.corpus.ids == pl.load_sample().search("language model").filter(year=(2023, 2023)).ids
 True
 >>> state.years = (2030, 1990)  # ordered and clamped to the papers' years

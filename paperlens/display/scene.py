@@ -44,7 +44,7 @@ import pandas as pd
 from ..errors import PaperlensWarning, RecordError
 from ..graphs import structure
 from ..io.mapping import parse_date
-from ..text import plural
+from ..text import plural, readable
 from .layout import force_layout, time_layout
 
 if TYPE_CHECKING:
@@ -722,7 +722,7 @@ def build_scene(
     shown_index = {node: i for i, node in enumerate(nodes)} if capped else index
     marked = [shown_index[node] for node in highlight if node in shown_index]
     biggest = np.argsort(-np.asarray(sizes, dtype=float), kind="stable")[: max(labels, 0)].tolist() if n else []
-    canvas_labels = {i: shorten(papers["title"][i], 28) for i in sorted(set(biggest) | set(marked))}
+    canvas_labels = {i: shorten(readable(papers["title"][i]), 28) for i in sorted(set(biggest) | set(marked))}
 
     legend = []
     if any(k.count for k in edge_kinds):

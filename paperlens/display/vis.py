@@ -27,6 +27,7 @@ from urllib.parse import quote
 import orjson
 
 from ..errors import MissingDependencyError
+from ..text import readable
 from .scene import darker, fmt, missing, shorten
 from .tables import safe_url
 
@@ -271,13 +272,13 @@ def paper_cards(papers: dict[str, list[Any]]) -> list[dict[str, Any]]:
     ):
         shown = ", ".join(authors[:5]) + (f" +{len(authors) - 5} more" if len(authors) > 5 else "")
         when = date.isoformat() if date else (str(year) if year else "no date")
-        card = {"id": pid, "title": title, "authors": shown, "when": when}
+        card = {"id": pid, "title": readable(title) or pid, "authors": shown, "when": when}  # math read as text
         if venue and not missing(venue):
             card["venue"] = str(venue)
         if categories:
             card["categories"] = ", ".join(categories[:4])
         if isinstance(abstract, str) and abstract and not abstract.isspace():
-            card["abstract"] = shorten(abstract, 320)
+            card["abstract"] = shorten(readable(abstract[:480]), 320)
         if arxiv_id or doi or url:
             links = _links(arxiv_id, doi, url)
             if links:

@@ -414,19 +414,52 @@ def _cited(corpus: Corpus) -> list[set[str]]:
     return [{r.target for r in row if r.status == "resolved"} for row in resolve_references(corpus)]  # type: ignore[misc]
 
 
-def _weighted_graph(corpus: Corpus, weights: Counter[tuple[str, str]], kind: str) -> nx.Graph:
+NORMALIZATIONS = (None, "association")
+
+
+def _weighted_graph(
+    corpus: Corpus,
+    weights: Counter[tuple[str, str]],
+    kind: str,
+    min_weight: float = 1,
+    normalize: str | None = None,
+) -> nx.Graph:
+    """The graph of ``weights`` (raw counts), links below ``min_weight`` dropped, optionally normalised.
+
+    ``normalize="association"`` is the association strength of van Eck & Waltman (2009, "How to
+    normalize cooccurrence data? An analysis of some well-known similarity measures", JASIST 60(8),
+    1635-1651), in the form VOSviewer uses (Waltman, van Eck & Noyons 2010, "A unified approach to
+    mapping and clustering of bibliometric networks", J. Informetrics 4(4), 629-635, eq. 2):
+    ``s_ij = 2m c_ij / (c_i c_j)``, with ``c_ij`` the count of the link, ``c_i`` the total count of
+    the links of ``i`` and ``m`` the total count of all links (so 1 is the count expected if links
+    formed at random, given each paper's total). Totals are of the links kept by ``min_weight``, as
+    VOSviewer normalises the network it maps. The raw count stays in the ``count`` attribute.
+    """
     import networkx as nx
 
-    graph = nx.Graph(kind=kind)
+    if normalize not in NORMALIZATIONS:
+        raise InvalidArgumentError(f"normalize must be None or 'association', not {normalize!r}")
+    kept = {pair: w for pair, w in weights.items() if w >= min_weight}
+    graph = nx.Graph(kind=kind, normalize=normalize or "none", min_weight=min_weight)
     for node, attrs in node_attributes(corpus).items():
         graph.add_node(node, **attrs)
-    for (a, b), weight in sorted(weights.items()):
-        graph.add_edge(a, b, weight=weight, kind=kind)
+    total: Counter[str] = Counter()
+    for (a, b), count in kept.items():
+        total[a] += count
+        total[b] += count
+    m = sum(kept.values())
+    for (a, b), count in sorted(kept.items()):
+        weight = 2 * m * count / (total[a] * total[b]) if normalize == "association" else count
+        graph.add_edge(a, b, weight=weight, count=count, kind=kind)
     return graph
 
 
-def cocitation_graph(corpus: Corpus) -> nx.Graph:
+def cocitation_graph(corpus: Corpus, *, min_weight: float = 1, normalize: str | None = None) -> nx.Graph:
     """Co-citation: two corpus papers are linked when corpus papers cite both; weight = how many do.
+
+    ``min_weight`` drops links cited together fewer times; ``normalize="association"`` weighs
+    links by association strength (VOSviewer's normalisation, see ``_weighted_graph``), the
+    raw count kept as ``count``.
 
     References are resolved as in :func:`paperlens.graphs.citation.citation_graph`
     (inferred mentions are not citations and do not count). Every paper is a node.
@@ -441,7 +474,7 @@ def cocitation_graph(corpus: Corpus) -> nx.Graph:
     weights: Counter[tuple[str, str]] = Counter()
     for cited in _cited(corpus):
         weights.update(combinations(sorted(cited), 2))
-    return _weighted_graph(corpus, weights, "cocitation")
+    return _weighted_graph(corpus, weights, "cocitation", min_weight, normalize)
 
 
 def _reference_keys(corpus: Corpus) -> list[set[tuple[str, str]]]:
@@ -449,8 +482,12 @@ def _reference_keys(corpus: Corpus) -> list[set[tuple[str, str]]]:
     return [{r.key for r in row if r.key[1]} for row in resolve_references(corpus)]
 
 
-def coupling_graph(corpus: Corpus) -> nx.Graph:
+def coupling_graph(corpus: Corpus, *, min_weight: float = 1, normalize: str | None = None) -> nx.Graph:
     """Bibliographic coupling: two corpus papers are linked when they share references; weight = how many.
+
+    ``min_weight`` drops links sharing fewer references; ``normalize="association"`` weighs
+    links by association strength, ``s_ij = 2m c_ij / (c_i c_j)`` (van Eck & Waltman 2009, as
+    VOSviewer computes it), the raw count kept as ``count``.
 
     Every reference counts, in or outside the corpus, compared by normalised
     identifier (DOI, arXiv id, OpenAlex id, S2 id, else the folded title; a
@@ -474,20 +511,28 @@ def coupling_graph(corpus: Corpus) -> nx.Graph:
     for ids in holders.values():
         if len(ids) > 1:
             weights.update(combinations(sorted(ids), 2))
-    return _weighted_graph(corpus, weights, "coupling")
+    return _weighted_graph(corpus, weights, "coupling", min_weight, normalize)
 
 
 # --------------------------------------------------------------------------- prior and derivative works
 
 
-def prior_works(corpus: Corpus, n: int | None = 20) -> pd.DataFrame:
+def prior_works(
+    corpus: Corpus, n: int | None = 20, *, fetch: bool = False, progress: bool | None = None
+) -> pd.DataFrame:
     """The works the corpus cites most, in or outside it.
 
     Columns: ``reference`` (the normalised identifier, a corpus paper's id, or the
     reference text), ``kind`` (``"corpus"`` for a corpus paper, else ``doi``,
     ``arxiv``, ``openalex``, ``s2``, ``title``), ``count`` (corpus papers citing it),
-    ``id`` and ``title`` of the corpus paper when it is one (else missing).
+    ``id`` (the corpus paper's id, or the reference's own identifier; empty for a
+    reference given only as text) and ``title`` (of the corpus paper, the text of a
+    text reference, or of an outside work once looked up; else ``None``).
     Most cited first; ``n=None`` returns all.
+
+    ``fetch=True`` looks up the titles of the outside works shown (DOIs, arXiv and
+    OpenAlex ids) on OpenAlex, 100 a request through the shared cached session; the
+    titles found are kept with the corpus, so later calls show them without fetching.
 
     Examples
     --------
@@ -508,22 +553,59 @@ def prior_works(corpus: Corpus, n: int | None = 20) -> pd.DataFrame:
                 counts[item.key] += 1
                 text.setdefault(item.key, item.reference)
     titles = dict(zip(corpus.ids, corpus.column("title").tolist(), strict=True))
+    looked_up: dict[tuple[str, str], str] = corpus.root.cached("structure.reference_titles", dict)
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0][1] if kv[0][0] != "title" else text[kv[0]]))
+    shown = ranked[:n] if n is not None else ranked
+    if fetch:
+        _fetch_titles([key for key, _ in shown if key not in looked_up], looked_up, progress)
     rows = []
-    for (kind, value), count in counts.items():
+    for (kind, value), count in shown:
         in_corpus = kind == "paper"
+        if in_corpus:
+            title = titles[value]
+        elif kind == "title":
+            title = text[(kind, value)]
+        else:
+            title = looked_up.get((kind, value))
         rows.append(
             {
                 "reference": value if kind != "title" else text[(kind, value)],
                 "kind": "corpus" if in_corpus else kind,
                 "count": count,
-                "id": value if in_corpus else None,
-                "title": titles[value] if in_corpus else None,
+                "id": "" if kind == "title" else value,
+                "title": title,
             }
         )
-    table = pd.DataFrame(rows, columns=["reference", "kind", "count", "id", "title"])
-    table = table.sort_values(["count", "reference"], ascending=[False, True], kind="stable")
-    table = table.head(n) if n is not None else table
-    return table.reset_index(drop=True)
+    return pd.DataFrame(rows, columns=["reference", "kind", "count", "id", "title"])
+
+
+def _fetch_titles(keys: list[tuple[str, str]], found: dict[tuple[str, str], str], progress: bool | None) -> None:
+    """Look up the titles of outside references on OpenAlex (by DOI, arXiv DOI or OpenAlex id) into ``found``."""
+    from ..sources.openalex import arxiv_doi, lookup_works
+    from ..text import normalize_space, strip_markup
+
+    by_kind: dict[str, dict[str, tuple[str, str]]] = {"doi": {}, "openalex": {}}
+    for kind, value in keys:
+        if kind == "doi":
+            by_kind["doi"][value] = (kind, value)
+        elif kind == "arxiv":
+            by_kind["doi"][arxiv_doi(value)] = (kind, value)
+        elif kind == "openalex":
+            by_kind["openalex"][value] = (kind, value)
+    for kind, wanted in by_kind.items():
+        if not wanted:
+            continue
+        result = lookup_works(list(wanted), kind, select=("id", "doi", "title", "display_name"), progress=progress)
+        for value, work in result.found.items():
+            title = work.get("title") or work.get("display_name")
+            if isinstance(title, str) and title.strip():
+                found[wanted[value]] = strip_markup(normalize_space(title))
+        if result.failed:
+            warnings.warn(
+                f"prior_works: {len(result.failed)} look-up(s) failed, e.g. {next(iter(result.failed.values()))}",
+                GraphWarning,
+                stacklevel=3,
+            )
 
 
 def derivative_works(corpus: Corpus, n: int | None = 20) -> pd.DataFrame:

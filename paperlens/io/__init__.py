@@ -450,6 +450,7 @@ def read(
     format: str | None = None,
     *,
     warn: bool = True,
+    dedupe: bool = True,
     **options: Any,
 ) -> Corpus:
     """Read papers from one or several files into one Corpus, the format of each told from its content and name.
@@ -468,6 +469,10 @@ def read(
         ``"jsonl"``, ``"daily-papers-json"``, ``"daily-papers-text"``,
         ``"openalex"``, ``"semantic-scholar"``, ``"arxiv-atom"``.
     {warn}
+    dedupe : bool, default True
+        Merge records of the same work (the rules: :mod:`paperlens.dedupe`); each
+        merge is a row of ``corpus.report.merges`` and ``corpus.unmerge()`` undoes them.
+        ``False`` keeps every record as read (ids made distinct).
     **options
         Passed to the reader, e.g. ``columns={"title": "Article Title"}``
         and ``sep=";"`` for tables.
@@ -502,4 +507,4 @@ def read(
         if not path.exists():
             raise MissingFileError(str(path))
         parts.extend(_read_one(path.read_bytes(), str(path), path, format, dict(options)))
-    return assemble(parts, warn=warn)
+    return assemble(parts, warn=warn, dedupe=dedupe)

@@ -25,8 +25,11 @@ paperlens writes them) → categories, doi, eprint/arxiv → arxiv_id, url. Ever
 field is kept in ``extra`` under its lower-case name, with the entry key in
 ``extra["bibtex_key"]`` and the entry type in ``extra["bibtex_type"]``.
 
-Every entry is accounted for: a block the library could not parse, a duplicate
-entry key or an entry without a title is a skip in the report, with its line.
+Every entry is accounted for: a block the library could not parse is a skip in
+the report, with its line. An entry without a key (``@article{,``) or with a key
+an earlier entry has is kept, as Zotero does, under a generated key (``line12``,
+``smith2020-2``), the key as written in ``extra["bibtex_key_original"]`` and the
+clash in the report's notes (``report.counts["generated keys"]``).
 """
 
 from __future__ import annotations
@@ -71,7 +74,9 @@ _MONTH_NAMES = (
     "December",
 )
 # Fields whose value is not LaTeX text: kept as written (escaped characters unescaped).
-_VERBATIM = frozenset({"url", "doi", "eprint", "file", "pdf", "arxiv", "arxivid", "isbn", "issn", "crossref"})
+_VERBATIM = frozenset(
+    {"url", "doi", "eprint", "file", "pdf", "arxiv", "arxivid", "isbn", "issn", "crossref", "bibtex_key_original"}
+)
 # Fields a crossref child never takes from its parent.
 _NOT_INHERITED = frozenset(
     {"title", "abstract", "doi", "url", "eprint", "arxiv", "arxivid", "archiveprefix", "eprinttype", "crossref", "ids"}
@@ -87,6 +92,79 @@ _KEY = re.compile(r"^[^\s,{}()=#%\"\\]+$")
 
 
 _decoder_cache: dict[str, Any] = {}
+
+LOGOS = {
+    "TeX": "TeX",
+    "LaTeX": "LaTeX",
+    "LaTeXe": "LaTeX2ε",
+    "BibTeX": "BibTeX",
+    "MF": "METAFONT",
+    "MP": "METAPOST",
+    "METAFONT": "METAFONT",
+    "METAPOST": "METAPOST",
+    "AmS": "AMS",
+    "AMS": "AMS",
+    "AmSTeX": "AMS-TeX",
+    "AMSTeX": "AMS-TeX",
+    "AmSLaTeX": "AMS-LaTeX",
+    "LAMSTeX": "LAMS-TeX",
+    "SliTeX": "SliTeX",
+    "PiCTeX": "PiCTeX",
+    "XeTeX": "XeTeX",
+    "XeLaTeX": "XeLaTeX",
+    "LuaTeX": "LuaTeX",
+    "LuaLaTeX": "LuaLaTeX",
+    "ConTeXt": "ConTeXt",
+    "eTeX": "ε-TeX",
+    "pdfTeX": "pdfTeX",
+    "pdfLaTeX": "pdfLaTeX",
+    "plainTeX": "plain TeX",
+    "TUB": "TUGboat",
+    "TUG": "TUG",
+    "WEB": "WEB",
+    "CWEB": "CWEB",
+}
+"""TeX-world logos (as TUGboat and the LaTeX companion spell them) and the names they read as."""
+
+# Spacing, font switches and other layout commands: no text of their own.
+_SILENT = frozenset(
+    """
+    bf it sc rm em tt sf sl md up small large Large LARGE footnotesize scriptsize tiny normalsize huge Huge
+    upshape itshape slshape bfseries mdseries scshape rmfamily sffamily ttfamily normalfont relax noindent kern
+    null break hfil hfill hss hskip vskip protect ignorespaces unskip nobreak allowbreak linebreak newline par
+    smallskip medskip bigskip thinspace enspace enskip penalty strut leavevmode phantom hphantom vphantom
+    nolinebreak nopagebreak pagebreak newpage clearpage mathstrut displaystyle textstyle scriptstyle
+    """.split()  # noqa: SIM905
+)
+
+_unknown_seen: list[str] = []
+"""Names of the unknown macros kept as text since the reader last looked (it counts them per file)."""
+
+
+def _source_after(node: Any) -> str:
+    """The LaTeX source right after a macro's name."""
+    source = getattr(getattr(node, "parsing_state", None), "s", None) or ""
+    return source[node.pos + 1 + len(node.macroname) :]
+
+
+def _as_text(text: str) -> Any:
+    """A logo's replacement; a space written after ``\\MF`` stays (TeX would eat it: "METAFONTfonts")."""
+
+    def replace(node: Any) -> str:
+        return text + " " if _source_after(node)[:1].isspace() else text
+
+    return replace
+
+
+def _unknown_macro(node: Any) -> str:
+    """An unknown macro reads as its name (``\\VAX`` → "VAX"), unless a braced argument follows
+    (``\\acro{GNU}``): then it is markup around that text, which reads as itself."""
+    after = _source_after(node)
+    rest = after.lstrip()
+    if rest.startswith("{") and not rest.startswith("{}"):
+        return ""
+    _unknown_seen.append(node.macroname)
+    return node.macroname + " " if after[:1].isspace() else node.macroname
 
 
 def _decoder() -> tuple[Any, Any]:
@@ -122,12 +200,12 @@ def _decoder() -> tuple[Any, Any]:
                 MacroTextSpec("url", simplify_repl="%s"),
                 MacroTextSpec("href", simplify_repl="%(2)s"),
                 MacroTextSpec("mbox", simplify_repl="%s"),
-                MacroTextSpec("LaTeX", simplify_repl="LaTeX"),
-                MacroTextSpec("TeX", simplify_repl="TeX"),
-                MacroTextSpec("BibTeX", simplify_repl="BibTeX"),
                 MacroTextSpec("textasciicircum", simplify_repl="^"),
+                *(MacroTextSpec(name, simplify_repl=_as_text(logo)) for name, logo in LOGOS.items()),
+                *(MacroTextSpec(name, discard=True) for name in _SILENT),
             ],
         )
+        text.set_unknown_macro_spec(MacroTextSpec("", simplify_repl=_unknown_macro))
         _decoder_cache["text"] = LatexNodes2Text(latex_context=text, math_mode="verbatim")
         _decoder_cache["parsing"] = parsing
     return _decoder_cache["text"], _decoder_cache["parsing"]
@@ -467,6 +545,7 @@ def parse_bibtex(text: str, file: str = "<bibtex>") -> Parsed:
     from bibtexparser import model
 
     report = FileReport(file=file, format="bibtex")
+    _unknown_seen.clear()
     try:
         with _quiet_library():
             library = bibtexparser.parse_string(_without_comment_lines(text), parse_stack=[])
@@ -489,15 +568,13 @@ def parse_bibtex(text: str, file: str = "<bibtex>") -> Parsed:
         if isinstance(block, model.ParsingFailedBlock):
             kind = _block_kind(block.raw)
             if isinstance(block, model.DuplicateBlockKeyBlock):
-                first = first_line.get(block.key.lower())
-                since = f" (first defined on line {first})" if first else ""
                 if kind == "string":
+                    first = first_line.get(block.key.lower())
+                    since = f" (first defined on line {first})" if first else ""
                     report.notes.append(f"line {line}: @string {block.key} defined again{since}; first value kept")
                     continue
-                report.records += 1
-                report.skip(f"line {line}", f"duplicate entry key {block.key!r}{since}")
-                continue
-            if isinstance(block, model.DuplicateFieldKeyBlock):
+                block = block.ignore_error_block  # a reused key: the entry is kept under a new key below
+            elif isinstance(block, model.DuplicateFieldKeyBlock):
                 entry = block.ignore_error_block
                 report.notes.append(
                     f"line {line}: entry {entry.key!r} repeats field(s) "
@@ -519,7 +596,7 @@ def parse_bibtex(text: str, file: str = "<bibtex>") -> Parsed:
         if not isinstance(block, model.Entry):
             continue
         report.records += 1
-        first_line.setdefault(block.key.lower(), line)
+        original = _distinct_key(block, line, first_line, report)
         values: dict[str, str] = {}
         for field in block.fields:
             name = field.key.strip().lower()
@@ -538,6 +615,8 @@ def parse_bibtex(text: str, file: str = "<bibtex>") -> Parsed:
                     f"line {field.start_line + 1}: field {name} of {block.key!r} uses undefined macro(s) "
                     f"{', '.join(unknown)}; kept as text"
                 )
+        if original is not None:
+            values["bibtex_key_original"] = "{" + original + "}"
         entries.append((block, values))
 
     by_key = {entry.key.lower(): values for entry, values in entries}
@@ -552,7 +631,47 @@ def parse_bibtex(text: str, file: str = "<bibtex>") -> Parsed:
             report.skip(where, f"entry {entry.key!r}: {exc}")
             continue
         papers.append(paper)
+    if _unknown_seen:
+        from collections import Counter
+
+        names = Counter(_unknown_seen)
+        report.counts["unknown macros kept as text"] = sum(names.values())
+        shown = ", ".join(f"\\{name} ({n})" for name, n in names.most_common(8))
+        report.notes.append(f"unknown LaTeX macros read as their names: {shown}{' ...' if len(names) > 8 else ''}")
+        _unknown_seen.clear()
     return papers, report
+
+
+def _distinct_key(entry: Any, line: int, first_line: dict[str, int], report: FileReport) -> str | None:
+    """Give an entry without a key, or with a key an earlier entry has, a key of its own (as Zotero keeps both).
+
+    The generated key is ``line<N>`` (no key) or ``<key>-2``, ``<key>-3`` ...; the key as
+    written is kept in ``extra["bibtex_key_original"]`` and the clash is a note of the report.
+    Keys are compared as BibTeX does, ignoring case.
+    """
+    original = entry.key.strip()
+    if original and original.lower() not in first_line:
+        first_line[original.lower()] = line
+        return None
+    if not original:
+        key, n = f"line{line}", 1
+        while key.lower() in first_line:
+            n += 1
+            key = f"line{line}-{n}"
+        report.notes.append(f"line {line}: entry without a key kept as {key!r}")
+    else:
+        n = 2
+        while f"{original}-{n}".lower() in first_line:
+            n += 1
+        key = f"{original}-{n}"
+        report.notes.append(
+            f"line {line}: entry key {original!r} already used on line {first_line[original.lower()]}; "
+            f"this entry kept as {key!r}"
+        )
+    report.counts["generated keys"] = report.counts.get("generated keys", 0) + 1
+    first_line[key.lower()] = line
+    entry.key = key
+    return original
 
 
 def _with_crossref(
@@ -887,7 +1006,7 @@ def _entry(paper: Paper, used: set[str]) -> str:
     written = {name for name, _ in fields}
     for name, value in extra.items():
         lowered = str(name).lower()
-        if lowered in ("bibtex_key", "bibtex_type", "et_al") or lowered in written:
+        if lowered in ("bibtex_key", "bibtex_type", "bibtex_key_original", "et_al") or lowered in written:
             continue
         if not isinstance(value, str) or not _FIELD_NAME.match(str(name)):
             continue  # BibTeX holds text fields only

@@ -35,7 +35,7 @@ from ..errors import ParseError
 from ..ids import normalize_arxiv_id, normalize_doi, normalize_openalex_id
 from ..record import Paper
 from ..report import FileReport
-from ..text import normalize_space
+from ..text import normalize_space, strip_markup
 from .base import Parsed, assemble, decode, one_or_many, read_text
 from .mapping import RecordError, put_publication
 
@@ -176,11 +176,11 @@ def work_fields(work: Mapping[str, Any]) -> dict[str, Any]:
         out["arxiv_id"] = arxiv
     title = work.get("title") or work.get("display_name")
     if isinstance(title, str) and title.strip():
-        out["title"] = normalize_space(title)
+        out["title"] = strip_markup(normalize_space(title))  # publisher tags: <i>, <scp>, <sub> ...
     if "abstract_inverted_index" in work:
         abstract = abstract_from_inverted_index(work.get("abstract_inverted_index"))
         if abstract:
-            out["abstract"] = abstract
+            out["abstract"] = strip_markup(abstract) or None
     if "authorships" in work:
         out["authors"] = _authors(work)
     put_publication(

@@ -22,7 +22,7 @@ import pandas as pd
 
 from .errors import FieldError, LoadWarning, PaperlensError, PaperNotFoundError
 from .ids import paper_id, parse_identifier, title_key
-from .record import PAPER_FIELDS, Paper
+from .record import LABELS, PAPER_FIELDS, Paper
 from .report import FileReport, LoadReport
 
 if TYPE_CHECKING:
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
 __all__ = ["Corpus", "deduplicate", "merge_papers"]
 
-LIST_FIELDS = ("authors", "categories", "references")
+LIST_FIELDS = ("authors", "categories", "references", "tags")
 ID_FIELDS = ("arxiv_id", "doi", "openalex_id", "s2_id")
 FILTERS = (
     "year",
@@ -45,8 +45,11 @@ FILTERS = (
     "text",
     "min_citations",
     "ids",
+    "label",
+    "tags",
     "where",
 )
+_KEEP: Any = object()  # annotate(): "leave this field as it is"
 
 
 # --------------------------------------------------------------------------- merging
@@ -77,7 +80,7 @@ def merge_papers(first: Paper, second: Paper) -> Paper:
     values: dict[str, Any] = {}
     for name in PAPER_FIELDS:
         a, b = getattr(first, name), getattr(second, name)
-        if name in ("categories", "references"):
+        if name in ("categories", "references", "tags"):
             values[name] = tuple(dict.fromkeys((*a, *b)))
         elif name == "extra":
             values[name] = {**dict(b), **dict(a)}
@@ -175,7 +178,20 @@ def _coerce(df: pd.DataFrame) -> pd.DataFrame:
     df["year"] = df["year"].astype("Int64")
     df["citation_count"] = df["citation_count"].astype("Int64")
     df["date"] = pd.to_datetime(df["date"]).astype("datetime64[s]")  # [ns] ends in 2262 and starts in 1677
-    for name in ("id", "title", "abstract", "venue", "doi", "arxiv_id", "openalex_id", "s2_id", "url", "source"):
+    for name in (
+        "id",
+        "title",
+        "abstract",
+        "venue",
+        "doi",
+        "arxiv_id",
+        "openalex_id",
+        "s2_id",
+        "url",
+        "source",
+        "label",
+        "note",
+    ):
         df[name] = df[name].astype(object)
     df.index = pd.RangeIndex(len(df))
     return df
@@ -467,6 +483,8 @@ class Corpus:
         text : words that must all appear in the title or abstract (case-insensitive).
         min_citations : keep papers with at least this many citations (unknown counts are dropped).
         ids : keep these paper ids.
+        label : ``"relevant"``, ``"irrelevant"``, ``"unlabelled"`` or several of them.
+        tags : a tag or tags; a paper with any of them is kept.
 
         Examples
         --------
@@ -539,6 +557,16 @@ class Corpus:
         if criteria.get("ids") is not None:
             keep = set(_as_set(criteria["ids"]))
             mask &= df["id"].isin(keep).to_numpy()
+        if criteria.get("label") is not None:
+            wanted_labels = set(_as_set(criteria["label"]))
+            unknown = wanted_labels - {*LABELS, "unlabelled"}
+            if unknown:
+                raise PaperlensError(f"filter label= takes {(*LABELS, 'unlabelled')}, not {sorted(unknown)}")
+            labels = df["label"].map(lambda v: v if isinstance(v, str) else "unlabelled")
+            mask &= labels.isin(wanted_labels).to_numpy()
+        if criteria.get("tags"):
+            tags = set(_as_set(criteria["tags"]))
+            mask &= np.fromiter((not tags.isdisjoint(t) for t in df["tags"]), bool, len(df))
         if where is not None:
             candidates = np.flatnonzero(mask)
             rows = df.iloc[candidates].to_dict("records")
@@ -617,6 +645,78 @@ class Corpus:
         rng = np.random.default_rng(seed)
         positions = np.sort(rng.choice(len(self), size=n, replace=False))
         return self._select(positions, self._score_array(positions))
+
+    @property
+    def labels(self) -> pd.Series:
+        """The labels given so far (``"relevant"``/``"irrelevant"``) by paper id; unlabelled papers left out."""
+        labelled = self._df[self._df["label"].notna()]
+        return pd.Series(labelled["label"].to_numpy(dtype=object), index=labelled["id"].to_numpy(), name="label")
+
+    def annotate(
+        self,
+        ids: str | Paper | Iterable[str | Paper],
+        label: str | None = _KEEP,
+        *,
+        tags: Iterable[str] | None = _KEEP,
+        add_tags: Iterable[str] = (),
+        remove_tags: Iterable[str] = (),
+        note: str | None = _KEEP,
+    ) -> Corpus:
+        """A copy with these papers labelled, tagged or annotated; every other paper unchanged.
+
+        Parameters
+        ----------
+        ids : paper ids (any identifier form) or Papers.
+        label : ``"relevant"``, ``"irrelevant"``, or ``None`` to clear the label; left as is when not given.
+        tags : the papers' new tags (replacing theirs); ``add_tags`` / ``remove_tags`` change them instead.
+        note : a free-text note (``None`` or ``""`` clears it).
+
+        The copy keeps this corpus's row order and, for a filtered corpus, its place in an annotated copy of
+        the root; what was computed from the papers' text and citations (search index, concept model) is
+        carried over, not recomputed. Annotations survive ``save()``, JSONL, CSV, BibTeX and RIS.
+
+        Examples
+        --------
+        >>> import paperlens as pl
+        >>> corpus = pl.load_sample()
+        >>> marked = corpus.annotate(["2203.05482", "2006.10029"], "relevant", tags=["to read"], note="cite")
+        >>> marked["2203.05482"].label, marked["2203.05482"].tags, marked["2203.05482"].note
+        ('relevant', ('to read',), 'cite')
+        >>> marked.labels.to_dict()
+        {'2006.10029': 'relevant', '2203.05482': 'relevant'}
+        >>> corpus["2203.05482"].label is None  # the original is unchanged
+        True
+        >>> len(marked.filter(tags="to read")), len(marked.annotate("2203.05482", None).filter(label="relevant"))
+        (2, 1)
+        """
+        if isinstance(ids, (str, Paper)):
+            ids = [ids]
+        if label is not _KEEP and label not in (*LABELS, None):
+            raise PaperlensError(f"label must be one of {LABELS} or None (to clear it), not {label!r}")
+        if isinstance(tags, str) or isinstance(add_tags, str) or isinstance(remove_tags, str):
+            raise PaperlensError("give tags as a list of strings, e.g. tags=['to read'], not one string")
+        root = self.root
+        positions = self.root_positions
+        rows = sorted({int(positions[self.position(key)]) for key in ids})
+        df = root._df.copy()
+        add, remove = [str(t) for t in add_tags], {str(t) for t in remove_tags}
+        for row in rows:
+            paper = _row_to_paper(df.iloc[row].to_dict())
+            new_tags = paper.tags if tags is _KEEP else tuple(tags or ())
+            new_tags = tuple(t for t in dict.fromkeys((*new_tags, *add)) if t not in remove)
+            paper = paper.replace(
+                label=paper.label if label is _KEEP else label,
+                tags=new_tags,
+                note=paper.note if note is _KEEP else note,
+            )
+            for name in ("label", "tags", "note"):
+                df.at[row, name] = getattr(paper, name)
+        annotated = Corpus.__new__(Corpus)
+        annotated._init(df, root._report, root=None, positions=None)
+        annotated._cache = dict(root._cache)  # text- and citation-derived values do not depend on annotations
+        if self._root is None:
+            return annotated
+        return annotated._select(positions, self._score_array(np.arange(len(self))))
 
     def _matches(self, other: Corpus) -> np.ndarray:
         """Which of my papers are also in ``other`` (same rules as :func:`deduplicate`)."""

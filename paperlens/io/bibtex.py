@@ -45,6 +45,7 @@ from ..ids import normalize_arxiv_id, normalize_doi, parse_identifier
 from ..record import Paper
 from ..report import FileReport
 from ..text import normalize_space
+from .annotations import annote_text, parse_annote, split_tags, tag_keywords
 from .base import Parsed, assemble, one_or_many, output, read_text
 from .mapping import RecordError, parse_year
 
@@ -198,6 +199,11 @@ def latex_to_text(value: str) -> str:
     else:
         text = value
     return normalize_space(text.replace("\xad", ""))
+
+
+def _annote(value: str) -> str:
+    """An ``annote`` as text with its paragraphs (blank-line separated) as lines."""
+    return "\n".join(latex_to_text(part) for part in re.split(r"\n[ \t]*\n", value))
 
 
 _PATHS = frozenset({"file", "pdf"})
@@ -600,7 +606,7 @@ def _arxiv_from(fields: dict[str, str]) -> tuple[str | None, set[str]]:
 
 def _paper(entry: Any, fields: dict[str, str], groups: list[str] | None, report: FileReport, where: str) -> Paper:
     key = entry.key
-    used = {"title", "author", "abstract", "keywords", "primaryclass", "url", "doi"}
+    used = {"title", "author", "abstract", "keywords", "primaryclass", "url", "doi", "annote"}
     title = latex_to_text(fields.get("title", ""))  # may be empty: Paper.create decides
     extra: dict[str, Any] = {"bibtex_key": key, "bibtex_type": entry.entry_type.lower()}
 
@@ -662,6 +668,8 @@ def _paper(entry: Any, fields: dict[str, str], groups: list[str] | None, report:
     if keywords:
         separator = ";" if ";" in keywords else ","
         categories.extend(normalize_space(k) for k in keywords.split(separator) if k.strip())
+    categories, tags = split_tags(categories)
+    label, note = parse_annote(_annote(fields["annote"]) if "annote" in fields else None)
 
     doi = None
     if fields.get("doi"):
@@ -701,6 +709,9 @@ def _paper(entry: Any, fields: dict[str, str], groups: list[str] | None, report:
         arxiv_id=arxiv,
         url=url,
         source="bibtex",
+        label=label,
+        tags=tuple(tags),
+        note=note,
         extra=extra,
     )
 
@@ -853,12 +864,17 @@ def _entry(paper: Paper, used: set[str]) -> str:
         fields.append(("booktitle" if in_book else "journal", "{" + _escape_text(paper.venue) + "}"))
     if paper.abstract:
         fields.append(("abstract", "{" + _escape_text(paper.abstract) + "}"))
-    if paper.categories:
+    listed = [*paper.categories, *tag_keywords(paper.tags)]
+    if listed:
         # The reader splits on ";" when there is one, else on ",".
-        keywords = ", ".join(paper.categories)
-        if any("," in c for c in paper.categories):
-            keywords = "; ".join(paper.categories) + (";" if len(paper.categories) == 1 else "")
+        keywords = ", ".join(listed)
+        if any("," in c for c in listed):
+            keywords = "; ".join(listed) + (";" if len(listed) == 1 else "")
         fields.append(("keywords", "{" + _escape_text(keywords) + "}"))
+    annote = annote_text(paper.label, paper.note)
+    if annote:
+        # A line break is a blank line (a paragraph); the file's own line breaks are white space.
+        fields.append(("annote", "{" + "\n\n".join(_escape_text(line) for line in annote.split("\n")) + "}"))
     if paper.doi:
         fields.append(("doi", "{" + _escape_verbatim(paper.doi) + "}"))
     if paper.arxiv_id:
@@ -888,7 +904,8 @@ def write_bibtex(corpus: Any, path: str | os.PathLike[str] | None = None) -> str
     Special characters are escaped and capitals in titles protected, so the text
     reads back to the same titles, authors and fields. Kept: title, authors,
     year, date, venue, abstract, categories (as keywords), DOI, arXiv id (as
-    eprint), URL, and the text values of ``extra`` (the fields a BibTeX file
+    eprint), URL, tags (``paperlens:`` keywords), label and note (``annote``; see
+    :mod:`paperlens.io.annotations`), and the text values of ``extra`` (the fields a BibTeX file
     had); not kept: references, citation count, OpenAlex/S2 ids, non-text extras.
 
     Examples

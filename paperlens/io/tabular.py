@@ -201,7 +201,7 @@ def read_csv(
 
 
 def _cell(name: str, value: Any) -> Any:
-    if name in ("authors", "categories", "references"):
+    if name in ("authors", "categories", "references", "tags"):
         return "; ".join(value)
     if name == "extra":
         return json.dumps(_plain(value), ensure_ascii=False, sort_keys=False, default=str) if value else ""
@@ -223,7 +223,7 @@ def write_csv(corpus: Any, path: str | os.PathLike[str] | None = None, *, sep: s
 
     >>> import paperlens as pl
     >>> print(pl.load_sample().to_csv().splitlines()[0])
-    id,title,abstract,authors,year,date,venue,categories,doi,arxiv_id,openalex_id,s2_id,url,references,citation_count,source,extra
+    id,title,abstract,authors,year,date,venue,categories,doi,arxiv_id,openalex_id,s2_id,url,references,citation_count,source,label,tags,note,extra
     """
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=sep, lineterminator="\n")
@@ -300,12 +300,15 @@ def write_parquet(corpus: Any, path: str | os.PathLike[str]) -> Path:
             ("references", strings),
             ("citation_count", pa.int64()),
             ("source", text),
+            ("label", text),
+            ("tags", strings),
+            ("note", text),
             ("extra", text),
         ],
         metadata={_PARQUET_MARK: _PARQUET_VERSION},
     )
     data = {name: [getattr(p, name) for p in papers] for name in PAPER_FIELDS}
-    for name in ("authors", "categories", "references"):
+    for name in ("authors", "categories", "references", "tags"):
         data[name] = [list(v) for v in data[name]]
     data["extra"] = [json.dumps(_plain(p.extra), ensure_ascii=False, default=str) for p in papers]
     table = pa.table(data, schema=schema)
@@ -332,7 +335,7 @@ def parse_parquet(path: str | os.PathLike[str], file: str | None = None, **optio
         report.records += 1
         try:
             row["extra"] = json.loads(row["extra"]) if row.get("extra") else {}
-            for list_field in ("authors", "categories", "references"):
+            for list_field in ("authors", "categories", "references", "tags"):
                 row[list_field] = tuple(row[list_field] or ())
             papers.append(Paper(**{name: row.get(name) for name in PAPER_FIELDS}))
         except (PaperlensError, ValueError, TypeError) as exc:

@@ -286,12 +286,18 @@ class Corpus:
         corpus._init(_coerce(df.copy()), report or LoadReport(), root=None, positions=None)
         return corpus
 
-    def _select(self, positions: np.ndarray, scores: np.ndarray | None = None) -> Corpus:
+    def _select(
+        self, positions: np.ndarray, scores: np.ndarray | None = None, columns: Mapping[str, Any] | None = None
+    ) -> Corpus:
         """A new corpus of the given row positions (in order), remembering the root."""
         positions = np.asarray(positions, dtype=np.int64)
         df = self._df.iloc[positions].reset_index(drop=True)
         if scores is not None:
             df["score"] = scores
+        for name, values in (columns or {}).items():
+            if name in PAPER_FIELDS or name == "score":
+                raise PaperlensError(f"column {name!r} is a paper field; give per-row results another name")
+            df[name] = list(values)
         root = self._root or self
         root_positions = positions if self._positions is None else self._positions[positions]
         corpus = Corpus.__new__(Corpus)
@@ -336,6 +342,13 @@ class Corpus:
         return pd.Series(self._df["score"].to_numpy(), index=self._df["id"], name="score")
 
     @property
+    def reasons(self) -> pd.Series | None:
+        """Why each paper was recommended, by paper id (see :meth:`recommend`), or ``None``."""
+        if "reasons" not in self._df:
+            return None
+        return pd.Series(self._df["reasons"].to_numpy(), index=self._df["id"], name="reasons")
+
+    @property
     def root(self) -> Corpus:
         """The corpus this one was selected from by filter/search/slicing (itself if none)."""
         return self._root or self
@@ -350,17 +363,24 @@ class Corpus:
     # ------------------------------------------------------------------ hooks for the layers above
     # Graphs and the explorer build on these instead of the DataFrame inside.
 
-    def subset(self, positions: Sequence[int] | np.ndarray, scores: Sequence[float] | None = None) -> Corpus:
+    def subset(
+        self,
+        positions: Sequence[int] | np.ndarray,
+        scores: Sequence[float] | None = None,
+        *,
+        columns: Mapping[str, Sequence[Any]] | None = None,
+    ) -> Corpus:
         """The papers at these row positions, in this order, optionally with search scores.
 
-        The subset remembers this corpus's root, like every filter does.
+        ``columns`` adds per-row results (e.g. ``{"reasons": [...]}``), kept by filters and slices and
+        readable with :meth:`column`. The subset remembers this corpus's root, like every filter does.
 
         >>> import paperlens as pl
         >>> pl.load_sample().subset([2, 0]).ids == [pl.load_sample().ids[2], pl.load_sample().ids[0]]
         True
         """
         positions = np.asarray(positions, dtype=np.int64)
-        return self._select(positions, None if scores is None else np.asarray(scores, dtype=np.float64))
+        return self._select(positions, None if scores is None else np.asarray(scores, dtype=np.float64), columns)
 
     def search_scores(self, query: str) -> np.ndarray:
         """The BM25F score of every paper here for ``query`` (0: no word matches), in row order.
@@ -882,6 +902,22 @@ class Corpus:
         from .graphs.structure import shortest_connection
 
         return shortest_connection(self, a, b, kind=kind)
+
+    def recommend(
+        self,
+        relevant: Iterable[str | Paper] | str | Paper | None = None,
+        irrelevant: Iterable[str | Paper] | str | Paper | None = None,
+        n: int | None = 20,
+        **options: Any,
+    ) -> Corpus:
+        """Unlabelled papers to read next, best first, with ``score`` and ``reasons``.
+
+        ``relevant``/``irrelevant`` default to this corpus's labels; see
+        :func:`paperlens.graphs.recommend.recommend_table` for the model and the options.
+        """
+        from .graphs.recommend import recommend
+
+        return recommend(self, relevant, irrelevant, n, **options)
 
     def mentions(self) -> pd.DataFrame:
         """Inferred links: abstracts that name another corpus paper by its short name."""

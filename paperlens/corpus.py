@@ -937,6 +937,15 @@ class Corpus:
 
         return Explorer(self, **options)
 
+    def expand(
+        self, direction: str = "both", depth: int = 1, keep: int = 200, source: str = "openalex", **options: Any
+    ) -> Corpus:
+        """This corpus plus the most related works citing or cited by its (relevant) papers, fetched from
+        OpenAlex; see :func:`paperlens.sources.expand.expand`."""
+        from .sources.expand import expand
+
+        return expand(self, direction=direction, depth=depth, keep=keep, source=source, **options)
+
     def enrich(self, source: str = "openalex", **options: Any) -> Corpus:
         """A copy with missing fields filled from OpenAlex or Semantic Scholar."""
         from .sources.enrich import enrich

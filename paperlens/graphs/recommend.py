@@ -83,7 +83,7 @@ def _build_matrices(root: Corpus) -> tuple[Any, Any, np.ndarray]:
             if r.status == "resolved" and r.target in positions:
                 rows.append(i)
                 cols.append(positions[r.target])
-            if r.key[1] and r.status != "self" and r.key not in seen_keys:
+            if r.key[1] and r.key not in seen_keys:  # as coupling_graph counts them
                 seen_keys.add(r.key)
                 ref_rows.append(i)
                 ref_keys.append(keys.setdefault(r.key, len(keys)))

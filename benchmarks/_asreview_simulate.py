@@ -23,7 +23,8 @@ def main() -> None:
     from asreview.simulation.simulate import Simulate
 
     data, priors_file, seed = sys.argv[1], sys.argv[2], int(sys.argv[3])
-    priors = json.load(open(priors_file, encoding="utf-8"))
+    with open(priors_file, encoding="utf-8") as handle:
+        priors = json.load(handle)
     orders = []
     for prior in priors:
         np.random.seed(seed)  # what `asreview simulate --seed` does

@@ -27,9 +27,9 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_explorer import load  # noqa: E402  (the same 75k corpus the explorer benchmark uses)
+from bench_explorer import load
 
-from paperlens.graphs.recommend import recommend_table  # noqa: E402
+from paperlens.graphs.recommend import recommend_table
 
 
 def main() -> None:

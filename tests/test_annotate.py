@@ -131,7 +131,7 @@ def test_foreign_annote_is_the_note_and_foreign_keywords_are_not_tags():
     )
     (paper,) = papers
     assert paper.label is None and paper.note == "A Zotero note.\nTwo." and paper.tags == ("mine",)
-    assert "paperlens:mine" not in paper.categories and "to read" in paper.categories
+    assert paper.keywords == ("to read",)
 
 
 def test_asreview_zotero_export_labels_are_read():
@@ -161,7 +161,7 @@ def test_csv_labels_in_asreview_style():
     frame = pd.DataFrame({"title": ["A", "B", "C"], "label_included": [1, 0, -1], "tags": ["x; y", "", None]})
     corpus = pl.from_dataframe(frame)
     assert [p.label for p in corpus] == ["relevant", "irrelevant", None]
-    assert corpus[0].tags == ("x", "y") and corpus[0].categories == ()
+    assert corpus[0].tags == ("x", "y") and corpus[0].categories == () and corpus[0].keywords == ()
     bad = pl.from_dataframe(pd.DataFrame({"title": ["A"], "label": ["perhaps"]}), warn=False)
     assert len(bad) == 0 and "label 'perhaps'" in bad.report.skipped[0].reason
 

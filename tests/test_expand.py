@@ -53,7 +53,7 @@ class StandIn:
             def log_message(self, *args):  # quiet
                 pass
 
-            def do_GET(self):  # noqa: N802
+            def do_GET(self):
                 standin.handle(self)
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)

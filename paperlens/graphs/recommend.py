@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from ..errors import PaperlensError
+from ..errors import InvalidArgumentError, PaperlensError
 from ..record import Paper
 
 if TYPE_CHECKING:
@@ -144,7 +144,7 @@ def _rows(corpus: Corpus, papers: Iterable[str | Paper] | str | Paper | None, wh
         try:
             found.append(root.position(paper))
         except PaperlensError as exc:
-            raise PaperlensError(f"{what} paper {paper!r:.80}: {exc}") from None
+            raise InvalidArgumentError(f"{what} paper {paper!r:.80}: {exc}") from None
     return np.unique(np.asarray(found, dtype=np.int64))
 
 
@@ -167,7 +167,7 @@ def _text_scores(X: Any, relevant: np.ndarray, irrelevant: np.ndarray, seed: int
     elif len(irrelevant):
         w = -np.asarray(X[irrelevant].mean(axis=0)).ravel().astype(np.float64)
     else:
-        raise PaperlensError(
+        raise InvalidArgumentError(
             "recommend needs relevant papers (or irrelevant ones): pass relevant=[ids] or label some "
             "with corpus.annotate(ids, 'relevant')"
         )
@@ -190,10 +190,10 @@ def _reasons(
     out = []
     if evidence is not None:
         for key, verb in (("cites", "cites"), ("cited_by", "is cited by")):
-            k = int(round(evidence[key][row]))
+            k = round(float(evidence[key][row]))
             if k:
                 out.append(f"{verb} {k} of your relevant papers")
-        shared = int(round(evidence["coupling"][row]))
+        shared = round(float(evidence["coupling"][row]))
         if shared:
             out.append(f"shares {shared} reference{'s' if shared != 1 else ''} with your relevant papers")
         partner = extra["cocited_with"](row)
@@ -248,7 +248,7 @@ def recommend_table(
     )
     both = np.intersect1d(rel, irr)
     if len(both):
-        raise PaperlensError(f"papers given as both relevant and irrelevant: {[root.ids[i] for i in both[:5]]}")
+        raise InvalidArgumentError(f"papers given as both relevant and irrelevant: {[root.ids[i] for i in both[:5]]}")
     from .concepts import fitted_model
 
     model = fitted_model(corpus)

@@ -9,7 +9,7 @@ into ``extra`` and are written back by :func:`write_ris`.
 
 Tags to Paper fields: TI/T1 → title, AU (else A1) → authors ("Last, First"
 becomes "First Last"), AB/N2 → abstract, PY/Y1/DA → year and date, T2 (else JF,
-JO, JA, J2) → venue, KW → categories, DO → doi, the first UR → url (an
+JO, JA, J2) → venue, KW → keywords, DO → doi, the first UR → url (an
 ``arxiv.org/abs`` UR, or an arXiv DOI, gives the arXiv id).
 
 A value that cannot be understood (a year like ``10 15``, a DOI that is not one)
@@ -162,8 +162,8 @@ def _paper(record: dict[str, Any], report: FileReport, where: str) -> Paper:
             used.add(name)
             break
 
-    keywords, tags = split_tags(normalize_space(k) for k in record.get("keywords", []) if normalize_space(k))
-    categories = tuple(dict.fromkeys(keywords))
+    plain, tags = split_tags(normalize_space(k) for k in record.get("keywords", []) if normalize_space(k))
+    keywords = tuple(dict.fromkeys(plain))
     used.add("keywords")
     label, note, other_notes = parse_ris_notes([str(n) for n in record.get("notes", [])])
     used.add("notes")
@@ -213,7 +213,7 @@ def _paper(record: dict[str, Any], report: FileReport, where: str) -> Paper:
         year=year,
         date=date,
         venue=venue,
-        categories=categories,
+        keywords=keywords,
         doi=doi,
         arxiv_id=arxiv,
         url=url,
@@ -237,8 +237,8 @@ def parse_ris(text: str, file: str = "<ris>") -> Parsed:
     ... TY  - JOUR
     ... AB  - An abstract without a title
     ... ER  - ''')
-    >>> papers[0].id, papers[0].authors, papers[0].year, papers[0].extra["year"]
-    ('2203.05482', ('Mitchell Wortsman',), None, '10 15')
+    >>> papers[0].id, papers[0].authors, papers[0].extra["year"], papers[0].year, papers[0].date_source
+    ('2203.05482', ('Mitchell Wortsman',), '10 15', 2022, 'arxiv id')
     >>> report.records, [str(s) for s in report.skipped]
     (2, ['<ris>, line 7: no title, and no identifier or authors and year to tell the record apart'])
     >>> report.notes
@@ -305,11 +305,12 @@ def _writer():
 def write_ris(corpus: Any, path: str | os.PathLike[str] | None = None) -> str:
     """RIS text of a corpus (written to ``path`` if given).
 
-    Kept: title, authors, abstract, year, date, venue (T2), categories (KW), DOI,
-    URL (the arXiv id as an ``arxiv.org/abs`` URL), tags (``paperlens:`` keywords), label
-    and note (N1, see :mod:`paperlens.io.annotations`), and the ``extra`` values named
-    like rispy fields (what a RIS file had). Not kept: references, citation count,
-    OpenAlex/S2 ids, other extras.
+    Kept: title, authors, abstract, year, date, venue (T2), keywords (KW), DOI,
+    URL (the arXiv id as an ``arxiv.org/abs`` URL), tags (``paperlens:``
+    keywords), label and note (N1, see :mod:`paperlens.io.annotations`), and the ``extra`` values named
+    like rispy fields (what a RIS file had). Not kept: categories (RIS has no tag
+    for subject classes; KW read back would make them keywords), references,
+    citation count, OpenAlex/S2 ids, other extras.
 
     Examples
     --------
@@ -335,11 +336,12 @@ def write_ris(corpus: Any, path: str | os.PathLike[str] | None = None) -> str:
         if paper.year is not None:
             record["year"] = str(paper.year)
         if paper.date is not None:
-            record["date"] = paper.date.strftime("%Y/%m/%d")
+            # A month read from the arXiv id has no day: written as reference managers write a month.
+            record["date"] = paper.date.strftime("%Y/%m/%d" if paper.date_source is None else "%Y/%m//")
         if paper.venue:
             record["secondary_title"] = normalize_space(paper.venue)
-        if paper.categories or paper.tags:
-            record["keywords"] = [*paper.categories, *tag_keywords(paper.tags)]
+        if paper.keywords or paper.tags:
+            record["keywords"] = [*paper.keywords, *tag_keywords(paper.tags)]
         notes = ris_notes(paper.label, paper.note)
         extra_notes = extra.get("notes")
         if isinstance(extra_notes, (list, tuple)):

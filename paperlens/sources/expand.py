@@ -29,7 +29,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ..errors import PaperlensError, SourceError
+from ..errors import InvalidArgumentError, SourceError
 from ..ids import normalize_openalex_id
 from ..io.openalex import parse_openalex
 from ..record import Paper
@@ -96,13 +96,13 @@ class ExpansionReport:
 
 def _check(direction: str, depth: int, keep: int, source: str) -> None:
     if direction not in DIRECTIONS:
-        raise PaperlensError(f"direction must be one of {DIRECTIONS}, not {direction!r}")
+        raise InvalidArgumentError(f"direction must be one of {DIRECTIONS}, not {direction!r}")
     if isinstance(depth, bool) or not isinstance(depth, int) or depth < 1:
-        raise PaperlensError(f"depth must be a whole number >= 1, not {depth!r}")
+        raise InvalidArgumentError(f"depth must be a whole number >= 1, not {depth!r}")
     if isinstance(keep, bool) or not isinstance(keep, int) or keep < 0:
-        raise PaperlensError(f"keep must be a whole number >= 0, not {keep!r}")
+        raise InvalidArgumentError(f"keep must be a whole number >= 0, not {keep!r}")
     if source != "openalex":
-        raise PaperlensError(f"expand fetches from OpenAlex only (source='openalex'), not {source!r}")
+        raise InvalidArgumentError(f"expand fetches from OpenAlex only (source='openalex'), not {source!r}")
 
 
 def _citing_works(

@@ -217,6 +217,7 @@ def recommend_table(
     citations: bool = True,
     citation_weight: float = 1.0,
     seed: int = 0,
+    corpus_labels: bool = True,
 ) -> pd.DataFrame:
     """The unlabelled papers of ``corpus`` ranked by relatedness to the relevant ones, best first.
 
@@ -228,6 +229,8 @@ def recommend_table(
     citations : mix in citation proximity (``False``: text only).
     citation_weight : how much citation evidence counts against the text score.
     seed : the SVM's random state (liblinear shuffles); the same seed gives the same ranking.
+    corpus_labels : take the corpus's labels into account (``False``: only ``relevant``/``irrelevant``
+        count, as the explorer does with the labels given in it).
 
     Returns
     -------
@@ -236,6 +239,8 @@ def recommend_table(
     """
     root = corpus.root
     labels = corpus.root.column("label")
+    if not corpus_labels:
+        labels = pd.Series([None] * len(labels), dtype=object)
     rel = (
         _rows(corpus, relevant, "relevant")
         if relevant is not None
@@ -263,7 +268,8 @@ def recommend_table(
     score = _scaled(text, candidates)
     cite = np.zeros(len(root))
     evidence = None
-    if citations and len(rel):
+    C, R, _ = citation_matrices(corpus)
+    if citations and len(rel) and (C.nnz or R.nnz):  # a corpus without references has no citation evidence
         evidence = citation_evidence(corpus, rel)
         cite = _combined(evidence, len(rel))
         if len(irr):
@@ -276,6 +282,7 @@ def recommend_table(
         order = order[: max(int(n), 0)]
     top = candidates[order]
     titles = root.column("title").to_numpy(dtype=object)
+    all_ids = root.ids
     extra: dict[str, Any] = {}
     if evidence is not None:
         C, _, _ = citation_matrices(corpus)
@@ -296,7 +303,7 @@ def recommend_table(
     local[mine] = np.arange(len(mine))
     return pd.DataFrame(
         {
-            "id": [root.ids[i] for i in top.tolist()] if len(top) else [],
+            "id": [all_ids[i] for i in top.tolist()] if len(top) else [],
             "title": titles[top].tolist(),
             "position": local[top],
             "score": score[top],

@@ -220,7 +220,7 @@ def test_never_refetches_what_is_cached(standin, reviewed):
     corpus = start_corpus(reviewed)
     first = corpus.expand(keep=50, warn=False)
     sent = len(standin.requests)
-    assert sent > 2
+    assert sent >= 2  # a look-up of references and a page of citing works
     again = corpus.expand(keep=50, warn=False)
     assert len(standin.requests) == sent  # every answer came from the cache
     assert again.ids == first.ids and again.report.files[-1].detail.requests == 0
@@ -240,19 +240,19 @@ def test_faults_are_retried_and_nothing_is_lost(standin, reviewed):
 
 def test_resumes_after_a_failure_for_good(standin, reviewed):
     corpus = start_corpus(reviewed).annotate(start_corpus(reviewed).ids, None)  # no labels: start from all 20
-    standin.fail_cursors = {"c100"}  # the second page of citing works fails past every retry
+    standin.fail_cursors = {"*"}  # the citing works' first page fails past every retry
     with pytest.warns(http.SourceWarning, match="failed"):
         partial = corpus.expand(direction="citations", keep=1000)
     report = partial.report.files[-1].detail
-    assert report.failed and "page 2" in report.failed[0]
+    assert report.failed and "page 1" in report.failed[0] and len(partial) == len(corpus)
+    failed_queries = {urlsplit(r).query for r in standin.requests}
+    assert len(failed_queries) == 1  # one request, tried 1 + 2 retries times
     standin.fail_cursors = set()
-    before = Counter(urlsplit(r).query for r in standin.requests)
     standin.requests.clear()
     resumed = corpus.expand(direction="citations", keep=1000, warn=False)
+    # Only the failed request went out again (a page 2, if any, after it); nothing fetched before was asked.
     asked = [urlsplit(r).query for r in standin.requests]
-    # Only what failed (and the pages after it) went out again; everything else came from the cache.
-    assert asked and all("cursor=c" in q and "cursor=%2A" not in q for q in asked)
-    assert all(before[q] for q in asked)  # nothing new was asked: only the failed page and the ones after it
+    assert asked[0] in failed_queries and all("cursor=c" in q for q in asked[1:])
     seeds = list(corpus)
     expected = expected_candidates(corpus, seeds, "citations")
     assert {p.openalex_id for p in resumed} - {p.openalex_id for p in corpus} == set(expected)

@@ -8,7 +8,6 @@ import json
 import threading
 import time
 import zipfile
-from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit

@@ -289,8 +289,8 @@ class Explorer(ExplorerState, widgets.VBox):
             tags=all_tags,
         )
         table_pane = widgets.Box([self.table], layout=widgets.Layout(flex="3 1 36em", min_width="0"))
-        detail_pane = widgets.VBox(
-            [self.label_bar, self.detail], layout=widgets.Layout(flex="2 1 22em", max_height="46em", overflow="auto")
+        detail_pane = widgets.Box(
+            [self.detail], layout=widgets.Layout(flex="2 1 22em", max_height="46em", overflow="auto")
         )
         table_pane.add_class("pl-pane")
         detail_pane.add_class("pl-pane")
@@ -300,7 +300,7 @@ class Explorer(ExplorerState, widgets.VBox):
         self.graph_pane = GraphPane(kind=self.graph_kind, color_by=self.color_by, max_nodes=max_nodes)
         self.status = widgets.HTML()
         self.status.add_class("pl-status")
-        children: list[widgets.Widget] = [widgets.HTML(_CSS), self.filters_box, self.count, results]
+        children: list[widgets.Widget] = [widgets.HTML(_CSS), self.filters_box, self.count, self.label_bar, results]
         if self._show_graph:
             children.append(self.graph_pane)
         self.children = [*children, self.status]

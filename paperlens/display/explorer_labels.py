@@ -1,6 +1,6 @@
 """The explorer's labelling bar: mark papers relevant or irrelevant, show some labels only, rank by them.
 
-Standard ipywidgets buttons above the detail pane act on the selected paper (``relevant``,
+Standard ipywidgets buttons between the count line and the results act on the selected paper (``relevant``,
 ``irrelevant``, ``clear``) or on every paper of the table's page at once (``page: relevant`` /
 ``page: irrelevant``). A dropdown shows papers by label; a toggle sorts the table by relevance to
 the labels (:func:`~paperlens.display.explorer_state.relevance_to_labels`), re-ranked after every

@@ -22,9 +22,12 @@ Examples
 --------
 >>> import paperlens as pl
 >>> reviewed = pl.load_sample("donners2021")
->>> picks = reviewed.recommend(relevant=reviewed.filter(label="relevant").ids[:3], n=3)
->>> len(picks), picks.scores.is_monotonic_decreasing, picks.column("reasons").str.len().gt(0).all()
-(3, True, True)
+>>> seeds = [p.id for p in reviewed if p.extra["included"]][:3]  # three papers the reviewers included
+>>> picks = reviewed.recommend(relevant=seeds, n=3)
+>>> len(picks), picks.scores.is_monotonic_decreasing
+(3, True)
+>>> print(picks.reasons.iloc[0])  # doctest: +ELLIPSIS
+cites 1 of your relevant papers; is cited by 2 of your relevant papers; shares ... references with ...
 """
 
 from __future__ import annotations

@@ -23,7 +23,7 @@ from .docstrings import shared_doc
 from .errors import FieldError, InvalidArgumentError, PaperlensWarning, PaperNotFoundError
 from .frame import papers_frame, row_to_paper
 from .ids import parse_identifier, title_key
-from .record import LIST_FIELDS, PAPER_FIELDS, Paper
+from .record import LABELS, LIST_FIELDS, PAPER_FIELDS, Paper
 from .report import LoadReport
 
 if TYPE_CHECKING:
@@ -50,8 +50,11 @@ FILTERS = (
     "text",
     "min_citations",
     "ids",
+    "label",
+    "tags",
     "where",
 )
+_KEEP: Any = object()  # annotate(): "leave this field as it is"
 
 
 def _as_set(value: str | Iterable[str]) -> list[str]:
@@ -144,12 +147,18 @@ class Corpus:
         corpus._init(papers_frame(papers), report or LoadReport(), root=None, positions=None)
         return corpus
 
-    def _select(self, positions: np.ndarray, scores: np.ndarray | None = None) -> Corpus:
+    def _select(
+        self, positions: np.ndarray, scores: np.ndarray | None = None, columns: Mapping[str, Any] | None = None
+    ) -> Corpus:
         """A new corpus of the given row positions (in order), remembering the root."""
         positions = np.asarray(positions, dtype=np.int64)
         df = self._df.iloc[positions].reset_index(drop=True)
         if scores is not None:
             df["score"] = scores
+        for name, values in (columns or {}).items():
+            if name in PAPER_FIELDS or name == "score":
+                raise InvalidArgumentError(f"column {name!r} is a paper field; give per-row results another name")
+            df[name] = list(values)
         root = self._root or self
         root_positions = positions if self._positions is None else self._positions[positions]
         corpus = Corpus.__new__(Corpus)
@@ -194,6 +203,13 @@ class Corpus:
         return pd.Series(self._df["score"].to_numpy(), index=self._df["id"], name="score")
 
     @property
+    def reasons(self) -> pd.Series | None:
+        """Why each paper was recommended, by paper id (see :meth:`recommend`), or ``None``."""
+        if "reasons" not in self._df:
+            return None
+        return pd.Series(self._df["reasons"].to_numpy(), index=self._df["id"], name="reasons")
+
+    @property
     def root(self) -> Corpus:
         """The corpus this one was selected from by filter/search/slicing (itself if none)."""
         return self._root or self
@@ -208,10 +224,17 @@ class Corpus:
     # ------------------------------------------------------------------ hooks for the layers above
     # Graphs and the explorer build on these instead of the DataFrame inside.
 
-    def subset(self, positions: Sequence[int] | np.ndarray, scores: Sequence[float] | None = None) -> Corpus:
+    def subset(
+        self,
+        positions: Sequence[int] | np.ndarray,
+        scores: Sequence[float] | None = None,
+        *,
+        columns: Mapping[str, Sequence[Any]] | None = None,
+    ) -> Corpus:
         """The papers at these row positions, in this order, optionally with search scores.
 
-        The subset remembers this corpus's root, like every filter does.
+        ``columns`` adds per-row results (e.g. ``{"reasons": [...]}``), kept by filters and slices and
+        readable with :meth:`column`. The subset remembers this corpus's root, like every filter does.
 
         Parameters
         ----------
@@ -227,7 +250,7 @@ class Corpus:
         True
         """
         positions = np.asarray(positions, dtype=np.int64)
-        return self._select(positions, None if scores is None else np.asarray(scores, dtype=np.float64))
+        return self._select(positions, None if scores is None else np.asarray(scores, dtype=np.float64), columns)
 
     def search_scores(self, query: str) -> np.ndarray:
         """The BM25F score of every paper here for ``query`` (0: no word matches), in row order.
@@ -401,6 +424,8 @@ class Corpus:
             - ``text``: words that must all appear in the title or abstract (case-insensitive).
             - ``min_citations``: keep papers with at least this many citations (unknown counts are dropped).
             - ``ids``: keep these paper ids.
+            - ``label``: ``"relevant"``, ``"irrelevant"``, ``"unlabelled"`` or several of them.
+            - ``tags``: a tag or tags; a paper with any of them is kept.
 
         Returns
         -------
@@ -481,6 +506,16 @@ class Corpus:
         if criteria.get("ids") is not None:
             keep = set(_as_set(criteria["ids"]))
             mask &= df["id"].isin(keep).to_numpy()
+        if criteria.get("label") is not None:
+            wanted_labels = set(_as_set(criteria["label"]))
+            unknown = wanted_labels - {*LABELS, "unlabelled"}
+            if unknown:
+                raise InvalidArgumentError(f"filter label= takes {(*LABELS, 'unlabelled')}, not {sorted(unknown)}")
+            labels = df["label"].map(lambda v: v if isinstance(v, str) else "unlabelled")
+            mask &= labels.isin(wanted_labels).to_numpy()
+        if criteria.get("tags"):
+            tags = set(_as_set(criteria["tags"]))
+            mask &= np.fromiter((not tags.isdisjoint(t) for t in df["tags"]), bool, len(df))
         if where is not None:
             candidates = np.flatnonzero(mask)
             rows = df.iloc[candidates].to_dict("records")
@@ -608,6 +643,78 @@ class Corpus:
         rng = np.random.default_rng(seed)
         positions = np.sort(rng.choice(len(self), size=n, replace=False))
         return self._select(positions, self._score_array(positions))
+
+    @property
+    def labels(self) -> pd.Series:
+        """The labels given so far (``"relevant"``/``"irrelevant"``) by paper id; unlabelled papers left out."""
+        labelled = self._df[self._df["label"].notna()]
+        return pd.Series(labelled["label"].to_numpy(dtype=object), index=labelled["id"].to_numpy(), name="label")
+
+    def annotate(
+        self,
+        ids: str | Paper | Iterable[str | Paper],
+        label: str | None = _KEEP,
+        *,
+        tags: Iterable[str] | None = _KEEP,
+        add_tags: Iterable[str] = (),
+        remove_tags: Iterable[str] = (),
+        note: str | None = _KEEP,
+    ) -> Corpus:
+        """A copy with these papers labelled, tagged or annotated; every other paper unchanged.
+
+        Parameters
+        ----------
+        ids : paper ids (any identifier form) or Papers.
+        label : ``"relevant"``, ``"irrelevant"``, or ``None`` to clear the label; left as is when not given.
+        tags : the papers' new tags (replacing theirs); ``add_tags`` / ``remove_tags`` change them instead.
+        note : a free-text note (``None`` or ``""`` clears it).
+
+        The copy keeps this corpus's row order and, for a filtered corpus, its place in an annotated copy of
+        the root; what was computed from the papers' text and citations (search index, concept model) is
+        carried over, not recomputed. Annotations survive ``save()``, JSONL, CSV, BibTeX and RIS.
+
+        Examples
+        --------
+        >>> import paperlens as pl
+        >>> corpus = pl.load_sample()
+        >>> marked = corpus.annotate(["2203.05482", "2006.10029"], "relevant", tags=["to read"], note="cite")
+        >>> marked["2203.05482"].label, marked["2203.05482"].tags, marked["2203.05482"].note
+        ('relevant', ('to read',), 'cite')
+        >>> marked.labels.to_dict()
+        {'2006.10029': 'relevant', '2203.05482': 'relevant'}
+        >>> corpus["2203.05482"].label is None  # the original is unchanged
+        True
+        >>> len(marked.filter(tags="to read")), len(marked.annotate("2203.05482", None).filter(label="relevant"))
+        (2, 1)
+        """
+        if isinstance(ids, (str, Paper)):
+            ids = [ids]
+        if label is not _KEEP and label not in (*LABELS, None):
+            raise InvalidArgumentError(f"label must be one of {LABELS} or None (to clear it), not {label!r}")
+        if isinstance(tags, str) or isinstance(add_tags, str) or isinstance(remove_tags, str):
+            raise InvalidArgumentError("give tags as a list of strings, e.g. tags=['to read'], not one string")
+        root = self.root
+        positions = self.root_positions
+        rows = sorted({int(positions[self.position(key)]) for key in ids})
+        df = root._df.copy()
+        add, remove = [str(t) for t in add_tags], {str(t) for t in remove_tags}
+        for row in rows:
+            paper = row_to_paper(df.iloc[row].to_dict())
+            new_tags = paper.tags if tags is _KEEP else tuple(tags or ())
+            new_tags = tuple(t for t in dict.fromkeys((*new_tags, *add)) if t not in remove)
+            paper = paper.replace(
+                label=paper.label if label is _KEEP else label,
+                tags=new_tags,
+                note=paper.note if note is _KEEP else note,
+            )
+            for name in ("label", "tags", "note"):
+                df.at[row, name] = getattr(paper, name)
+        annotated = Corpus.__new__(Corpus)
+        annotated._init(df, root._report, root=None, positions=None)
+        annotated._cache = dict(root._cache)  # text- and citation-derived values do not depend on annotations
+        if self._root is None:
+            return annotated
+        return annotated._select(positions, self._score_array(np.arange(len(self))))
 
     def _matches(self, other: Corpus) -> np.ndarray:
         """Which of my papers are also in ``other`` (same rules as :func:`~paperlens.dedupe.deduplicate`)."""
@@ -872,6 +979,22 @@ class Corpus:
 
         return shortest_connection(self, a, b, kind=kind)
 
+    def recommend(
+        self,
+        relevant: Iterable[str | Paper] | str | Paper | None = None,
+        irrelevant: Iterable[str | Paper] | str | Paper | None = None,
+        n: int | None = 20,
+        **options: Any,
+    ) -> Corpus:
+        """Unlabelled papers to read next, best first, with ``score`` and ``reasons``.
+
+        ``relevant``/``irrelevant`` default to this corpus's labels; see
+        :func:`paperlens.graphs.recommend.recommend_table` for the model and the options.
+        """
+        from .graphs.recommend import recommend
+
+        return recommend(self, relevant, irrelevant, n, **options)
+
     def mentions(self) -> pd.DataFrame:
         """Inferred links: abstracts that name another corpus paper by its short name."""
         from .graphs.mentions import find_mentions
@@ -903,6 +1026,15 @@ class Corpus:
         from .display.explorer import Explorer
 
         return Explorer(self, **options)
+
+    def expand(
+        self, direction: str = "both", depth: int = 1, keep: int = 200, source: str = "openalex", **options: Any
+    ) -> Corpus:
+        """This corpus plus the most related works citing or cited by its (relevant) papers, fetched from
+        OpenAlex; see :func:`paperlens.sources.expand.expand`."""
+        from .sources.expand import expand
+
+        return expand(self, direction=direction, depth=depth, keep=keep, source=source, **options)
 
     def enrich(self, source: str = "openalex", **options: Any) -> Corpus:
         """A copy with missing fields filled from OpenAlex or Semantic Scholar.

@@ -56,12 +56,14 @@ import pandas as pd
 import traitlets
 
 from ..corpus import Corpus
+from ..errors import InvalidArgumentError
 from ..record import Paper
 from ..search import QUERY_HELP
 from .explorer_controls import ANY_TOPIC, ANY_VENUE, FilterControls
 from .explorer_detail import citations, concept_neighbours, detail_html
 from .explorer_graph import NO_COLOR, GraphPane
-from .explorer_state import _COMMUNITY_AUTO_LIMIT, FILTERS, SORT_KEYS, ExplorerState
+from .explorer_labels import LabelBar, label_mark
+from .explorer_state import _COMMUNITY_AUTO_LIMIT, FILTERS, LABEL_FILTERS, LABEL_RANKING, SORT_KEYS, ExplorerState
 from .explorer_table import ResultsTable, Row
 from .tables import esc
 
@@ -284,6 +286,13 @@ class Explorer(ExplorerState, widgets.VBox):
         )
         self.detail = widgets.HTML(detail_html(None))
         self.detail.add_class("pl-detail")
+        all_tags = sorted({t for tags in self.root.column("tags") for t in tags})
+        self.label_bar = LabelBar(
+            on_label=self._guard(self._label_selected),
+            on_label_page=self._guard(lambda label: self.set_labels(self.table_ids, label)),
+            filters=LABEL_FILTERS,
+            tags=all_tags,
+        )
         table_pane = widgets.Box([self.table], layout=widgets.Layout(flex="3 1 36em", min_width="0"))
         detail_pane = widgets.Box(
             [self.detail], layout=widgets.Layout(flex="2 1 22em", max_height="46em", overflow="auto")
@@ -296,7 +305,7 @@ class Explorer(ExplorerState, widgets.VBox):
         self.graph_pane = GraphPane(kind=self.graph_kind, color_by=self.color_by, max_nodes=max_nodes)
         self.status = widgets.HTML()
         self.status.add_class("pl-status")
-        children: list[widgets.Widget] = [widgets.HTML(_CSS), self.filters_box, self.count, results]
+        children: list[widgets.Widget] = [widgets.HTML(_CSS), self.filters_box, self.count, self.label_bar, results]
         if self._show_graph:
             children.append(self.graph_pane)
         self.children = [*children, self.status]
@@ -336,6 +345,10 @@ class Explorer(ExplorerState, widgets.VBox):
         )
         self._tie("graph_kind", self.graph_pane.kind_control, _same, _same)
         self.graph_pane.size_control.observe(self._guard(self._on_graph_option), names="value")
+        self._tie("label_filter", self.label_bar.filter, _same, _same)
+        self._tie("tag_filter", self.label_bar.tags, list, tuple)
+        traitlets.dlink((self, "sort_by"), (self.label_bar.rank, "value"), lambda key: key == LABEL_RANKING)
+        self.label_bar.rank.observe(self._guard(self._on_rank_toggle), names="value")
         traitlets.dlink((self, "page_size"), (self.table.page_size, "value"), self._page_size_option)
         self.filters_box.reset_button.on_click(self._guard(lambda _button: self.reset()))
         self.filters_box.find_topics.on_click(self._guard(lambda _button: self.load_topics()))
@@ -346,7 +359,9 @@ class Explorer(ExplorerState, widgets.VBox):
         self.observe(self._on_selected, names="selected")
         self.observe(self._on_graph_option, names=["graph_kind", "color_by"])
         self.observe(self._on_topics, names=["topics", "topics_note"])
+        self.observe(self._on_labels_shown, names=["labels", "selected"])
         self._on_topics(None)
+        self._on_labels_shown(None)
         self._on_revision(None)
         if self._show_graph and len(corpus) <= _COMMUNITY_AUTO_LIMIT:
             self._graph_debouncer.cancel()  # drawn with the cell (saved notebooks keep it); big corpora: after a pause
@@ -467,6 +482,22 @@ class Explorer(ExplorerState, widgets.VBox):
     def _on_page(self, _change: Any) -> None:
         self._update_table()
 
+    def _label_selected(self, label: str | None) -> None:
+        if self.selected is None:
+            raise InvalidArgumentError("select a paper first (click its title), then label it")
+        self.set_label(self.selected, label)
+
+    def _on_rank_toggle(self, change: dict[str, Any]) -> None:
+        if change["new"] and self.sort_by != LABEL_RANKING:
+            self.sort_by = LABEL_RANKING
+        elif not change["new"] and self.sort_by == LABEL_RANKING:
+            self.sort_by = "relevance"
+
+    def _on_labels_shown(self, _change: Any) -> None:
+        self.label_bar.show(self.labels, self.selected.id if self.selected is not None else None)
+        if _change is not None and _change["name"] == "labels":
+            self._update_table()
+
     def _update_table(self) -> None:
         ix = self.index
         scores = self.scores
@@ -476,7 +507,7 @@ class Explorer(ExplorerState, widgets.VBox):
             rows.append(
                 Row(
                     id=ix.ids[pos],
-                    title=" ".join(str(ix.titles[pos]).split()),
+                    title=" ".join(f"{label_mark(self.labels.get(ix.ids[pos]))} {ix.titles[pos]}".split()),
                     authors=_authors_short(ix.author_lists[pos]),
                     year=str(ix.years[pos]) if ix.years[pos] >= 0 else "",
                     venue=ix.venue_values[pos] or "",

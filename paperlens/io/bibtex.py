@@ -50,6 +50,7 @@ from ..ids import normalize_arxiv_id, normalize_doi, parse_identifier
 from ..record import Paper
 from ..report import FileReport
 from ..text import normalize_space
+from .annotations import annote_text, parse_annote, split_tags, tag_keywords
 from .base import Parsed, assemble, one_or_many, output, read_text
 from .mapping import RecordError, parse_year
 
@@ -281,6 +282,11 @@ def latex_to_text(value: str) -> str:
     else:
         text = value
     return normalize_space(text.replace("\xad", ""))
+
+
+def _annote(value: str) -> str:
+    """An ``annote`` as text with its paragraphs (blank-line separated) as lines."""
+    return "\n".join(latex_to_text(part) for part in re.split(r"\n[ \t]*\n", value))
 
 
 _PATHS = frozenset({"file", "pdf"})
@@ -738,7 +744,7 @@ def _join_words(words: tuple[str, ...]) -> str:
 
 def _paper(entry: Any, fields: dict[str, str], groups: list[str] | None, report: FileReport, where: str) -> Paper:
     key = entry.key
-    used = {"title", "author", "abstract", "keywords", "primaryclass", "categories", "url", "doi"}
+    used = {"title", "author", "abstract", "keywords", "primaryclass", "categories", "url", "doi", "annote"}
     title = latex_to_text(fields.get("title", ""))  # may be empty: Paper.create decides
     extra: dict[str, Any] = {"bibtex_key": key, "bibtex_type": entry.entry_type.lower()}
 
@@ -795,6 +801,9 @@ def _paper(entry: Any, fields: dict[str, str], groups: list[str] | None, report:
 
     categories = [latex_to_text(fields.get("primaryclass", "")), *_split_words(fields.get("categories", ""))]
     keywords = _split_words(fields.get("keywords", ""))
+    plain, tags = split_tags(keywords)
+    keywords = tuple(plain)
+    label, note = parse_annote(_annote(fields["annote"]) if "annote" in fields else None)
 
     doi = None
     if fields.get("doi"):
@@ -835,6 +844,9 @@ def _paper(entry: Any, fields: dict[str, str], groups: list[str] | None, report:
         arxiv_id=arxiv,
         url=url,
         source="bibtex",
+        label=label,
+        tags=tuple(tags),
+        note=note,
         extra=extra,
     )
 
@@ -988,14 +1000,19 @@ def _entry(paper: Paper, used: set[str]) -> str:
         fields.append(("booktitle" if in_book else "journal", "{" + _escape_text(paper.venue) + "}"))
     if paper.abstract:
         fields.append(("abstract", "{" + _escape_text(paper.abstract) + "}"))
-    if paper.keywords:
-        fields.append(("keywords", "{" + _escape_text(_join_words(paper.keywords)) + "}"))
+    listed = (*paper.keywords, *tag_keywords(paper.tags))
+    if listed:
+        fields.append(("keywords", "{" + _escape_text(_join_words(listed)) + "}"))
     if paper.categories:
         # arXiv's own BibTeX gives the primary class; every category is kept in a field of its own.
         if paper.arxiv_id:
             fields.append(("primaryclass", "{" + _escape_text(paper.categories[0]) + "}"))
         if not paper.arxiv_id or len(paper.categories) > 1:
             fields.append(("categories", "{" + _escape_text(_join_words(paper.categories)) + "}"))
+    annote = annote_text(paper.label, paper.note)
+    if annote:
+        # A line break is a blank line (a paragraph); the file's own line breaks are white space.
+        fields.append(("annote", "{" + "\n\n".join(_escape_text(line) for line in annote.split("\n")) + "}"))
     if paper.doi:
         fields.append(("doi", "{" + _escape_verbatim(paper.doi) + "}"))
     if paper.arxiv_id:
@@ -1026,7 +1043,8 @@ def write_bibtex(corpus: Any, path: str | os.PathLike[str] | None = None) -> str
     reads back to the same titles, authors and fields. Kept: title, authors,
     year, date, venue, abstract, keywords, categories (the first as
     ``primaryclass`` for an arXiv paper, all in a ``categories`` field), DOI,
-    arXiv id (as eprint), URL, and the text values of ``extra`` (the fields a BibTeX file
+    arXiv id (as eprint), URL, tags (``paperlens:`` keywords), label and note
+    (``annote``; see :mod:`paperlens.io.annotations`), and the text values of ``extra`` (the fields a BibTeX file
     had); not kept: references, citation count, OpenAlex/S2 ids, non-text extras.
 
     Examples

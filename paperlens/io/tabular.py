@@ -231,7 +231,7 @@ def write_csv(corpus: Any, path: str | os.PathLike[str] | None = None, *, sep: s
 
     >>> import paperlens as pl
     >>> print(pl.load_sample().to_csv().splitlines()[0])
-    id,title,abstract,authors,year,date,date_source,venue,categories,keywords,doi,arxiv_id,openalex_id,s2_id,url,references,citation_count,source,extra
+    id,title,abstract,authors,year,date,date_source,venue,categories,keywords,doi,arxiv_id,openalex_id,s2_id,url,references,citation_count,source,label,tags,note,extra
     """
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=sep, lineterminator="\n")

@@ -22,9 +22,17 @@ from ..io.openalex import parse_openalex
 from . import http
 from .loading import Collector, batches, check_max_results, describe
 
-__all__ = ["BASE_URL", "LOOKUP_FIELDS", "WorkLookup", "arxiv_doi", "from_openalex", "lookup_works"]
+__all__ = ["BASE_URL", "LOOKUP_FIELDS", "WorkLookup", "arxiv_doi", "from_openalex", "lookup_works", "works_url"]
 
-BASE_URL = "https://api.openalex.org/works"
+BASE_URL = f"{http.DEFAULT_OPENALEX_URL}/works"
+"""The public API's works endpoint; requests go to :func:`works_url` (configurable)."""
+
+
+def works_url(client: http.Client) -> str:
+    """The works endpoint of the OpenAlex API this client talks to (``openalex_url`` setting)."""
+    return client.settings.resolved_openalex_url() + "/works"
+
+
 PER_PAGE = 100  # OpenAlex's largest page, and its cap on values OR-ed in one filter
 BASIC_PAGING_LIMIT = 10_000  # page * per_page may not pass this; cursor paging goes further
 
@@ -104,7 +112,7 @@ def _list_works(
             else:
                 query["page"] = page
             try:
-                data = client.get_json(BASE_URL, query, source="openalex")
+                data = client.get_json(works_url(client), query, source="openalex")
             except SourceError as exc:
                 if page == 1:
                     raise
@@ -200,7 +208,7 @@ def lookup_works(
             seen: set[str] = set()
             try:
                 while True:
-                    data = client.get_json(BASE_URL, {**params, "page": page}, source="openalex")
+                    data = client.get_json(works_url(client), {**params, "page": page}, source="openalex")
                     result.requests += 1
                     results = data.get("results") if isinstance(data, Mapping) else None
                     if not isinstance(results, list):

@@ -795,6 +795,18 @@ class Corpus:
 
         return graph(self, kind=kind, **options)
 
+    def map_positions(self, *, seed: int = 0) -> pd.DataFrame:
+        """Every paper's place on the field map: id, x, y, community (:func:`~paperlens.graphs.layout.map_positions`)."""
+        from .graphs.layout import map_positions
+
+        return map_positions(self, seed=seed)
+
+    def map(self, **options: Any) -> Any:
+        """An interactive map of every paper (WebGL); see :func:`paperlens.display.mapview.field_map`."""
+        from .display.mapview import field_map
+
+        return field_map(self, **options)
+
     def explore(self, **options: Any) -> Any:
         """The interactive explorer (ipywidgets); see :class:`paperlens.Explorer`."""
         from .display.explorer import Explorer

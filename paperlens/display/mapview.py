@@ -77,6 +77,8 @@ class MapView:
     labels : draw the communities' labels at their clusters.
     height : pixels.
     seed : seed of the layout (:func:`~paperlens.graphs.layout.map_positions`).
+    positions : your own layout instead (e.g. from another embedding): a DataFrame with ``id``, ``x``,
+        ``y`` for every paper, optionally ``community`` (numbers) and ``label`` (a community's name).
     """
 
     def __init__(
@@ -88,6 +90,7 @@ class MapView:
         labels: bool = True,
         height: int = 560,
         seed: int = 0,
+        positions: pd.DataFrame | None = None,
     ) -> None:
         if color_by not in COLOR_BY:
             raise FieldError(str(color_by), COLOR_BY, what="map color_by")
@@ -99,7 +102,7 @@ class MapView:
         self.labels = bool(labels)
         self.height = int(height)
         self.seed = int(seed)
-        self.data = self._table()
+        self.data = self._table(positions)
         self._scatter: Any = None
         self._box: Any = None
         self._header: Any = None
@@ -111,19 +114,23 @@ class MapView:
 
     # ------------------------------------------------------------------ data
 
-    def _table(self) -> pd.DataFrame:
+    def _table(self, given: pd.DataFrame | None) -> pd.DataFrame:
         from ..graphs.layout import community_labels, map_positions
 
         corpus = self.corpus
-        positions = map_positions(corpus, seed=self.seed)
-        names = community_labels(corpus) if len(corpus) else {}
+        if given is None:
+            positions = map_positions(corpus, seed=self.seed)
+            names = community_labels(corpus) if len(corpus) else {}
+        else:
+            positions, names = _given_positions(corpus, given)
         community = positions["community"].to_numpy()
         sizes = pd.Series(community).value_counts()
         # Label the largest communities only (at least 3 papers and 0.5% of the map): small ones would clutter it.
         floor = max(3, len(community) // 200)
         top = {c for c in sizes.index[:MAX_COMMUNITIES].tolist() if c >= 0 and sizes[c] >= floor}
         label = [
-            f"{c}: {names.get(c, '')}" if c in top and names.get(c) else OTHER for c in community.tolist()
+            (f"{c}: {names[c]}" if names.get(c) else f"community {c}") if c in top else OTHER
+            for c in community.tolist()
         ]
         years = corpus.column("year")
         categories = corpus.column("categories").map(lambda v: v[0] if len(v or ()) else "none")
@@ -197,11 +204,11 @@ class MapView:
 
     def _apply_opacity(self, scatter: Any) -> None:
         if self._highlight is None:
-            scatter.opacity(default=0.75 if len(self.data) > 5000 else 0.9)
+            scatter.opacity(by="density")  # jupyter-scatter's default: fainter where points crowd
             return
         lit = np.full(len(self.data), _DIM, dtype=np.float64)
         lit[self._highlight] = _LIT
-        scatter.opacity(by=lit, map=(0.0, 1.0, 256), norm=(0.0, 1.0))
+        scatter.opacity(by=lit.tolist(), map=(0.0, 1.0, 256), norm=(0.0, 1.0))
 
     # ------------------------------------------------------------------ selection
 
@@ -427,6 +434,31 @@ class MapView:
 
     def __repr__(self) -> str:
         return f"<MapView: {len(self.corpus):,} papers, color_by={self.color_by}, size_by={self.size_by}>"
+
+
+def _given_positions(corpus: Corpus, given: pd.DataFrame) -> tuple[pd.DataFrame, dict[int, str]]:
+    missing = [c for c in ("id", "x", "y") if c not in given.columns]
+    if missing:
+        raise PaperlensError(f"map positions need the columns id, x, y; missing: {', '.join(missing)}")
+    table = given.drop_duplicates("id").set_index("id")
+    absent = [i for i in corpus.ids if i not in table.index]
+    if absent:
+        raise PaperlensError(f"map positions lack {len(absent):,} papers of the corpus, e.g. {absent[0]!r}")
+    table = table.loc[corpus.ids]
+    community = table["community"] if "community" in table else pd.Series(-1, index=table.index)
+    positions = pd.DataFrame(
+        {
+            "id": corpus.ids,
+            "x": pd.to_numeric(table["x"]).to_numpy(np.float64),
+            "y": pd.to_numeric(table["y"]).to_numpy(np.float64),
+            "community": community.fillna(-1).astype(np.int64).to_numpy(),
+        }
+    )
+    names: dict[int, str] = {}
+    if "label" in table:
+        for number, label in zip(positions["community"].tolist(), table["label"].tolist(), strict=True):
+            names.setdefault(int(number), str(label))
+    return positions, names
 
 
 def _json_default(value: Any) -> Any:

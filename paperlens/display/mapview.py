@@ -189,23 +189,31 @@ class MapView:
             scatter.color(default="#4c78a8")
         else:
             scatter.color(by=self.color_by, map="tab20" if self.color_by == "community" else "tab10")
-        size = self.size_by
-        if size is not None and float(data[size].max()) > 0:
-            scatter.size(by=np.log1p(data[size].to_numpy() * (1e4 if size == "pagerank" else 1)), map=(2, 9, 8))
-        else:
-            scatter.size(default=4)
         self._apply_opacity(scatter)
         scatter.legend(True, position="top-right", size="small")
         scatter.tooltip(True, properties=["title", "authors", "year", "color"], preview="title", size="small")
         if self.labels and (data["topic"] != "").any():
-            scatter.label(by="topic", size=13, exclude=["topic:"], max_number=12)
+            unnamed = ["topic:"] if (data["topic"] == "").any() else []  # papers of small communities: no label
+            scatter.label(by="topic", size=13, exclude=unnamed, max_number=12)
         scatter.selection([])
         return scatter
 
     def _apply_opacity(self, scatter: Any) -> None:
-        if self._highlight is None:
+        """Opacity and size. jupyter-scatter has two data channels besides x and y: the colour takes one;
+        while papers are highlighted, their dimming takes the other and every point has one size."""
+        data, size = self.data, self.size_by
+        sized = size is not None and float(data[size].max()) > 0
+        if self._highlight is None or not sized:
             scatter.opacity(by="density")  # jupyter-scatter's default: fainter where points crowd
-            return
+            if sized:
+                values = np.log1p(data[size].to_numpy() * (1e4 if size == "pagerank" else 1))
+                scatter.size(by=values.tolist(), map=(2, 9, 8))
+            else:
+                scatter.size(default=4)
+            if self._highlight is None:
+                return
+        else:
+            scatter.size(default=4)
         lit = np.full(len(self.data), _DIM, dtype=np.float64)
         lit[self._highlight] = _LIT
         scatter.opacity(by=lit.tolist(), map=(0.0, 1.0, 256), norm=(0.0, 1.0))

@@ -249,3 +249,32 @@ def test_given_positions_must_cover_the_corpus(hostile_corpus):
         hostile_corpus.map(positions=given.drop(columns="y"))
     with pytest.raises(pl.FieldError):
         hostile_corpus.map(color_by="venue")
+
+
+# --------------------------------------------------------------------------- corpus.graph() on a big review
+
+
+def test_big_graphs_are_placed_by_the_map_and_thinned():
+    from pathlib import Path
+
+    from paperlens.display.graphview import MAP_LAYOUT_MIN, THIN_PER_NODE
+
+    works = Path(__file__).parent / "fixtures" / "openalex_citation_sets" / "Nelson_2002" / "works_1.zip"
+    corpus = pl.read_openalex(works, warn=False)
+    assert len(corpus) >= MAP_LAYOUT_MIN
+    view = corpus.graph("citation")
+    assert view.layout == "map"
+    full = corpus.citation_graph()
+    kept, hidden = strongest_edges(full, THIN_PER_NODE)
+    shown = view.networkx
+    assert shown.number_of_edges() == kept.number_of_edges() == full.number_of_edges() - hidden
+    assert f"{hidden:,} more hidden" in view._built["title"]
+    # Drawn where the (spread) map puts them: the order along x is the map's.
+    placed = corpus.map_positions().set_index("id")
+    nodes = list(shown.nodes)
+    drawn_x = np.array([shown.nodes[n]["x"] for n in nodes])
+    map_x = placed.loc[nodes, "x"].to_numpy()
+    assert (np.argsort(np.argsort(drawn_x)) == np.argsort(np.argsort(map_x))).mean() > 0.99
+    # Small corpora keep the force layout and every link.
+    small = pl.load_sample().graph("citation")
+    assert small.layout == "force"

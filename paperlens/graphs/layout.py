@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
     from ..corpus import Corpus
 
-__all__ = ["knn_matrix", "map_layout", "map_links", "map_positions", "set_positions", "strongest_edges"]
+__all__ = ["knn_matrix", "map_layout", "map_links", "map_positions", "set_positions", "spread", "strongest_edges"]
 
 MAP_NEIGHBORS = 15
 """Neighbours per paper in the graph the map is laid out from (umap-learn's default ``n_neighbors``)."""
@@ -186,6 +186,24 @@ def map_positions(corpus: Corpus, *, seed: int = 0) -> pd.DataFrame:
     root = corpus.root
     table = root.cached(f"layout.map_positions:{seed}", lambda: _root_positions(root, seed))
     return table.iloc[corpus.root_positions].reset_index(drop=True)
+
+
+def spread(points: np.ndarray, evenness: float = 0.75) -> np.ndarray:
+    """Positions spread more evenly over [-1, 1]: each axis blended with its rank (a monotone change).
+
+    A map keeps far-apart topics far apart, which leaves each cluster a dot in a node-link picture;
+    ranks give each cluster room in proportion to its papers while keeping every paper's order along
+    both axes. ``evenness`` = 0 leaves the points as they are, 1 uses the ranks alone.
+
+    >>> spread(np.array([[0.0, 0.0], [0.1, 0.1], [1.0, 1.0]]), evenness=1.0).tolist()
+    [[-1.0, -1.0], [0.0, 0.0], [1.0, 1.0]]
+    """
+    points = _fit_box(points)
+    n = len(points)
+    if n < 2:
+        return points
+    ranks = np.argsort(np.argsort(points, axis=0, kind="stable"), axis=0, kind="stable") / (n - 1) * 2 - 1
+    return _fit_box((1 - evenness) * points + evenness * ranks)
 
 
 def set_positions(graph: nx.Graph, positions: pd.DataFrame) -> nx.Graph:

@@ -523,15 +523,18 @@ LIBRARY = [
     md(
         """
         BibTeX fields become paper fields: `title`, `author`, `year`, `journal`/`booktitle` → venue,
-        `keywords` → categories, `doi`, `eprint` or an arXiv URL → arXiv id. The rest is kept in `extra`:
+        `keywords` → keywords (your Zotero tags, such as "to read"), `primaryClass` → categories, `doi`,
+        `eprint` or an arXiv URL → arXiv id. The rest is kept in `extra`:
         """
     ),
     code(
         """
         clip = library["2103.00020"]
-        clip.venue, clip.doi, dict(clip.extra)["bibtex_key"]
+        clip.venue, clip.doi, clip.keywords, dict(clip.extra)["bibtex_key"]
         """
     ),
+    md("Keywords are searchable and filter like the other fields:"),
+    code('library.filter(keywords="to read")'),
     md(
         """
         ## Explore it

@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from .errors import LoadWarning, PaperlensError
+from .errors import InvalidArgumentError, LoadWarning, MissingDependencyError, PaperlensError
 
 __all__ = ["main"]
 
@@ -50,7 +50,7 @@ def _load(paths: Sequence[str], use_sample: bool = False):
     if use_sample:
         return pl.load_sample()
     if not paths:
-        raise PaperlensError("give at least one file (or --sample for the bundled sample corpus)")
+        raise InvalidArgumentError("give at least one file (or --sample for the bundled sample corpus)")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", LoadWarning)  # the report is printed instead
         return pl.read(list(paths))
@@ -67,9 +67,10 @@ def _info(args: argparse.Namespace) -> int:
     out.append(f"with references: {int(df['references'].map(len).gt(0).sum())} of {len(df)}")
     ids = {name: int(df[name].notna().sum()) for name in ("doi", "arxiv_id", "openalex_id", "s2_id")}
     out.append("identifiers: " + ", ".join(f"{k} {v}" for k, v in ids.items()))
-    categories = Counter(c for cats in df["categories"] for c in cats)
-    if categories:
-        out.append("top categories: " + ", ".join(f"{c} ({n})" for c, n in categories.most_common(5)))
+    for name in ("categories", "keywords"):
+        counts = Counter(c for values in df[name] for c in values)
+        if counts:
+            out.append(f"top {name}: " + ", ".join(f"{c} ({n})" for c, n in counts.most_common(5)))
     out.append("")
     out.append(str(corpus.report))
     _say("\n".join(out))
@@ -92,7 +93,7 @@ def _export(args: argparse.Namespace) -> int:
     corpus = _load(args.files, args.sample)
     suffix = Path(args.output).suffix.lower()
     if suffix not in EXPORTS:
-        raise PaperlensError(
+        raise InvalidArgumentError(
             f"cannot export to {suffix or 'a file without extension'}: use one of {', '.join(EXPORTS)}"
         )
     getattr(corpus, EXPORTS[suffix])(args.output)
@@ -121,7 +122,7 @@ def _lab(args: argparse.Namespace) -> int:
                 shutil.copy2(notebook, copy)
     jupyter = shutil.which("jupyter")
     if jupyter is None:
-        raise PaperlensError("JupyterLab is not installed: pip install 'paperlens[lab]'")
+        raise MissingDependencyError("JupyterLab is not installed: pip install 'paperlens[lab]'")
     command = [jupyter, "lab", str(target / "01_quickstart.ipynb"), *args.lab_args]
     if hasattr(os, "geteuid") and os.geteuid() == 0 and "--allow-root" not in command:
         command.append("--allow-root")

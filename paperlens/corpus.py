@@ -9,9 +9,6 @@ corpus searches with its parent's index instead of building a new one.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import sys
-import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from types import MappingProxyType
@@ -20,9 +17,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .errors import FieldError, LoadWarning, PaperlensError, PaperNotFoundError
+from .errors import FieldError, InvalidArgumentError, PaperNotFoundError
+from .frame import papers_frame, row_to_paper
 from .ids import paper_id, parse_identifier, title_key
-from .record import PAPER_FIELDS, Paper
+from .record import LIST_FIELDS, PAPER_FIELDS, Paper
 from .report import FileReport, LoadReport
 
 if TYPE_CHECKING:
@@ -32,7 +30,6 @@ if TYPE_CHECKING:
 
 __all__ = ["Corpus", "deduplicate", "merge_papers"]
 
-LIST_FIELDS = ("authors", "categories", "references")
 ID_FIELDS = ("arxiv_id", "doi", "openalex_id", "s2_id")
 FILTERS = (
     "year",
@@ -41,6 +38,7 @@ FILTERS = (
     "authors_mode",
     "venue",
     "categories",
+    "keywords",
     "has_abstract",
     "text",
     "min_citations",
@@ -57,7 +55,7 @@ def _dedupe_keys(paper: Paper) -> list[tuple[str, str]]:
     if paper.id.startswith("pl:"):  # the same fallback id is the same title and year, or the same untitled record
         keys.append(("id", paper.id))
     folded = title_key(paper.title)
-    if folded and paper.year is not None:
+    if folded and paper.year is not None and paper.date_source is None:  # not a year guessed from the arXiv id
         keys.append(("title", f"{folded}|{paper.year}"))
     return keys
 
@@ -65,7 +63,7 @@ def _dedupe_keys(paper: Paper) -> list[tuple[str, str]]:
 def merge_papers(first: Paper, second: Paper) -> Paper:
     """One record from two records of the same paper: ``first`` wins, ``second`` fills gaps.
 
-    Lists of categories and references are united; ``citation_count`` keeps the
+    Lists of categories, keywords and references are united; ``citation_count`` keeps the
     larger value; ``extra`` keeps the first value of each key.
 
     >>> a = Paper.create(title="Model soups", doi="10.1000/x", categories=("cs.LG",))
@@ -77,7 +75,7 @@ def merge_papers(first: Paper, second: Paper) -> Paper:
     values: dict[str, Any] = {}
     for name in PAPER_FIELDS:
         a, b = getattr(first, name), getattr(second, name)
-        if name in ("categories", "references"):
+        if name in LIST_FIELDS and name != "authors":
             values[name] = tuple(dict.fromkeys((*a, *b)))
         elif name == "extra":
             values[name] = {**dict(b), **dict(a)}
@@ -88,6 +86,11 @@ def merge_papers(first: Paper, second: Paper) -> Paper:
             values[name] = a if not b or b == a else f"{a}+{b}" if a else b
         else:
             values[name] = a if a not in (None, "", ()) else b
+    real = [p for p in (first, second) if p.date_source is None and p.year is not None]
+    if real:  # a date derived from the arXiv id never wins over a date a record gave
+        values["year"] = real[0].year
+        values["date"] = next((p.date for p in real if p.date is not None), None)
+        values["date_source"] = None
     values["id"] = paper_id(
         arxiv_id=values["arxiv_id"],
         doi=values["doi"],
@@ -157,55 +160,6 @@ def deduplicate(papers: Iterable[Paper]) -> tuple[list[Paper], list[tuple[int, i
     return [p for p in kept if p is not None], merges
 
 
-# --------------------------------------------------------------------------- frames
-
-
-def _to_row(paper: Paper) -> dict[str, Any]:
-    row = {name: getattr(paper, name) for name in PAPER_FIELDS}
-    row["date"] = pd.Timestamp(paper.date) if paper.date is not None else pd.NaT
-    return row
-
-
-def _frame(papers: Sequence[Paper]) -> pd.DataFrame:
-    df = pd.DataFrame([_to_row(p) for p in papers], columns=list(PAPER_FIELDS))
-    return _coerce(df)
-
-
-def _coerce(df: pd.DataFrame) -> pd.DataFrame:
-    df["year"] = df["year"].astype("Int64")
-    df["citation_count"] = df["citation_count"].astype("Int64")
-    df["date"] = pd.to_datetime(df["date"]).astype("datetime64[s]")  # [ns] ends in 2262 and starts in 1677
-    for name in ("id", "title", "abstract", "venue", "doi", "arxiv_id", "openalex_id", "s2_id", "url", "source"):
-        df[name] = df[name].astype(object)
-    df.index = pd.RangeIndex(len(df))
-    return df
-
-
-def _none(value: Any) -> Any:
-    if value is None or value is pd.NaT:
-        return None
-    try:
-        if pd.isna(value):
-            return None
-    except (TypeError, ValueError):
-        pass
-    return value
-
-
-def _row_to_paper(row: dict[str, Any]) -> Paper:
-    values = {name: _none(row[name]) if name not in (*LIST_FIELDS, "extra") else row[name] for name in PAPER_FIELDS}
-    if values["year"] is not None:
-        values["year"] = int(values["year"])
-    if values["citation_count"] is not None:
-        values["citation_count"] = int(values["citation_count"])
-    if values["date"] is not None:
-        values["date"] = values["date"].date()
-    for name in LIST_FIELDS:
-        values[name] = tuple(values[name]) if values[name] is not None else ()
-    values["extra"] = values["extra"] if values["extra"] is not None else {}
-    return Paper(**values)
-
-
 def _as_set(value: str | Iterable[str]) -> list[str]:
     if isinstance(value, str):
         return [value]
@@ -217,7 +171,9 @@ def _range(value: Any, name: str) -> tuple[Any, Any]:
         return value[0], value[1]
     if isinstance(value, (int, str, dt.date)):
         return value, value
-    raise PaperlensError(f"filter {name}= takes a value or a (low, high) pair with None for open ends, not {value!r}")
+    raise InvalidArgumentError(
+        f"filter {name}= takes a value or a (low, high) pair with None for open ends, not {value!r}"
+    )
 
 
 # --------------------------------------------------------------------------- corpus
@@ -248,7 +204,7 @@ class Corpus:
 
     def __init__(self, papers: Iterable[Paper] = (), *, report: LoadReport | None = None) -> None:
         unique, _ = deduplicate(papers)
-        self._init(_frame(unique), report or LoadReport(), root=None, positions=None)
+        self._init(papers_frame(unique), report or LoadReport(), root=None, positions=None)
 
     def _init(
         self,
@@ -265,9 +221,33 @@ class Corpus:
         self._lookup: dict[str, int] | None = None
 
     @classmethod
-    def _from_frame(cls, df: pd.DataFrame, report: LoadReport | None = None) -> Corpus:
+    def from_papers(cls, papers: Iterable[Paper], *, report: LoadReport | None = None) -> Corpus:
+        """A corpus of exactly these papers, in this order, with this load report.
+
+        Unlike ``Corpus(papers)`` nothing is merged: this is how readers and sources,
+        which merge duplicates themselves and count each merge in the report, hand
+        over their result.
+
+        Parameters
+        ----------
+        papers : iterable of Paper
+            The papers, already free of duplicates.
+        report : LoadReport, optional
+            What was done to get them (an empty report if not given).
+
+        Returns
+        -------
+        Corpus
+
+        Examples
+        --------
+        >>> import paperlens as pl
+        >>> twice = [pl.Paper(id="a", title="A", doi="10.1000/a"), pl.Paper(id="b", title="A", doi="10.1000/a")]
+        >>> len(pl.Corpus(twice)), len(pl.Corpus.from_papers(twice))  # one DOI: Corpus() merges them
+        (1, 2)
+        """
         corpus = cls.__new__(cls)
-        corpus._init(_coerce(df.copy()), report or LoadReport(), root=None, positions=None)
+        corpus._init(papers_frame(papers), report or LoadReport(), root=None, positions=None)
         return corpus
 
     def _select(self, positions: np.ndarray, scores: np.ndarray | None = None) -> Corpus:
@@ -381,7 +361,7 @@ class Corpus:
 
     def __iter__(self) -> Iterator[Paper]:
         for row in self._df.to_dict("records"):
-            yield _row_to_paper(row)
+            yield row_to_paper(row)
 
     def __bool__(self) -> bool:
         return len(self) > 0
@@ -439,9 +419,9 @@ class Corpus:
             n = len(self)
             if not -n <= key < n:
                 raise IndexError(f"corpus index {key} out of range for {n} papers")
-            return _row_to_paper(self._df.iloc[int(key)].to_dict())
+            return row_to_paper(self._df.iloc[int(key)].to_dict())
         if isinstance(key, (str, Paper)):
-            return _row_to_paper(self._df.iloc[self.position(key)].to_dict())
+            return row_to_paper(self._df.iloc[self.position(key)].to_dict())
         raise TypeError(f"a corpus is indexed by position, slice or paper id, not {type(key).__name__}")
 
     def _score_array(self, positions: np.ndarray) -> np.ndarray | None:
@@ -463,6 +443,7 @@ class Corpus:
         authors_mode : ``"any"`` (default) or ``"all"`` of the names given.
         venue : a venue or venues (case-insensitive, exact).
         categories : a category or categories; a paper with any of them is kept.
+        keywords : a keyword or keywords (case-insensitive); a paper with any of them is kept.
         has_abstract : ``True`` keeps papers with an abstract, ``False`` those without.
         text : words that must all appear in the title or abstract (case-insensitive).
         min_citations : keep papers with at least this many citations (unknown counts are dropped).
@@ -485,7 +466,7 @@ class Corpus:
             if name not in FILTERS:
                 raise FieldError(name, FILTERS, what="filter")
         if where is not None and "where" in criteria:
-            raise PaperlensError("give the predicate once: positionally or as where=, not both")
+            raise InvalidArgumentError("give the predicate once: positionally or as where=, not both")
         where = where or criteria.pop("where", None)
         df = self._df
         mask = np.ones(len(df), dtype=bool)
@@ -507,7 +488,7 @@ class Corpus:
             wanted = [a.casefold() for a in _as_set(criteria["authors"])]
             mode = criteria.get("authors_mode", "any")
             if mode not in ("any", "all"):
-                raise PaperlensError(f"authors_mode must be 'any' or 'all', not {mode!r}")
+                raise InvalidArgumentError(f"authors_mode must be 'any' or 'all', not {mode!r}")
             combine = any if mode == "any" else all
 
             def has_authors(names: tuple[str, ...]) -> bool:
@@ -521,6 +502,9 @@ class Corpus:
         if criteria.get("categories"):
             cats = set(_as_set(criteria["categories"]))
             mask &= np.fromiter((not cats.isdisjoint(c) for c in df["categories"]), bool, len(df))
+        if criteria.get("keywords"):
+            words = {k.casefold() for k in _as_set(criteria["keywords"])}
+            mask &= np.fromiter((any(k.casefold() in words for k in ks) for ks in df["keywords"]), bool, len(df))
         if criteria.get("has_abstract") is not None:
             has = np.fromiter((isinstance(a, str) and a.strip() != "" for a in df["abstract"]), bool, len(df))
             mask &= has if criteria["has_abstract"] else ~has
@@ -543,7 +527,7 @@ class Corpus:
             candidates = np.flatnonzero(mask)
             rows = df.iloc[candidates].to_dict("records")
             for pos, row in zip(candidates, rows, strict=True):
-                mask[pos] = bool(where(_row_to_paper(row)))
+                mask[pos] = bool(where(row_to_paper(row)))
         positions = np.flatnonzero(mask)
         return self._select(positions, self._score_array(positions))
 
@@ -552,11 +536,12 @@ class Corpus:
         if "search" not in root._cache:
             from .search import SearchIndex
 
-            root._cache["search"] = SearchIndex(root._df["title"].tolist(), root._df["abstract"].tolist())
+            df = root._df
+            root._cache["search"] = SearchIndex(df["title"].tolist(), df["abstract"].tolist(), df["keywords"].tolist())
         return root._cache["search"]
 
     def search(self, query: str, top: int | None = None) -> Corpus:
-        """Papers matching a query, best first, with a ``score`` column (BM25, title weighted).
+        """Papers matching a query, best first, with a ``score`` column (BM25 over title, abstract and keywords).
 
         Only papers that match at least one word of the query are returned.
 
@@ -566,7 +551,7 @@ class Corpus:
         True
         """
         if not isinstance(query, str) or not query.strip():
-            raise PaperlensError("search needs a non-empty query string")
+            raise InvalidArgumentError("search needs a non-empty query string")
         scores = self.search_scores(query)
         order = np.argsort(-scores, kind="stable")
         order = order[scores[order] > 0]
@@ -643,7 +628,7 @@ class Corpus:
         step = FileReport(file=f"merge of {len(corpora)} corpora", format="merge", records=len(papers))
         step.loaded, step.merged = len(unique), len(merges)
         report.files.append(step)
-        return Corpus._from_frame(_frame(unique), report)
+        return Corpus.from_papers(unique, report=report)
 
     def __or__(self, other: Corpus) -> Corpus:
         return self.merge(other)
@@ -745,9 +730,7 @@ class Corpus:
 
         return concepts(self, paper, n=n)
 
-    def communities(
-        self, kind: str = "concept", *, resolution: float = 1.0, seed: int = 42, n: int = 3
-    ) -> pd.DataFrame:
+    def communities(self, kind: str = "concept", *, resolution: float = 1.0, seed: int = 0, n: int = 3) -> pd.DataFrame:
         """Louvain communities labelled by their top concepts (:func:`~paperlens.graphs.structure.community_table`)."""
         from .graphs.structure import community_table
 
@@ -777,8 +760,13 @@ class Corpus:
 
         return derivative_works(self, n=n)
 
-    def shortest_connection(self, a: str | Paper, b: str | Paper, kind: str = "both") -> list[tuple[str, str | None]]:
-        """The shortest chain of citations and/or similarities between two papers."""
+    def shortest_connection(
+        self, a: str | Paper, b: str | Paper, kind: str = "citation"
+    ) -> list[tuple[str, str | None]]:
+        """The shortest chain of citations (``kind="citation"``), similarities or both between two papers.
+
+        See :func:`paperlens.graphs.structure.shortest_connection`.
+        """
         from .graphs.structure import shortest_connection
 
         return shortest_connection(self, a, b, kind=kind)
@@ -818,23 +806,3 @@ class Corpus:
         from .sources.enrich import enrich
 
         return enrich(self, source=source, **options)
-
-
-def _user_stacklevel() -> int:
-    """The stack level of the first caller outside paperlens (so a warning points at the user's line)."""
-    package = os.path.dirname(os.path.abspath(__file__))
-    frame, level = sys._getframe(1), 1
-    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(package):
-        frame, level = frame.f_back, level + 1
-    return level
-
-
-def warn_report(report: LoadReport) -> None:
-    """Emit one :class:`LoadWarning`, pointing at the user's call, when records were skipped or merged."""
-    if report.skipped or report.merged:
-        warnings.warn(
-            f"{report.summary()}; see corpus.report for each record "
-            "(silence with warnings.simplefilter('ignore', paperlens.LoadWarning))",
-            LoadWarning,
-            stacklevel=_user_stacklevel(),
-        )

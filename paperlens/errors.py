@@ -10,6 +10,9 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 
+FIELD_ERROR_SHOWN = 30
+"""How many known names a :class:`FieldError` lists."""
+
 
 class PaperlensError(Exception):
     """Base class of every error paperlens raises on purpose."""
@@ -50,6 +53,23 @@ class ParseError(PaperlensError, ValueError):
         return (", ".join(where) + ": " if where else "") + self.problem
 
 
+class InvalidArgumentError(PaperlensError, ValueError):
+    """An argument has a value paperlens cannot use; the message says which and what would do.
+
+    It is a :class:`ValueError` too, so ``except ValueError`` catches it as it would
+    in numpy, pandas or scikit-learn.
+
+    Examples
+    --------
+    >>> import paperlens as pl
+    >>> try:
+    ...     pl.load_sample().search("")
+    ... except ValueError as err:
+    ...     print(type(err).__name__, err)
+    InvalidArgumentError search needs a non-empty query string
+    """
+
+
 class RecordError(PaperlensError, ValueError):
     """One record could not be understood; the reader turns it into a skip naming file and record."""
 
@@ -59,14 +79,25 @@ class UnknownFormatError(PaperlensError, ValueError):
 
 
 class FieldError(PaperlensError, KeyError):
-    """An unknown field name, with a "did you mean ..." suggestion."""
+    """An unknown field name, with a "did you mean ..." suggestion.
+
+    Long lists of known names are cut after ``FIELD_ERROR_SHOWN`` entries.
+
+    Examples
+    --------
+    >>> str(FieldError("yaer", ["title", "year"]))
+    "unknown field 'yaer'; did you mean 'year'? (known: title, year)"
+    """
 
     def __init__(self, name: str, known: Iterable[str], *, what: str = "field") -> None:
         known = sorted(known)
         close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
         hint = f"; did you mean {close[0]!r}?" if close else ""
+        shown = ", ".join(known[:FIELD_ERROR_SHOWN])
+        if len(known) > FIELD_ERROR_SHOWN:
+            shown += f", … ({len(known) - FIELD_ERROR_SHOWN} more)"
         self.name = name
-        self.message = f"unknown {what} {name!r}{hint} (known: {', '.join(known)})"
+        self.message = f"unknown {what} {name!r}{hint} (known: {shown})"
         super().__init__(self.message)
 
     def __str__(self) -> str:  # KeyError would repr() the message
@@ -92,6 +123,23 @@ class OfflineError(SourceError):
     """``offline=True`` was asked and the answer is not in the cache."""
 
 
+class RequestFailedError(SourceError):
+    """A request failed for good: an error answer, or retries used up.
+
+    ``url`` is the request URL with API keys removed; ``status`` the last HTTP
+    status (``None`` when no answer came).
+    """
+
+    def __init__(self, message: str, *, url: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.url = url
+        self.status = status
+
+
+class NotFittedError(PaperlensError, AttributeError):
+    """A :class:`~paperlens.graphs.concepts.ConceptModel` was used before ``fit``."""
+
+
 class MissingDependencyError(PaperlensError, ImportError):
     """An optional package is needed for this feature; says what to install."""
 
@@ -104,6 +152,13 @@ class LoadWarning(PaperlensWarning):
     """Some records were skipped or merged while loading; see ``corpus.report``.
 
     Silence with ``warnings.simplefilter("ignore", paperlens.LoadWarning)``.
+    """
+
+
+class SourceWarning(PaperlensWarning):
+    """A remote source answered only in part (some ids failed); see the corpus's report.
+
+    Silence with ``warnings.simplefilter("ignore", paperlens.SourceWarning)``.
     """
 
 

@@ -24,6 +24,7 @@ import re
 import unicodedata
 
 __all__ = [
+    "arxiv_month",
     "fallback_id",
     "normalize_arxiv_id",
     "normalize_doi",
@@ -72,6 +73,38 @@ def normalize_arxiv_id(value: object) -> str | None:
         archive = head.lower() + ("." + subject.upper() if subject else "")
         return f"{archive}/{number}"
     return None
+
+
+def arxiv_month(arxiv_id: str) -> tuple[int, int] | None:
+    """The year and month an arXiv id was issued in, or ``None`` when the id does not encode one.
+
+    New-style ids are ``YYMM.NNNN`` (April 2007 to December 2014) and ``YYMM.NNNNN``
+    (from January 2015); old-style ids ``archive/YYMMNNN`` (August 1991 to March 2007).
+    An id that does not fit its scheme's months gives ``None``.
+
+    >>> arxiv_month("2203.05482"), arxiv_month("0704.0001"), arxiv_month("hep-th/9901001")
+    ((2022, 3), (2007, 4), (1999, 1))
+    >>> arxiv_month("0000.0000"), arxiv_month("1501.0001"), arxiv_month("1412.00001")
+    (None, None, None)
+    """
+    import datetime as dt
+
+    match = re.fullmatch(r"(\d\d)(\d\d)\.(\d{4,5})", arxiv_id) or re.fullmatch(r"[^/]+/(\d\d)(\d\d)\d{3}", arxiv_id)
+    if not match:
+        return None
+    yy, month = int(match.group(1)), int(match.group(2))
+    if not 1 <= month <= 12:
+        return None
+    if "/" in arxiv_id:
+        year = 1900 + yy if yy >= 91 else 2000 + yy
+        first, last = (1991, 8), (2007, 3)
+    else:
+        year = 2000 + yy
+        first, last = ((2007, 4), (2014, 12)) if len(match.group(3)) == 4 else ((2015, 1), (9999, 12))
+    today = dt.date.today()
+    if not first <= (year, month) <= last or year * 12 + month > today.year * 12 + today.month + 1:
+        return None
+    return year, month
 
 
 def normalize_openalex_id(value: object) -> str | None:

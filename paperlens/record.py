@@ -8,9 +8,9 @@ from dataclasses import dataclass, field, fields, replace
 from types import MappingProxyType
 from typing import Any
 
-from .ids import normalize_arxiv_id, normalize_doi, normalize_openalex_id, normalize_s2_id, paper_id
+from .ids import arxiv_month, normalize_arxiv_id, normalize_doi, normalize_openalex_id, normalize_s2_id, paper_id
 
-__all__ = ["PAPER_FIELDS", "Paper"]
+__all__ = ["DERIVED_FROM_ARXIV_ID", "LIST_FIELDS", "PAPER_FIELDS", "TEXT_FIELDS", "Paper"]
 
 
 def _freeze(value: Any) -> Any:
@@ -25,9 +25,19 @@ def _freeze(value: Any) -> Any:
 class Paper:
     """One paper.
 
-    Lists (``authors``, ``categories``, ``references``) are tuples and ``extra`` is a
-    read-only mapping, so a Paper cannot be changed by accident; use
+    Lists (``authors``, ``categories``, ``keywords``, ``references``) are tuples and
+    ``extra`` is a read-only mapping, so a Paper cannot be changed by accident; use
     :meth:`replace` for a changed copy.
+
+    ``categories`` are subject classes given by a service (arXiv categories,
+    OpenAlex topics, Semantic Scholar fields of study); ``keywords`` are the
+    words a library or its author attached (BibTeX ``keywords``, RIS ``KW``,
+    OpenAlex keywords, Zotero tags such as "to read").
+
+    A paper with neither year nor date whose arXiv id encodes its month
+    (``2203.05482``: March 2022) gets that year and the first of that month as its
+    date, with ``date_source="arxiv id"``; ``date_source`` is ``None`` for a date
+    the record gave. A derived date never replaces a given one.
 
     ``references`` holds identifiers of cited works as the source gave them,
     normalised where recognised (arXiv id, DOI, OpenAlex ``W…`` id, Semantic
@@ -37,8 +47,8 @@ class Paper:
     --------
     >>> import paperlens as pl
     >>> paper = pl.load_sample()["2203.05482"]
-    >>> paper.title[:11], paper.arxiv_id, paper.year is None  # its date was not confirmed
-    ('Model soups', '2203.05482', True)
+    >>> paper.title[:11], paper.arxiv_id, paper.year, paper.date_source  # its date was not confirmed
+    ('Model soups', '2203.05482', 2022, 'arxiv id')
     >>> paper.replace(venue="ICML").venue
     'ICML'
     """
@@ -49,8 +59,10 @@ class Paper:
     authors: tuple[str, ...] = ()
     year: int | None = None
     date: dt.date | None = None
+    date_source: str | None = None
     venue: str | None = None
     categories: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
     doi: str | None = None
     arxiv_id: str | None = None
     openalex_id: str | None = None
@@ -69,12 +81,12 @@ class Paper:
             elif value is not None:
                 normal = normalize(value)
                 if normal is None:
-                    from .errors import PaperlensError
+                    from .errors import InvalidArgumentError
 
-                    raise PaperlensError(f"{name}={value!r} is not a valid {name.replace('_', ' ')}")
+                    raise InvalidArgumentError(f"{name}={value!r} is not a valid {name.replace('_', ' ')}")
                 if normal != value:
                     object.__setattr__(self, name, normal)
-        for name in ("authors", "categories", "references"):
+        for name in LIST_FIELDS:
             value = getattr(self, name)
             if not isinstance(value, tuple):
                 value = tuple(value) if value is not None else ()
@@ -83,6 +95,11 @@ class Paper:
             object.__setattr__(self, "extra", _freeze(dict(self.extra or {})))
         if self.year is None and self.date is not None:
             object.__setattr__(self, "year", self.date.year)
+        if self.year is None and self.date is None and self.arxiv_id and arxiv_month(self.arxiv_id):
+            year, month = arxiv_month(self.arxiv_id)  # type: ignore[misc]
+            object.__setattr__(self, "year", year)
+            object.__setattr__(self, "date", dt.date(year, month, 1))
+            object.__setattr__(self, "date_source", DERIVED_FROM_ARXIV_ID)
         # What a Corpus column can hold (Int64): a bigger number would break every corpus it joins.
         if self.year is not None and not 1 <= self.year <= 9999:
             from .errors import RecordError
@@ -165,6 +182,10 @@ class Paper:
         return paper_html(self)
 
 
+DERIVED_FROM_ARXIV_ID = "arxiv id"
+"""``Paper.date_source`` of a year and month taken from the arXiv id."""
+
+
 def _details(values: dict[str, Any]) -> tuple[str, ...]:
     """What tells an untitled record apart, as text, for its fallback id."""
     parts = [*map(str, values.get("authors") or ()), str(values.get("venue") or ""), str(values.get("url") or "")]
@@ -189,4 +210,11 @@ _NORMALIZERS = {
     "s2_id": normalize_s2_id,
 }
 
+# The one place that says what kind of value each field holds: add a field to Paper and the
+# Corpus table, the readers' list handling and every writer (CSV, JSONL, Parquet) follow.
 PAPER_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Paper))
+"""Every field of :class:`Paper`, in order (the columns of ``corpus.df``)."""
+LIST_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Paper) if str(f.type).startswith("tuple["))
+"""The fields that hold a tuple of strings (authors, categories, keywords, references)."""
+TEXT_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Paper) if str(f.type) in ("str", "str | None"))
+"""The fields that hold one string or ``None``."""

@@ -8,11 +8,16 @@ add up: ``loaded + merged + len(skipped) == records``.
 
 from __future__ import annotations
 
+import os
+import sys
+import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["FileReport", "LoadReport", "Skip"]
+from .errors import LoadWarning
+
+__all__ = ["FileReport", "LoadReport", "Skip", "warn_report"]
 
 
 @dataclass(frozen=True)
@@ -149,4 +154,35 @@ class LoadReport:
                 for f in self.files
             ],
             columns=["file", "format", "records", "loaded", "merged", "skipped"],
+        )
+
+
+def _user_stacklevel() -> int:
+    """The stack level of the first caller outside paperlens (so a warning points at the user's line)."""
+    package = os.path.dirname(os.path.abspath(__file__))
+    frame, level = sys._getframe(1), 1
+    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(package):
+        frame, level = frame.f_back, level + 1
+    return level
+
+
+def warn_report(report: LoadReport) -> None:
+    """Emit one :class:`~paperlens.LoadWarning`, pointing at the user's call, when records were skipped or merged.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> report = LoadReport([FileReport("refs.bib", "bibtex", records=2, loaded=1, merged=1)])
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     warn_report(report)
+    >>> [type(w.message).__name__ for w in caught]
+    ['LoadWarning']
+    """
+    if report.skipped or report.merged:
+        warnings.warn(
+            f"{report.summary()}; see corpus.report for each record "
+            "(silence with warnings.simplefilter('ignore', paperlens.LoadWarning))",
+            LoadWarning,
+            stacklevel=_user_stacklevel(),
         )

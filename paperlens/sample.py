@@ -15,7 +15,7 @@ from functools import cache
 from importlib.resources import files
 
 from .corpus import Corpus
-from .errors import PaperlensError
+from .errors import InvalidArgumentError
 from .ids import normalize_openalex_id
 
 __all__ = ["SAMPLES", "load_sample"]
@@ -56,7 +56,7 @@ def load_sample(name: str = "daily-papers") -> Corpus:
         return assemble([(papers, report)], warn=True)
     if name == "donners2021":
         return _donners2021()
-    raise PaperlensError(f"no sample named {name!r}; the samples are: {', '.join(SAMPLES)}")
+    raise InvalidArgumentError(f"no sample named {name!r}; the samples are: {', '.join(SAMPLES)}")
 
 
 def _donners2021() -> Corpus:

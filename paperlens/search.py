@@ -1,4 +1,4 @@
-"""Ranked full-text search: BM25 over title and abstract, title weighted (BM25F).
+"""Ranked full-text search: BM25 over title, abstract and keywords, title and keywords weighted (BM25F).
 
 The index is built once per corpus (lazily, on the first search) and reused by
 every subset of that corpus: a filtered corpus searches with its parent's index.
@@ -27,12 +27,13 @@ def _plain(text: object) -> str:
 
 
 class SearchIndex:
-    """A BM25F index over two fields.
+    """A BM25F index over three fields.
 
     Parameters
     ----------
     titles, abstracts : sequences of str or None, one per paper.
-    title_weight : how much a title occurrence counts against one in the abstract.
+    keywords : a sequence of keyword lists, one per paper (optional).
+    title_weight, keyword_weight : how much a title or keyword occurrence counts against one in the abstract.
     k1, b : the usual BM25 saturation and length-normalisation parameters.
 
     Examples
@@ -40,14 +41,18 @@ class SearchIndex:
     >>> index = SearchIndex(["Graph networks", "Language models"], ["nodes and edges", None])
     >>> index.scores("graph").round(3).tolist()
     [1.03, 0.0]
+    >>> SearchIndex(["A", "B"], [None, None], keywords=[(), ("to read",)]).scores("read").round(3).tolist()
+    [0.0, 0.829]
     """
 
     def __init__(
         self,
         titles: Sequence[str | None],
         abstracts: Sequence[str | None],
+        keywords: Sequence[Sequence[str]] | None = None,
         *,
         title_weight: float = 2.5,
+        keyword_weight: float = 2.5,
         k1: float = 1.2,
         b: float = 0.75,
     ) -> None:
@@ -59,13 +64,16 @@ class SearchIndex:
         self.vocabulary: dict[str, int] = {}
         title_matrix = self._count([_plain(t) for t in titles])
         abstract_matrix = self._count([_plain(a) for a in abstracts])
+        keyword_texts = ["; ".join(k) if k is not None and len(k) else "" for k in keywords or ()]
+        keyword_matrix = self._count([_plain(k) for k in keyword_texts] or [""] * len(titles))
         n_terms = len(self.vocabulary)
         title_matrix.resize((len(titles), n_terms))
         abstract_matrix.resize((len(abstracts), n_terms))
+        keyword_matrix.resize((len(titles), n_terms))
         self.n_docs = len(titles)
 
         # Papers containing each term: the stored entries per column of the summed fields.
-        doc_freq = np.diff((title_matrix + abstract_matrix).tocsc().indptr)
+        doc_freq = np.diff((title_matrix + abstract_matrix + keyword_matrix).tocsc().indptr)
 
         def normalise(matrix: sparse.csr_matrix, weight: float) -> None:
             """Scale each row in place: term frequency over the field's BM25 length norm, times the weight."""
@@ -77,8 +85,10 @@ class SearchIndex:
         # Per-field length-normalised term frequencies, then one weighted sum (BM25F).
         normalise(title_matrix, title_weight)
         normalise(abstract_matrix, 1.0)
-        summed = title_matrix + abstract_matrix
-        del title_matrix, abstract_matrix
+        if keyword_matrix.nnz:
+            normalise(keyword_matrix, keyword_weight)
+        summed = title_matrix + abstract_matrix + keyword_matrix
+        del title_matrix, abstract_matrix, keyword_matrix
         self._tf = summed.tocsc()
         del summed
         self._idf = np.log1p((self.n_docs - doc_freq + 0.5) / (doc_freq + 0.5))

@@ -24,7 +24,7 @@ False
 >>> check("task9", 1)
 Traceback (most recent call last):
 ...
-paperlens.errors.PaperlensError: unknown task 'task9'; the tasks are: task1, task2, task3, task4, task5, task6
+paperlens.errors.InvalidArgumentError: unknown task 'task9'; the tasks are: task1, task2, task3, task4, task5, task6
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .corpus import Corpus
-from .errors import PaperlensError, PaperNotFoundError
+from .errors import InvalidArgumentError, PaperlensError, PaperNotFoundError
 from .record import Paper
 from .sample import load_sample
 
@@ -181,7 +181,7 @@ TASKS: dict[str, Task] = {
 
 def _task(name: str) -> Task:
     if name not in TASKS:
-        raise PaperlensError(f"unknown task {name!r}; the tasks are: {', '.join(TASKS)}")
+        raise InvalidArgumentError(f"unknown task {name!r}; the tasks are: {', '.join(TASKS)}")
     return TASKS[name]
 
 

@@ -457,6 +457,8 @@ def test_your_own_library_reads_merges_and_exports_to_a_temp_dir(executed):
     assert "Proceedings of the 38th International Conference on Machine Learning" in text_of(
         code_cell(nb, 'clip = library["2103.00020"]')
     )
+    to_read = code_cell(nb, 'library.filter(keywords="to read")')
+    assert "<Corpus: 1 paper, 2024>" in text_of(to_read) and "Reading notes: adapting CLIP" in html_of(to_read)
     assert "none of the 12 papers lists references" in text_of(code_cell(nb, "library.citation_graph()"))
     explorer_cell = code_cell(nb, 'library.explore(graph_kind="concept")')
     assert any(WIDGET_VIEW in out.get("data", {}) for out in explorer_cell.outputs)

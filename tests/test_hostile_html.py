@@ -355,7 +355,6 @@ def test_graph_through_corpus_graph_and_labels(hostile):
 
 
 def test_explorer_every_pane(hostile):
-    pytest.importorskip("ipywidgets")
     import ipywidgets as widgets
 
     from paperlens.display.explorer import Explorer

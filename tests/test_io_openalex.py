@@ -50,7 +50,8 @@ def test_work_2026_schema_primary_location_and_topics():
     assert paper.authors[0] == "Heather Piwowar" and len(paper.authors) == len(work["authorships"])
     assert paper.abstract == _rebuild(work["abstract_inverted_index"])
     assert paper.abstract.startswith("Despite growing interest in Open Access (OA)")
-    assert "Citation" in paper.extra["keywords"]
+    assert paper.keywords == tuple(k["display_name"] for k in work["keywords"]) and "Citation" in paper.keywords
+    assert "keywords" not in paper.extra  # keywords are not subject classes: topics stay the categories
 
 
 def test_work_2023_schema_host_venue_beside_primary_location_and_string_concept_scores():

@@ -178,18 +178,19 @@ def test_zip_and_gzip_files_are_opened(tmp_path):
     assert pl.read(packed) == sample
 
 
-def test_readers_still_to_come_are_skipped_when_their_module_is_missing(monkeypatch):
-    page = json.dumps({"meta": {"count": 1}, "results": [{"id": "https://openalex.org/W9", "display_name": "Nine"}]})
-    from paperlens.io import _AVAILABLE
-
-    if FORMATS["openalex"].available():
-        assert detect_format(page.encode(), "page.json")[0] == "openalex"
-    monkeypatch.setitem(_AVAILABLE, "paperlens.io.openalex", False)
-    assert detect_format(page.encode(), "page.json")[0] == "json"
-    ghost = Format("ghost", "paperlens.io.no_such_module:parse", (".ghost",), None, "Ghost")
-    assert not ghost.available()
-    with pytest.raises(UnknownFormatError, match="not available"):
-        ghost.load()
+def test_a_reader_whose_import_fails_raises_that_error_not_unknown_format(tmp_path, monkeypatch):
+    # A reader module with a broken import is a bug to surface, not a format to give up on quietly.
+    (tmp_path / "paperlens_broken_reader.py").write_text("import paperlens_no_such_dependency\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    broken = Format("broken", "paperlens_broken_reader:parse", (".broken",), None, "Broken")
+    monkeypatch.setitem(FORMATS, "broken", broken)
+    (tmp_path / "papers.broken").write_text("anything")
+    assert detect_format(b"anything", "papers.broken") == ("broken", None)
+    with pytest.raises(ModuleNotFoundError, match="paperlens_no_such_dependency"):
+        pl.read(tmp_path / "papers.broken")
+    with pytest.raises(ModuleNotFoundError, match="paperlens_no_such_dependency"):
+        broken.available()
+    assert all(fmt.available() for name, fmt in FORMATS.items() if name != "broken")
 
 
 def test_every_lazy_reader_name_resolves():

@@ -15,9 +15,10 @@ from paperlens.io.ris import parse_ris, write_ris
 from paperlens.record import Paper
 
 RIS = Path(__file__).parent / "fixtures" / "ris"
-# The fields a RIS record holds. Not held: references, citation_count, openalex_id, s2_id,
-# extra values not named like rispy fields; ``source`` says "ris" after a read.
-HELD = ("id", "title", "abstract", "authors", "year", "date", "venue", "categories", "doi", "arxiv_id", "url")
+# The fields a RIS record holds. Not held: categories (RIS has no tag for subject classes; KW is keywords),
+# references, citation_count, openalex_id, s2_id, extra values not named like rispy fields; ``source`` says
+# "ris" after a read.
+HELD = ("id", "title", "abstract", "authors", "year", "date", "venue", "keywords", "doi", "arxiv_id", "url")
 
 
 def parse(name: str):
@@ -41,8 +42,9 @@ def test_pubmed_zotero_export():
     assert first.extra["alternate_title1"] == "Prz Gastroenterol"
     assert (first.year, first.date, first.extra["date"]) == (2019, None, "2019///")
     assert first.doi == "10.5114/pg.2018.81081"
-    assert first.categories == ("biological treatment", "Crohn's disease", "mindfulness", "quality of life",
-                                "ulcerative colitis")  # fmt: skip
+    assert first.categories == ()
+    assert first.keywords == ("biological treatment", "Crohn's disease", "mindfulness", "quality of life",
+                              "ulcerative colitis")  # fmt: skip
     assert (first.extra["start_page"], first.extra["end_page"], first.extra["language"]) == ("121", "128", "eng")
     assert report.records == 6 and report.skipped == []
 
@@ -127,11 +129,16 @@ def test_fixture_round_trip_read_write_read_is_equal(path):
     assert not text.startswith("1.")  # no record-number header lines
 
 
+def as_written(paper: Paper) -> Paper:
+    """A paper as RIS holds it: a month read from the arXiv id is written as year and month (DA 2022/03//)."""
+    return paper.replace(date=None, date_source=None) if paper.date_source else paper
+
+
 def test_sample_round_trip_keeps_every_field_ris_holds():
     sample = pl.load_sample()
     back, report = parse_ris(write_ris(sample))
     assert report.records == len(sample)
-    for original, read in zip(sample, back, strict=True):
+    for original, read in zip(map(as_written, sample), back, strict=True):
         for name in HELD:
             assert getattr(read, name) == getattr(original, name), (original.id, name)
 

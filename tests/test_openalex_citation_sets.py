@@ -81,7 +81,8 @@ def test_references_resolve_to_the_in_set_links(name):
 
 @pytest.mark.parametrize("name", SET_NAMES)
 def test_citation_graph_edge_count(name):
-    citation = pytest.importorskip("paperlens.graphs.citation")
+    from paperlens.graphs import citation
+
     truth = _truth(name)
     corpus = pl.read_openalex(CITATION_SETS / name / "works_1.zip", warn=False)
     graph = citation.citation_graph(corpus, mentions=False)

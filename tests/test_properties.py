@@ -17,10 +17,11 @@
    JSONL         every field
    Parquet       every field
    CSV           every field (lists are joined with "; ", so list items hold no ";")
-   BibTeX        id, title, abstract, authors, year, date, venue, categories, doi,
-                 arxiv_id, url (not references, citation_count, openalex_id, s2_id,
-                 source, extra)
-   RIS           the same fields as BibTeX; a name written "Last, First" reads back
+   BibTeX        id, title, abstract, authors, year, date, venue, categories, keywords,
+                 doi, arxiv_id, url (not references, citation_count, openalex_id,
+                 s2_id, source, extra)
+   RIS           the same fields as BibTeX but categories (RIS has no tag for subject
+                 classes; KW holds the keywords); a name written "Last, First" reads back
                  "First Last" (RIS writes every name "Last, First"), and a paper with
                  an arXiv id but no URL reads back with its arxiv.org/abs URL
    ============  ==================================================================
@@ -385,6 +386,9 @@ AUTHORS = st.one_of(
     NAME_PART,  # one name only
 )
 CATEGORY = st.sampled_from(["cs.LG", "cs.CL", "stat.ML", "q-bio.NC", "math.AP", "hep-th", "deep learning", "graphs"])
+# Keywords as libraries hold them: phrases, a comma inside one ("Physics, applied"), any letters (no ";",
+# the one separator a list cell or a BibTeX keywords field keeps for itself).
+KEYWORD = st.lists(WORD, min_size=1, max_size=3).map(" ".join) | st.sampled_from(["to read", "Physics, applied"])
 DOI_SUFFIX = st.text(alphabet=string.ascii_lowercase + string.digits + "._-()/:", min_size=1, max_size=16)
 DOI = (
     st.tuples(st.integers(1000, 99999), DOI_SUFFIX)
@@ -412,6 +416,7 @@ def papers(draw, *, list_safe: bool = False) -> Paper:
         date = draw(st.dates(dt.date(year, 1, 1), dt.date(year, 12, 31)))
     authors = draw(st.lists(AUTHORS, max_size=5, unique=True))
     categories = draw(st.lists(CATEGORY, max_size=3, unique=True))
+    keywords = draw(st.lists(KEYWORD, max_size=3, unique=True))
     arxiv_id = draw(st.none() | ARXIV)
     doi = draw(st.none() | DOI)
     return Paper.create(
@@ -422,6 +427,7 @@ def papers(draw, *, list_safe: bool = False) -> Paper:
         date=date,
         venue=draw(st.none() | st.lists(WORD, min_size=1, max_size=4).map(_join)),
         categories=tuple(categories),
+        keywords=tuple(keywords),
         doi=doi,
         arxiv_id=arxiv_id,
         url=draw(st.none() | URL),
@@ -439,8 +445,9 @@ CORPORA = st.lists(papers(), min_size=1, max_size=4, unique_by=lambda p: p.id).f
 )
 
 ALL = PAPER_FIELDS
-BIBTEX_FIELDS = ("id", "title", "abstract", "authors", "year", "date", "venue", "categories", "doi", "arxiv_id", "url")
-RIS_FIELDS = BIBTEX_FIELDS
+BIBTEX_FIELDS = ("id", "title", "abstract", "authors", "year", "date", "venue", "categories", "keywords", "doi",
+                 "arxiv_id", "url")  # fmt: skip
+RIS_FIELDS = tuple(f for f in BIBTEX_FIELDS if f != "categories")
 
 
 def _ris_convention(authors: tuple[str, ...]) -> tuple[str, ...]:
@@ -464,6 +471,8 @@ def _round_trip(corpus: pl.Corpus, method: str, name: str, fields: tuple[str, ..
     _accounted(back)
     assert len(back) == len(corpus), back.report
     for before, after in zip(corpus, back, strict=True):
+        if name.endswith((".ris", ".bib")) and before.date_source:  # a month from the arXiv id: no day written
+            before = before.replace(date=None, date_source=None)
         if name.endswith(".ris"):  # RIS has no arXiv tag: the id travels as its abs URL
             url = before.url or (f"https://arxiv.org/abs/{before.arxiv_id}" if before.arxiv_id else None)
             before = before.replace(authors=_ris_convention(before.authors), url=url)

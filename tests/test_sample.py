@@ -23,9 +23,11 @@ def test_sample_matches_seed_metadata_row_by_row():
         assert paper.arxiv_id == row["arxiv_id"]  # read as text: 2310.10700 keeps its trailing zero
         assert paper.authors == tuple(a.strip() for a in row["authors"].split(";"))
         if row["published"]:
-            assert paper.date.isoformat() == row["published"]
-        else:  # blank stays missing, nothing guessed
-            assert paper.date is None and paper.year is None
+            assert paper.date.isoformat() == row["published"] and paper.date_source is None
+        else:  # blank: the year and month the arXiv id encodes (YYMM.NNNNN), marked as derived
+            yymm = row["arxiv_id"].split(".")[0]
+            assert (paper.year, paper.date.month, paper.date.day) == (2000 + int(yymm[:2]), int(yymm[2:]), 1)
+            assert paper.date_source == "arxiv id"
         assert paper.categories == ((row["primary_category"],) if row["primary_category"] else ())
         assert paper.abstract and len(paper.abstract) > 200
 

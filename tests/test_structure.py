@@ -199,7 +199,8 @@ def test_citation_edges_on_openalex_records_match_plain_sets(openalex_set: tuple
 def test_the_openalex_reader_gives_the_same_coupling(openalex_set: tuple[list[dict], Corpus]) -> None:
     """Through :func:`paperlens.read_openalex`, which merges duplicate records: papers untouched by a merge
     (same references as their JSON record) couple exactly as the JSON says."""
-    read_openalex = pytest.importorskip("paperlens.io.openalex").read_openalex
+    from paperlens.io.openalex import read_openalex
+
     works, _ = openalex_set
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", pl.LoadWarning)
@@ -271,7 +272,6 @@ def test_pagerank_ranks_the_most_cited_first_and_uses_weights() -> None:
 
 
 def test_label_communities_uses_concepts() -> None:
-    pytest.importorskip("paperlens.graphs.concepts")
     corpus = pl.load_sample()
     found = communities(corpus.citation_graph())
     labels = label_communities(corpus, found, n=2)
@@ -284,7 +284,6 @@ def test_label_communities_uses_concepts() -> None:
 
 @pytest.mark.parametrize("kind", ["citation", "concept"])
 def test_community_table(kind: str) -> None:
-    pytest.importorskip("paperlens.graphs.concepts")
     corpus = pl.load_sample()
     table = community_table(corpus, kind=kind)
     assert list(table.columns) == ["community", "size", "label", "concepts", "ids"]
@@ -331,7 +330,8 @@ def test_shortest_connection_errors(small: Corpus) -> None:
 
 
 def test_shortest_connection_through_concepts() -> None:
-    concepts = pytest.importorskip("paperlens.graphs.concepts")
+    from paperlens.graphs import concepts
+
     corpus = pl.load_sample()
     similar = concepts.concept_graph(corpus)
     start = min((n for n in similar if similar.degree(n)), key=str)

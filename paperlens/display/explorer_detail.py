@@ -110,6 +110,8 @@ def detail_html(
     authors = list(paper.authors[:max_authors])
     more = f" and {len(paper.authors) - max_authors} more" if len(paper.authors) > max_authors else ""
     meta = [", ".join(authors) + more if authors else "", paper.year, paper.venue, ", ".join(paper.categories)]
+    if paper.keywords:
+        meta.append("keywords: " + "; ".join(paper.keywords))
     meta_html = " · ".join(esc(x) for x in meta if x not in (None, ""))
     links = " ".join(
         f"<a href='{esc(url)}' target='_blank' rel='noopener noreferrer'>{esc(label)}</a>"

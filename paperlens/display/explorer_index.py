@@ -30,6 +30,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from ..errors import InvalidArgumentError
+
 if TYPE_CHECKING:
     from ..corpus import Corpus
 
@@ -134,6 +136,16 @@ class FilterIndex:
         known = years[years >= 0]
         return (int(known.min()), int(known.max())) if len(known) else None
 
+    def categories_among(self, mask: np.ndarray) -> list[str]:
+        """The categories of the papers where ``mask`` is true, most frequent (in the whole root) first."""
+        present = np.unique(self._cat_code[mask[self._cat_owner]])
+        return [self.categories[i] for i in present]
+
+    def venues_among(self, mask: np.ndarray) -> list[str]:
+        """The venues of the papers where ``mask`` is true, most frequent (in the whole root) first."""
+        codes = np.unique(self.venue_codes[mask])
+        return [self.venues[i] for i in codes if i >= 0]
+
     def _papers_with(self, owner: np.ndarray, code: np.ndarray, wanted: Iterable[int]) -> np.ndarray:
         wanted = np.fromiter(wanted, np.int64)
         mask = np.zeros(self.n, dtype=bool)
@@ -223,7 +235,7 @@ class FilterIndex:
                 day = (dates.dt.year * 10000.0 + dates.dt.month * 100.0 + dates.dt.day).astype("Float64")
                 values = day.fillna(df["year"].astype("Float64") * 10000.0 + 101.0)
             else:
-                raise ValueError(f"unknown sort key {key!r}; known: {SORT_KEYS}")
+                raise InvalidArgumentError(f"unknown sort key {key!r}; known: {SORT_KEYS}")
             self._ranks[key] = _dense_rank(values)
         return self._ranks[key]
 

@@ -17,6 +17,7 @@ from typing import Any, NamedTuple
 
 import ipywidgets as widgets
 
+from ..errors import InvalidArgumentError
 from .tables import esc
 
 __all__ = ["COLUMNS", "ResultsTable", "Row"]
@@ -81,7 +82,7 @@ class ResultsTable(widgets.VBox):
         known = {c.name: c for c in COLUMNS}
         self.columns = [known[name] for name in columns]
         if not self.columns or self.columns[0].name != "title":
-            raise ValueError("the first column of the results table must be 'title'")
+            raise InvalidArgumentError("the first column of the results table must be 'title'")
         self._on_select = on_select
         self._on_page = on_page
         self._page = 1

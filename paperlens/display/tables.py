@@ -129,6 +129,7 @@ def paper_html(paper: Paper) -> str:
             paper.year,
             paper.venue,
             ", ".join(paper.categories),
+            "keywords: " + "; ".join(paper.keywords) if paper.keywords else "",
         )
         if x
     )

@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..errors import PaperlensError, PaperNotFoundError
+from ..errors import InvalidArgumentError, NotFittedError, PaperlensError, PaperNotFoundError
 from ..record import Paper
 from ..text import STOP_WORDS, strip_latex
 
@@ -54,13 +54,10 @@ __all__ = [
     "NotFittedError",
     "concept_graph",
     "concepts",
+    "find_fitted_model",
     "fitted_model",
     "similar",
 ]
-
-
-class NotFittedError(PaperlensError, AttributeError):
-    """A :class:`ConceptModel` was used before :meth:`ConceptModel.fit`."""
 
 
 # --------------------------------------------------------------------------- text analysis
@@ -202,7 +199,7 @@ def _count(analyzer: _Analyzer, docs: Sequence[tuple[Any, Any]], vocabulary: dic
 
 def _limit(value: int | float, n_docs: int, name: str) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) or value < 0:
-        raise PaperlensError(f"{name} must be a number of papers or a fraction of them, not {value!r}")
+        raise InvalidArgumentError(f"{name} must be a number of papers or a fraction of them, not {value!r}")
     return float(value) * n_docs if isinstance(value, (float, np.floating)) else float(value)
 
 
@@ -227,7 +224,7 @@ def _stop_words(stop_words: str | Iterable[str] | None) -> frozenset[str]:
         return frozenset()
     if isinstance(stop_words, str):
         if stop_words != "english":
-            raise PaperlensError(f"stop_words must be 'english', None or a list of words, not {stop_words!r}")
+            raise InvalidArgumentError(f"stop_words must be 'english', None or a list of words, not {stop_words!r}")
         from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
         return frozenset(STOP_WORDS | ENGLISH_STOP_WORDS)
@@ -322,7 +319,7 @@ class ConceptModel:
     >>> model.neighbors_
     Traceback (most recent call last):
     ...
-    paperlens.graphs.concepts.NotFittedError: This ConceptModel is not fitted yet: call fit(corpus) first.
+    paperlens.errors.NotFittedError: This ConceptModel is not fitted yet: call fit(corpus) first.
     >>> model = model.fit(pl.load_sample())
     >>> model.neighbors_.shape
     (69, 3)
@@ -392,15 +389,15 @@ class ConceptModel:
         try:
             low, high = (int(v) for v in self.ngram_range)
         except (TypeError, ValueError):
-            raise PaperlensError(f"ngram_range must be a (low, high) pair, not {self.ngram_range!r}") from None
+            raise InvalidArgumentError(f"ngram_range must be a (low, high) pair, not {self.ngram_range!r}") from None
         if not 1 <= low <= high:
-            raise PaperlensError(f"ngram_range must satisfy 1 <= low <= high, not {self.ngram_range!r}")
+            raise InvalidArgumentError(f"ngram_range must satisfy 1 <= low <= high, not {self.ngram_range!r}")
         if self.method not in METHODS:
-            raise PaperlensError(f"method must be one of {', '.join(METHODS)}, not {self.method!r}")
+            raise InvalidArgumentError(f"method must be one of {', '.join(METHODS)}, not {self.method!r}")
         if int(self.n_neighbors) < 1:
-            raise PaperlensError(f"n_neighbors must be at least 1, not {self.n_neighbors!r}")
+            raise InvalidArgumentError(f"n_neighbors must be at least 1, not {self.n_neighbors!r}")
         if int(self.title_weight) < 1:
-            raise PaperlensError(f"title_weight must be at least 1, not {self.title_weight!r}")
+            raise InvalidArgumentError(f"title_weight must be at least 1, not {self.title_weight!r}")
         return low, high
 
     def fit(self, corpus: Corpus | Iterable[Paper], y: Any = None) -> ConceptModel:
@@ -593,8 +590,15 @@ class ConceptModel:
 # --------------------------------------------------------------------------- corpus functions
 
 
+_MODELS = "concepts.models"  # the root's cache entry: {parameter key: fitted ConceptModel}
+
+
 def _model_key(params: dict[str, Any]) -> str:
-    return "concept_model:" + repr(sorted(params.items()))
+    return repr(sorted(params.items()))
+
+
+def _models(corpus: Corpus) -> dict[str, ConceptModel]:
+    return corpus.root.cached(_MODELS, dict)
 
 
 def fitted_model(corpus: Corpus, **params: Any) -> ConceptModel:
@@ -610,11 +614,48 @@ def fitted_model(corpus: Corpus, **params: Any) -> ConceptModel:
     >>> corpus.concept_model() is corpus.filter(year=2024).concept_model()
     True
     """
-    root = corpus.root
+    models = _models(corpus)
     key = _model_key(params)
-    if key not in root._cache:
-        root._cache[key] = ConceptModel(**params).fit(root)
-    return root._cache[key]
+    if key not in models:
+        models[key] = ConceptModel(**params).fit(corpus.root)
+    return models[key]
+
+
+def find_fitted_model(corpus: Corpus, **params: Any) -> ConceptModel | None:
+    """A :class:`ConceptModel` already fitted on ``corpus.root``, or ``None``; never fits one.
+
+    With ``params``, the model of exactly that parameter set (as :func:`fitted_model`
+    would return it). Without, the default model if it is fitted, else the first
+    one fitted with other parameters: what tells whether concepts are at hand
+    without paying for a fit.
+
+    Parameters
+    ----------
+    corpus : Corpus
+        Any corpus; its root's models are looked at.
+    **params
+        :class:`ConceptModel` parameters.
+
+    Returns
+    -------
+    ConceptModel or None
+
+    Examples
+    --------
+    >>> import paperlens as pl
+    >>> fresh = pl.Corpus(pl.load_sample().papers)
+    >>> find_fitted_model(fresh) is None
+    True
+    >>> model = fresh.concept_model(min_df=2)
+    >>> find_fitted_model(fresh[:5]) is model, find_fitted_model(fresh) is model
+    (True, True)
+    >>> find_fitted_model(fresh, min_df=3) is None
+    True
+    """
+    models = _models(corpus)
+    if params or _model_key({}) in models:
+        return models.get(_model_key(params))
+    return next(iter(models.values()), None)
 
 
 def _split_options(options: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -636,11 +677,12 @@ def _corpus_neighbours(
     if corpus.root is corpus:
         indices, sims = model.kneighbors(k, **search)
         return indices, sims
-    key = f"concept_neighbours:{_model_key(params)}:{k}:{search.get('method')}"
-    if key not in corpus._cache:
+
+    def compute() -> tuple[np.ndarray, np.ndarray]:
         local, sims = model.kneighbors(k, rows=rows, **search)
-        corpus._cache[key] = (np.where(local >= 0, rows[np.maximum(local, 0)], -1), sims)
-    return corpus._cache[key]
+        return np.where(local >= 0, rows[np.maximum(local, 0)], -1), sims
+
+    return corpus.cached(f"concepts.neighbours:{_model_key(params)}:{k}:{search.get('method')}", compute)
 
 
 def _shared_concepts(model: ConceptModel, a: np.ndarray, b: np.ndarray, n: int) -> list[str]:
@@ -728,7 +770,7 @@ def concept_graph(
     params, search = _split_options(options)
     k = int(k)
     if k < 1:
-        raise PaperlensError(f"k must be at least 1, not {k!r}")
+        raise InvalidArgumentError(f"k must be at least 1, not {k!r}")
     model = fitted_model(corpus, **params)
     indices, sims = _corpus_neighbours(corpus, model, k, search, params)
     rows = corpus.root_positions

@@ -51,7 +51,7 @@ from pathlib import Path
 import numpy as np
 from scipy import sparse
 
-from ..errors import PaperlensError
+from ..errors import InvalidArgumentError
 
 __all__ = [
     "AUTO_EXACT_MAX_ROWS",
@@ -118,17 +118,14 @@ def _add_product(out: np.ndarray, E_rows: np.ndarray, E: np.ndarray) -> None:
 
 
 def _rank_in_rows(rows: np.ndarray, cols: np.ndarray, vals: np.ndarray, n_rows: int, k: int, out_i, out_s) -> None:
-    """Write the top ``k`` of each row of a candidate list (``rows`` ascending) into the outputs.
-
-    Ties keep the order of the input (ascending column when it comes from ``np.nonzero``).
+    """Write the top ``k`` of each row of a candidate list into the outputs: best value first, equal values
+    by ascending column, so the result never depends on the order of the list (how the work was split).
     """
     positive = vals > 1e-7  # rows sharing no term (0), the row itself (-inf): not neighbours
     rows, cols, vals = rows[positive], cols[positive], vals[positive]
     if len(rows) == 0:
         return
-    lo, hi = float(vals.min()), float(vals.max())
-    spread = (vals.astype(np.float64) - lo) / (hi - lo) if hi > lo else np.zeros(len(vals))
-    order = np.argsort(rows + 0.999 * (1.0 - spread), kind="stable")  # row first, then best value
+    order = np.lexsort((cols, -vals, rows))  # row, then best value, then column
     rows, cols, vals = rows[order], cols[order], vals[order]
     starts = np.searchsorted(rows, np.arange(n_rows))
     rank = np.arange(len(rows)) - starts[rows]
@@ -271,19 +268,44 @@ def pair_similarities(X: sparse.spmatrix, rows: np.ndarray, cols: np.ndarray) ->
 
 
 def _projection(Xf: sparse.csr_matrix, rank: int) -> np.ndarray:
-    """Coordinates of the rows of ``Xf`` on its top ``rank`` right singular vectors.
+    """Coordinates of the rows of ``Xf`` on its top ``rank`` right singular vectors, on a grid that makes
+    every later product of them exact.
 
-    ``E @ E.T`` is then the best rank-``rank`` approximation of ``Xf @ Xf.T``.
-    ``Xf`` has few columns (the frequent terms), so its Gram matrix is small
-    and is diagonalised directly.
+    ``E @ E.T`` is then (nearly) the best rank-``rank`` approximation of ``Xf @ Xf.T``.
+    ``Xf`` has few columns (the frequent terms), so its Gram matrix is small and is
+    diagonalised directly, in double precision and one BLAS thread.
+
+    Which pairs become candidates is decided on scores that include ``E @ E.T``, so
+    those products must come out the same whatever BLAS computes them, with however
+    many threads, in whatever order. They do, because nothing is rounded in them:
+
+    - the singular vectors get a fixed sign (largest entry positive) and are rounded
+      to multiples of ``2**-12``, so the tiny differences between LAPACK builds vanish;
+    - the coordinates (a sparse product: SciPy's own loop, in double precision) are
+      rounded to multiples of ``2**-11``. A row of ``Xf`` has norm at most 1 (else the grid is coarser), so each
+      coordinate is a whole number of at most about ``2**11`` steps, any product of
+      two is a whole number of ``2**-22`` below ``2**22`` of them, and by
+      Cauchy-Schwarz so is every partial sum of a dot product: all exactly
+      representable in float32 (24-bit significand). Any order of summation, any
+      kernel, any threads give the same bits.
     """
     from scipy.linalg import eigh
+    from threadpoolctl import threadpool_limits
 
     gram = (Xf.T @ Xf).toarray().astype(np.float64)
     m = gram.shape[0]
     rank = max(1, min(rank, m))
-    _, vectors = eigh(gram, subset_by_index=[m - rank, m - 1])  # the top ``rank`` only
-    return np.ascontiguousarray(Xf @ vectors[:, ::-1], dtype=np.float32)
+    with threadpool_limits(1):
+        _, vectors = eigh(gram, subset_by_index=[m - rank, m - 1])  # the top ``rank`` only
+    vectors = vectors[:, ::-1]
+    peak = np.argmax(np.abs(vectors), axis=0)
+    vectors = vectors * np.where(vectors[peak, np.arange(rank)] < 0, -1.0, 1.0)
+    vectors = np.rint(vectors * 2.0**12) / 2.0**12
+    coordinates = np.asarray(Xf.astype(np.float64) @ vectors)
+    # Rows are L2-normalised (norm <= 1); a longer one takes a coarser grid, so that the bound still holds.
+    longest = float(np.sqrt(Xf.multiply(Xf).sum(axis=1).max())) if Xf.nnz else 0.0
+    step = 2.0 ** (-11 + max(0, int(np.ceil(np.log2(max(longest, 1.0))))))
+    return np.ascontiguousarray(np.rint(coordinates / step) * step, dtype=np.float32)
 
 
 def _tie_recall(got_i: np.ndarray, got_s: np.ndarray, true_s: np.ndarray) -> float:
@@ -624,9 +646,9 @@ def kneighbors(
     ``n_jobs`` is for the approximate method (see :func:`approximate_kneighbors`).
     """
     if method not in METHODS:
-        raise PaperlensError(f"unknown neighbour method {method!r}; use one of {', '.join(METHODS)}")
+        raise InvalidArgumentError(f"unknown neighbour method {method!r}; use one of {', '.join(METHODS)}")
     if int(k) < 0:
-        raise PaperlensError(f"k must be a positive number of neighbours, not {k!r}")
+        raise InvalidArgumentError(f"k must be a positive number of neighbours, not {k!r}")
     n = X.shape[0]
     if method == "auto":
         method = "exact" if n <= AUTO_EXACT_MAX_ROWS else "approximate"

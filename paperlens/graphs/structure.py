@@ -36,9 +36,10 @@ from collections.abc import Iterable, Mapping
 from itertools import combinations, pairwise
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
-from ..errors import GraphWarning, PaperlensError
+from ..errors import GraphWarning, InvalidArgumentError, PaperlensError
 from .citation import node_attributes, resolve_references
 
 if TYPE_CHECKING:
@@ -50,11 +51,13 @@ if TYPE_CHECKING:
 __all__ = [
     "cocitation_graph",
     "communities",
+    "community_method",
     "community_table",
     "coupling_graph",
     "derivative_works",
     "label_communities",
     "pagerank",
+    "pagerank_arrays",
     "prior_works",
     "shortest_connection",
 ]
@@ -66,8 +69,21 @@ _REVERSED = {"cites": "cited by", "mentions": "mentioned by"}
 # --------------------------------------------------------------------------- communities and rank
 
 
-def communities(graph: nx.Graph, resolution: float = 1.0, seed: int = 42, weight: str = "weight") -> dict[Any, int]:
-    """Louvain communities of ``graph`` as ``{node: community number}`` (seeded, so repeatable).
+COMMUNITY_METHODS = ("louvain", "label_propagation", "auto")
+LOUVAIN_LIMIT = 3000
+"""``communities(method="auto")`` uses Louvain up to this many nodes, fast label propagation beyond."""
+
+
+def communities(
+    graph: nx.Graph, resolution: float = 1.0, seed: int = 0, weight: str = "weight", method: str = "louvain"
+) -> dict[Any, int]:
+    """Communities of ``graph`` as ``{node: community number}`` (seeded, so repeatable).
+
+    ``method`` is ``"louvain"`` (:func:`networkx.community.louvain_communities`),
+    ``"label_propagation"`` (:func:`networkx.community.fast_label_propagation_communities`,
+    much faster on big graphs, ``resolution`` unused) or ``"auto"``: Louvain up to
+    :data:`LOUVAIN_LIMIT` nodes, label propagation beyond. :func:`community_method`
+    says which one ``"auto"`` picks.
 
     Direction is ignored; edge ``weight`` is used where present (1 elsewhere).
     Communities are numbered by size, largest first (ties: by smallest node), so
@@ -85,10 +101,31 @@ def communities(graph: nx.Graph, resolution: float = 1.0, seed: int = 42, weight
     """
     import networkx as nx
 
+    chosen = community_method(graph, method)
     undirected = graph.to_undirected(as_view=False) if graph.is_directed() else graph
-    groups = nx.community.louvain_communities(undirected, weight=weight, resolution=resolution, seed=seed)
+    if chosen == "label_propagation":
+        weighted = any(w != 1 for _, _, w in undirected.edges(data=weight, default=1))  # unweighted runs 5x faster
+        groups = nx.community.fast_label_propagation_communities(
+            undirected, weight=weight if weighted else None, seed=seed
+        )
+    else:
+        groups = nx.community.louvain_communities(undirected, weight=weight, resolution=resolution, seed=seed)
     ordered = sorted(groups, key=lambda group: (-len(group), min(str(node) for node in group)))
     return {node: number for number, group in enumerate(ordered) for node in group}
+
+
+def community_method(graph: nx.Graph, method: str = "auto") -> str:
+    """The algorithm :func:`communities` runs on ``graph`` for ``method`` (``"louvain"`` or ``"label_propagation"``).
+
+    >>> import networkx as nx
+    >>> community_method(nx.path_graph(10)), community_method(nx.path_graph(LOUVAIN_LIMIT + 1))
+    ('louvain', 'label_propagation')
+    """
+    if method not in COMMUNITY_METHODS:
+        raise InvalidArgumentError(f"method must be one of {COMMUNITY_METHODS}, not {method!r}")
+    if method == "auto":
+        return "louvain" if graph.number_of_nodes() <= LOUVAIN_LIMIT else "label_propagation"
+    return method
 
 
 def _groups(found: Mapping[Any, int] | Iterable[Iterable[Any]]) -> dict[int, list[Any]]:
@@ -126,16 +163,18 @@ def _labelling_model(corpus: Corpus) -> Any:
     """The concept model to name communities with: the root's when it is fitted or cheap to fit, else
     one fitted on this (small) subset alone, cached on it — fitting 75,000 papers takes half a minute.
     """
-    from .concepts import ConceptModel, fitted_model
+    from .concepts import ConceptModel, find_fitted_model, fitted_model
 
-    root = corpus.root
-    if len(root) <= LABEL_ROOT_LIMIT or any(k.startswith("concept_model:") for k in root.cached_keys()):
+    if len(corpus.root) <= LABEL_ROOT_LIMIT:
         return fitted_model(corpus)
+    found = find_fitted_model(corpus)
+    if found is not None:
+        return found
     return corpus.cached("structure.labelling_model", lambda: ConceptModel().fit(corpus))
 
 
 def community_table(
-    corpus: Corpus, kind: str = "concept", *, resolution: float = 1.0, seed: int = 42, n: int = 3
+    corpus: Corpus, kind: str = "concept", *, resolution: float = 1.0, seed: int = 0, n: int = 3
 ) -> pd.DataFrame:
     """Communities of the concept or citation graph of ``corpus``, one row each, labelled by their concepts.
 
@@ -161,7 +200,7 @@ def community_table(
 
         graph = concept_graph(corpus)
     else:
-        raise PaperlensError(f"community_table kind must be 'concept' or 'citation', not {kind!r}")
+        raise InvalidArgumentError(f"community_table kind must be 'concept' or 'citation', not {kind!r}")
     found = communities(graph, resolution=resolution, seed=seed)
     groups = _groups(found)
     labels = label_communities(corpus, groups.values(), n=n)
@@ -194,6 +233,38 @@ def pagerank(graph: nx.Graph, alpha: float = 0.85, weight: str = "weight") -> di
         return {}
     ranks = nx.pagerank(graph, alpha=alpha, weight=weight)
     return dict(sorted(ranks.items(), key=lambda item: (-item[1], str(item[0]))))
+
+
+def pagerank_arrays(
+    n: int, sources: np.ndarray, targets: np.ndarray, alpha: float = 0.85, tol: float = 1e-10
+) -> np.ndarray:
+    """PageRank of ``n`` nodes linked ``sources[i] -> targets[i]`` (repeated links count once).
+
+    The same definition as :func:`networkx.pagerank` without weights (dangling nodes
+    spread their rank evenly), on sparse arrays, so it needs no graph object: the
+    graph view ranks tens of thousands of papers with it in milliseconds.
+
+    >>> import numpy as np
+    >>> pagerank_arrays(3, np.array([0, 1]), np.array([2, 2])).round(3).tolist()
+    [0.213, 0.213, 0.574]
+    """
+    import scipy.sparse as sp
+
+    if n == 0:
+        return np.zeros(0)
+    keys = np.unique(np.asarray(sources, dtype=np.int64) * n + np.asarray(targets, dtype=np.int64))
+    rows, cols = keys // n, keys % n
+    links = sp.csr_array((np.ones(len(keys)), (rows, cols)), shape=(n, n))
+    out_degree = np.bincount(rows, minlength=n).astype(float)
+    dangling = out_degree == 0
+    inverse = np.divide(1.0, out_degree, out=np.zeros(n), where=~dangling)
+    rank = np.full(n, 1.0 / n)
+    for _ in range(1000):
+        previous = rank
+        rank = alpha * ((rank * inverse) @ links + rank[dangling].sum() / n) + (1.0 - alpha) / n
+        if np.abs(rank - previous).sum() < n * tol:
+            break
+    return rank / rank.sum()
 
 
 # --------------------------------------------------------------------------- co-citation and coupling
@@ -422,7 +493,9 @@ def shortest_connection(
     import networkx as nx
 
     if kind not in CONNECTION_KINDS:
-        raise PaperlensError(f"shortest_connection kind must be one of {', '.join(CONNECTION_KINDS)}, not {kind!r}")
+        raise InvalidArgumentError(
+            f"shortest_connection kind must be one of {', '.join(CONNECTION_KINDS)}, not {kind!r}"
+        )
     ids = corpus.ids
     start, end = ids[corpus.position(a)], ids[corpus.position(b)]
     graph = _connection_graph(corpus, kind)

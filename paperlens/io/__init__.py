@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import PaperlensError, ParseError, UnknownFormatError
+from ..errors import InvalidArgumentError, ParseError, UnknownFormatError
 from ..report import FileReport
 from .base import Parsed, assemble, decode
 
@@ -105,28 +105,18 @@ class Format:
         return self.parser.split(":")[0]
 
     def available(self) -> bool:
-        """Whether the module of this reader can be imported."""
-        if self.module not in _AVAILABLE:
-            try:
-                module = importlib.import_module(self.module)
-                _AVAILABLE[self.module] = hasattr(module, self.parser.split(":")[1])
-            except ImportError:
-                _AVAILABLE[self.module] = False
-        return _AVAILABLE[self.module]
+        """Whether this reader's function exists (every built-in reader's does).
+
+        Readers depend only on paperlens's own dependencies: an ImportError while
+        importing one is a bug and is raised, never taken for "format unknown".
+        """
+        module_name, function = self.parser.split(":")
+        return hasattr(importlib.import_module(module_name), function)
 
     def load(self) -> Callable[..., Parsed]:
-        """The parse function."""
+        """The parse function (imported on first use; an ImportError is raised as it is)."""
         module_name, function = self.parser.split(":")
-        try:
-            module = importlib.import_module(module_name)
-        except ImportError as exc:
-            raise UnknownFormatError(
-                f"format {self.name!r} is not available in this installation ({module_name}: {exc})"
-            ) from None
-        return getattr(module, function)
-
-
-_AVAILABLE: dict[str, bool] = {}
+        return getattr(importlib.import_module(module_name), function)
 
 
 # --------------------------------------------------------------------------- sniffers
@@ -338,7 +328,7 @@ def detect_format(data: bytes, name: str = "<data>", **options: Any) -> tuple[st
         content = _Content(data, name, options)
         found = None
         for fmt in FORMATS.values():
-            if fmt.sniff is None or not fmt.available():
+            if fmt.sniff is None:
                 continue
             if fmt.weak and by_name is not None:
                 continue  # a header row or paragraphs prove little: the extension decides
@@ -346,7 +336,7 @@ def detect_format(data: bytes, name: str = "<data>", **options: Any) -> tuple[st
                 found = fmt
                 break
     if found is None:
-        if by_name is not None and by_name.available():
+        if by_name is not None:
             return by_name.name, None
         preview = data[:40].decode("utf-8", "replace")
         raise UnknownFormatError(
@@ -369,7 +359,7 @@ def _parse(fmt: Format, data: bytes, name: str, path: Path | None, options: dict
     takes_any = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in accepted.values())
     unknown = [k for k in options if k not in accepted and not takes_any]
     if unknown:
-        raise PaperlensError(f"{name}: option(s) {', '.join(unknown)} do not apply to {fmt.description} files")
+        raise InvalidArgumentError(f"{name}: option(s) {', '.join(unknown)} do not apply to {fmt.description} files")
     if fmt.binary:
         if path is None:  # a member of an archive
             import tempfile

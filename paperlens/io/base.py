@@ -15,10 +15,10 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from ..corpus import Corpus, _frame, deduplicate, warn_report
+from ..corpus import Corpus, deduplicate
 from ..errors import ParseError
 from ..record import Paper
-from ..report import FileReport, LoadReport
+from ..report import FileReport, LoadReport, warn_report
 
 __all__ = ["Parsed", "assemble", "decode", "one_or_many", "output", "read_files", "read_text"]
 
@@ -120,7 +120,7 @@ def assemble(parts: Sequence[Parsed], *, warn: bool = True) -> Corpus:
             raise AssertionError(f"load report does not add up: {file_report}")
     if warn:
         warn_report(report)
-    return Corpus._from_frame(_frame(unique), report)
+    return Corpus.from_papers(unique, report=report)
 
 
 def output(text: str, path: str | os.PathLike[str] | None) -> str:

@@ -19,8 +19,9 @@ itself, because the library leaves it to middlewares that do not cover it:
   ``extra["groups"]``.
 
 Fields map to :class:`~paperlens.Paper` as: title, abstract, author, year (+
-month, day or a biblatex ``date``), journal or booktitle → venue, keywords (and
-``primaryclass``) → categories, doi, eprint/arxiv → arxiv_id, url. Every other
+month, day or a biblatex ``date``), journal or booktitle → venue, keywords →
+keywords, ``primaryclass`` (arXiv's primary class) and ``categories`` (as
+paperlens writes them) → categories, doi, eprint/arxiv → arxiv_id, url. Every other
 field is kept in ``extra`` under its lower-case name, with the entry key in
 ``extra["bibtex_key"]`` and the entry type in ``extra["bibtex_type"]``.
 
@@ -598,9 +599,23 @@ def _arxiv_from(fields: dict[str, str]) -> tuple[str | None, set[str]]:
     return None, set()
 
 
+def _split_words(value: str) -> list[str]:
+    """A keywords (or categories) field as a list: split on ``;`` when it has one, else on ``,``."""
+    text = latex_to_text(value)
+    separator = ";" if ";" in text else ","
+    return [normalize_space(k) for k in text.split(separator) if k.strip()]
+
+
+def _join_words(words: tuple[str, ...]) -> str:
+    """The field text :func:`_split_words` reads back as ``words``."""
+    if not any("," in w for w in words):
+        return ", ".join(words)
+    return "; ".join(words) + (";" if len(words) == 1 else "")
+
+
 def _paper(entry: Any, fields: dict[str, str], groups: list[str] | None, report: FileReport, where: str) -> Paper:
     key = entry.key
-    used = {"title", "author", "abstract", "keywords", "primaryclass", "url", "doi"}
+    used = {"title", "author", "abstract", "keywords", "primaryclass", "categories", "url", "doi"}
     title = latex_to_text(fields.get("title", ""))  # may be empty: Paper.create decides
     extra: dict[str, Any] = {"bibtex_key": key, "bibtex_type": entry.entry_type.lower()}
 
@@ -655,13 +670,8 @@ def _paper(entry: Any, fields: dict[str, str], groups: list[str] | None, report:
             venue = latex_to_text(fields[name]) or None
             used.add(name)
 
-    categories: list[str] = []
-    if fields.get("primaryclass"):
-        categories.append(latex_to_text(fields["primaryclass"]))
-    keywords = latex_to_text(fields.get("keywords", ""))
-    if keywords:
-        separator = ";" if ";" in keywords else ","
-        categories.extend(normalize_space(k) for k in keywords.split(separator) if k.strip())
+    categories = [latex_to_text(fields.get("primaryclass", "")), *_split_words(fields.get("categories", ""))]
+    keywords = _split_words(fields.get("keywords", ""))
 
     doi = None
     if fields.get("doi"):
@@ -697,6 +707,7 @@ def _paper(entry: Any, fields: dict[str, str], groups: list[str] | None, report:
         date=date,
         venue=venue,
         categories=tuple(dict.fromkeys(c for c in categories if c)),
+        keywords=tuple(dict.fromkeys(keywords)),
         doi=doi,
         arxiv_id=arxiv,
         url=url,
@@ -844,7 +855,8 @@ def _entry(paper: Paper, used: set[str]) -> str:
         fields.append(("year", f"{{{paper.year}}}"))
     if paper.date is not None:
         fields.append(("month", _MONTHS[paper.date.month - 1]))
-        fields.append(("date", f"{{{paper.date.isoformat()}}}"))
+        if paper.date_source is None:  # a month read from the arXiv id has no day
+            fields.append(("date", f"{{{paper.date.isoformat()}}}"))
     elif extra.get("month") in _MONTHS:
         fields.append(("month", extra.pop("month")))
     if paper.venue:
@@ -853,12 +865,14 @@ def _entry(paper: Paper, used: set[str]) -> str:
         fields.append(("booktitle" if in_book else "journal", "{" + _escape_text(paper.venue) + "}"))
     if paper.abstract:
         fields.append(("abstract", "{" + _escape_text(paper.abstract) + "}"))
+    if paper.keywords:
+        fields.append(("keywords", "{" + _escape_text(_join_words(paper.keywords)) + "}"))
     if paper.categories:
-        # The reader splits on ";" when there is one, else on ",".
-        keywords = ", ".join(paper.categories)
-        if any("," in c for c in paper.categories):
-            keywords = "; ".join(paper.categories) + (";" if len(paper.categories) == 1 else "")
-        fields.append(("keywords", "{" + _escape_text(keywords) + "}"))
+        # arXiv's own BibTeX gives the primary class; every category is kept in a field of its own.
+        if paper.arxiv_id:
+            fields.append(("primaryclass", "{" + _escape_text(paper.categories[0]) + "}"))
+        if not paper.arxiv_id or len(paper.categories) > 1:
+            fields.append(("categories", "{" + _escape_text(_join_words(paper.categories)) + "}"))
     if paper.doi:
         fields.append(("doi", "{" + _escape_verbatim(paper.doi) + "}"))
     if paper.arxiv_id:
@@ -887,8 +901,9 @@ def write_bibtex(corpus: Any, path: str | os.PathLike[str] | None = None) -> str
 
     Special characters are escaped and capitals in titles protected, so the text
     reads back to the same titles, authors and fields. Kept: title, authors,
-    year, date, venue, abstract, categories (as keywords), DOI, arXiv id (as
-    eprint), URL, and the text values of ``extra`` (the fields a BibTeX file
+    year, date, venue, abstract, keywords, categories (the first as
+    ``primaryclass`` for an arXiv paper, all in a ``categories`` field), DOI,
+    arXiv id (as eprint), URL, and the text values of ``extra`` (the fields a BibTeX file
     had); not kept: references, citation count, OpenAlex/S2 ids, non-text extras.
 
     Examples

@@ -31,8 +31,10 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "authors": ("authors", "author", "author_names", "au", "creators", "author_full_names"),
     "year": ("year", "publication_year", "py", "pub_year"),
     "date": ("date", "published", "publication_date", "pub_date", "published_date", "da"),
+    "date_source": ("date_source",),
     "venue": ("venue", "journal", "booktitle", "source_title", "publication", "container_title", "jo", "t2"),
-    "categories": ("categories", "category", "primary_category", "keywords", "topics", "subjects", "tags"),
+    "categories": ("categories", "category", "primary_category", "topics", "subjects", "tags"),
+    "keywords": ("keywords", "keyword", "author_keywords", "kw", "de"),
     "doi": ("doi", "do"),
     "arxiv_id": ("arxiv_id", "arxiv", "eprint", "arxivid", "arxiv_id_"),
     "openalex_id": ("openalex_id", "openalex"),
@@ -196,6 +198,17 @@ def normalize_reference(value: str) -> str:
     return parsed[1] if parsed else normalize_space(value)
 
 
+def _listed(value: Any) -> tuple[str, ...]:
+    """Categories or keywords: a list, or text split on ``;`` when it has one, else on ``,``.
+
+    >>> _listed("Physics, applied; optics"), _listed("cs.LG, cs.CL")
+    (('Physics, applied', 'optics'), ('cs.LG', 'cs.CL'))
+    """
+    if isinstance(value, str):
+        return split_list(value, ";" if ";" in value else ",")
+    return split_list(value)
+
+
 def paper_from_mapping(record: Mapping[str, Any], *, source: str | None = None) -> Paper:
     """Build a Paper from a flat mapping with common column names.
 
@@ -269,10 +282,10 @@ def paper_from_mapping(record: Mapping[str, Any], *, source: str | None = None) 
         authors=split_list(values.get("authors")),
         year=year,
         date=date,
+        date_source=None if _missing(values.get("date_source")) else str(values["date_source"]),
         venue=None if _missing(venue) else normalize_space(str(venue)),
-        categories=split_list(values.get("categories"), ";,")
-        if isinstance(values.get("categories"), str)
-        else split_list(values.get("categories")),
+        categories=_listed(values.get("categories")),
+        keywords=_listed(values.get("keywords")),
         doi=doi,
         arxiv_id=arxiv,
         openalex_id=openalex,

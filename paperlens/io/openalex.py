@@ -207,8 +207,9 @@ def work_fields(work: Mapping[str, Any]) -> dict[str, Any]:
         if ids.get(key):
             extra[key] = str(ids[key])
     keywords = [k.get("display_name") for k in _listed(work.get("keywords")) if isinstance(k, Mapping)]
+    keywords = [normalize_space(k) for k in keywords if isinstance(k, str) and k.strip()]
     if keywords:
-        extra["keywords"] = [k for k in keywords if k]
+        out["keywords"] = tuple(dict.fromkeys(keywords))
     oa_url = _get(work, "open_access", "oa_url")
     if oa_url:
         extra["oa_url"] = oa_url

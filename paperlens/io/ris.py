@@ -9,7 +9,7 @@ into ``extra`` and are written back by :func:`write_ris`.
 
 Tags to Paper fields: TI/T1 → title, AU (else A1) → authors ("Last, First"
 becomes "First Last"), AB/N2 → abstract, PY/Y1/DA → year and date, T2 (else JF,
-JO, JA, J2) → venue, KW → categories, DO → doi, the first UR → url (an
+JO, JA, J2) → venue, KW → keywords, DO → doi, the first UR → url (an
 ``arxiv.org/abs`` UR, or an arXiv DOI, gives the arXiv id).
 
 A value that cannot be understood (a year like ``10 15``, a DOI that is not one)
@@ -161,7 +161,7 @@ def _paper(record: dict[str, Any], report: FileReport, where: str) -> Paper:
             used.add(name)
             break
 
-    categories = tuple(dict.fromkeys(normalize_space(k) for k in record.get("keywords", []) if normalize_space(k)))
+    keywords = tuple(dict.fromkeys(normalize_space(k) for k in record.get("keywords", []) if normalize_space(k)))
     used.add("keywords")
 
     doi = None
@@ -207,7 +207,7 @@ def _paper(record: dict[str, Any], report: FileReport, where: str) -> Paper:
         year=year,
         date=date,
         venue=venue,
-        categories=categories,
+        keywords=keywords,
         doi=doi,
         arxiv_id=arxiv,
         url=url,
@@ -228,8 +228,8 @@ def parse_ris(text: str, file: str = "<ris>") -> Parsed:
     ... TY  - JOUR
     ... AB  - An abstract without a title
     ... ER  - ''')
-    >>> papers[0].id, papers[0].authors, papers[0].year, papers[0].extra["year"]
-    ('2203.05482', ('Mitchell Wortsman',), None, '10 15')
+    >>> papers[0].id, papers[0].authors, papers[0].extra["year"], papers[0].year, papers[0].date_source
+    ('2203.05482', ('Mitchell Wortsman',), '10 15', 2022, 'arxiv id')
     >>> report.records, [str(s) for s in report.skipped]
     (2, ['<ris>, line 7: no title, and no identifier or authors and year to tell the record apart'])
     >>> report.notes
@@ -296,10 +296,11 @@ def _writer():
 def write_ris(corpus: Any, path: str | os.PathLike[str] | None = None) -> str:
     """RIS text of a corpus (written to ``path`` if given).
 
-    Kept: title, authors, abstract, year, date, venue (T2), categories (KW), DOI,
+    Kept: title, authors, abstract, year, date, venue (T2), keywords (KW), DOI,
     URL (the arXiv id as an ``arxiv.org/abs`` URL), and the ``extra`` values named
-    like rispy fields (what a RIS file had). Not kept: references, citation count,
-    OpenAlex/S2 ids, other extras.
+    like rispy fields (what a RIS file had). Not kept: categories (RIS has no tag
+    for subject classes; KW read back would make them keywords), references,
+    citation count, OpenAlex/S2 ids, other extras.
 
     Examples
     --------
@@ -325,11 +326,12 @@ def write_ris(corpus: Any, path: str | os.PathLike[str] | None = None) -> str:
         if paper.year is not None:
             record["year"] = str(paper.year)
         if paper.date is not None:
-            record["date"] = paper.date.strftime("%Y/%m/%d")
+            # A month read from the arXiv id has no day: written as reference managers write a month.
+            record["date"] = paper.date.strftime("%Y/%m/%d" if paper.date_source is None else "%Y/%m//")
         if paper.venue:
             record["secondary_title"] = normalize_space(paper.venue)
-        if paper.categories:
-            record["keywords"] = list(paper.categories)
+        if paper.keywords:
+            record["keywords"] = list(paper.keywords)
         if paper.doi:
             record["doi"] = paper.doi
         urls = [paper.url] if paper.url else []

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import FieldError, PaperlensError, ParseError
-from ..record import PAPER_FIELDS, Paper
+from ..record import LIST_FIELDS, PAPER_FIELDS, Paper
 from ..report import FileReport
 from .base import Parsed, assemble, one_or_many, output, read_text
 from .mapping import RecordError, paper_from_mapping
@@ -201,7 +201,9 @@ def read_csv(
 
 
 def _cell(name: str, value: Any) -> Any:
-    if name in ("authors", "categories", "references"):
+    if name in LIST_FIELDS:
+        if name in ("categories", "keywords") and len(value) == 1 and "," in value[0]:
+            return value[0] + ";"  # the reader splits on "," when there is no ";"
         return "; ".join(value)
     if name == "extra":
         return json.dumps(_plain(value), ensure_ascii=False, sort_keys=False, default=str) if value else ""
@@ -223,7 +225,7 @@ def write_csv(corpus: Any, path: str | os.PathLike[str] | None = None, *, sep: s
 
     >>> import paperlens as pl
     >>> print(pl.load_sample().to_csv().splitlines()[0])
-    id,title,abstract,authors,year,date,venue,categories,doi,arxiv_id,openalex_id,s2_id,url,references,citation_count,source,extra
+    id,title,abstract,authors,year,date,date_source,venue,categories,keywords,doi,arxiv_id,openalex_id,s2_id,url,references,citation_count,source,extra
     """
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=sep, lineterminator="\n")
@@ -282,30 +284,13 @@ def write_parquet(corpus: Any, path: str | os.PathLike[str]) -> Path:
     papers = list(corpus)
     text = pa.string()
     strings = pa.list_(pa.string())
+    kinds = {"year": pa.int32(), "date": pa.date32(), "citation_count": pa.int64()}
     schema = pa.schema(
-        [
-            ("id", text),
-            ("title", text),
-            ("abstract", text),
-            ("authors", strings),
-            ("year", pa.int32()),
-            ("date", pa.date32()),
-            ("venue", text),
-            ("categories", strings),
-            ("doi", text),
-            ("arxiv_id", text),
-            ("openalex_id", text),
-            ("s2_id", text),
-            ("url", text),
-            ("references", strings),
-            ("citation_count", pa.int64()),
-            ("source", text),
-            ("extra", text),
-        ],
+        [(name, strings if name in LIST_FIELDS else kinds.get(name, text)) for name in PAPER_FIELDS],
         metadata={_PARQUET_MARK: _PARQUET_VERSION},
     )
     data = {name: [getattr(p, name) for p in papers] for name in PAPER_FIELDS}
-    for name in ("authors", "categories", "references"):
+    for name in LIST_FIELDS:
         data[name] = [list(v) for v in data[name]]
     data["extra"] = [json.dumps(_plain(p.extra), ensure_ascii=False, default=str) for p in papers]
     table = pa.table(data, schema=schema)
@@ -332,8 +317,8 @@ def parse_parquet(path: str | os.PathLike[str], file: str | None = None, **optio
         report.records += 1
         try:
             row["extra"] = json.loads(row["extra"]) if row.get("extra") else {}
-            for list_field in ("authors", "categories", "references"):
-                row[list_field] = tuple(row[list_field] or ())
+            for list_field in LIST_FIELDS:
+                row[list_field] = tuple(row.get(list_field) or ())  # a file saved before a field existed lacks it
             papers.append(Paper(**{name: row.get(name) for name in PAPER_FIELDS}))
         except (PaperlensError, ValueError, TypeError) as exc:
             report.skip(f"row {position}", str(exc))

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..corpus import Corpus
-from ..errors import PaperlensError, ParseError, SourceError
+from ..errors import InvalidArgumentError, ParseError, SourceError
 from ..ids import normalize_arxiv_id
 from ..io.arxiv_atom import check_arxiv_xml, parse_arxiv_feed
 from . import http
@@ -72,16 +72,16 @@ def from_arxiv(
     """
     check_max_results(max_results)
     if isinstance(ids, str):
-        raise PaperlensError("ids= takes a list of arXiv ids, not one string")
+        raise InvalidArgumentError("ids= takes a list of arXiv ids, not one string")
     if sort_by not in SORT_BY:
-        raise PaperlensError(f"sort_by must be one of {', '.join(SORT_BY)}, not {sort_by!r}")
+        raise InvalidArgumentError(f"sort_by must be one of {', '.join(SORT_BY)}, not {sort_by!r}")
     if sort_order not in SORT_ORDER:
-        raise PaperlensError(f"sort_order must be 'ascending' or 'descending', not {sort_order!r}")
+        raise InvalidArgumentError(f"sort_order must be 'ascending' or 'descending', not {sort_order!r}")
     id_list = [str(i).strip() for i in ids or ()]
     if not query and not id_list:
-        raise PaperlensError("from_arxiv needs query= or ids=")
+        raise InvalidArgumentError("from_arxiv needs query= or ids=")
     if query and id_list:
-        raise PaperlensError("give either query= or ids=, not both")
+        raise InvalidArgumentError("give either query= or ids=, not both")
     client = http.client(**http_options)
     if id_list:
         return _by_ids(client, id_list, progress, warn)

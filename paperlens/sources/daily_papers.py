@@ -13,7 +13,7 @@ import re
 from typing import Any
 
 from ..corpus import Corpus
-from ..errors import PaperlensError, ParseError, SourceError
+from ..errors import InvalidArgumentError, ParseError, SourceError
 from . import http
 from .loading import Collector, describe
 
@@ -36,7 +36,7 @@ def _date(value: Any) -> str:
     try:
         return dt.date.fromisoformat(text).isoformat()
     except ValueError:
-        raise PaperlensError(f"date= takes a date or 'YYYY-MM-DD', not {value!r}") from None
+        raise InvalidArgumentError(f"date= takes a date or 'YYYY-MM-DD', not {value!r}") from None
 
 
 def _week(value: Any) -> str:
@@ -47,7 +47,7 @@ def _week(value: Any) -> str:
         value = f"{year:04d}-W{week:02d}"
     match = _WEEK.match(str(value).strip())
     if not match or not 1 <= int(match.group(2)) <= 53:
-        raise PaperlensError(f"week= takes an ISO week 'YYYY-Www' (e.g. '2025-W10'), not {value!r}")
+        raise InvalidArgumentError(f"week= takes an ISO week 'YYYY-Www' (e.g. '2025-W10'), not {value!r}")
     return match.group(0)
 
 
@@ -56,7 +56,7 @@ def _month(value: Any) -> str:
         value = f"{value.year:04d}-{value.month:02d}"
     match = _MONTH.match(str(value).strip())
     if not match or not 1 <= int(match.group(2)) <= 12:
-        raise PaperlensError(f"month= takes 'YYYY-MM' (e.g. '2025-03'), not {value!r}")
+        raise InvalidArgumentError(f"month= takes 'YYYY-MM' (e.g. '2025-03'), not {value!r}")
     return match.group(0)
 
 
@@ -97,7 +97,7 @@ def from_daily_papers(
 
     given = [name for name, value in (("date", date), ("week", week), ("month", month)) if value is not None]
     if len(given) > 1:
-        raise PaperlensError(f"give one of date=, week= or month=, not {' and '.join(given)}")
+        raise InvalidArgumentError(f"give one of date=, week= or month=, not {' and '.join(given)}")
     params: dict[str, Any] = {}
     if date is not None:
         params["date"] = _date(date)

@@ -25,8 +25,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..corpus import Corpus, _frame
-from ..errors import FieldError, OfflineError, PaperlensError
+from ..corpus import Corpus
+from ..errors import FieldError, InvalidArgumentError, OfflineError
 from ..io.mapping import RecordError
 from ..io.openalex import work_fields
 from ..io.semantic_scholar import paper_fields
@@ -220,11 +220,12 @@ def fill(
     """
     changes: dict[str, Any] = {}
     added: dict[str, str] = {}
+    derived = paper.date_source is not None  # a year and month read from the arXiv id: a real date replaces them
     for name in fields:
         new = remote.get(name)
         if _empty(new):
             continue
-        old = getattr(paper, name)
+        old = None if derived and name in ("year", "date") else getattr(paper, name)
         if name == "references" and not overwrite:
             extra = tuple(r for r in new if r not in set(old))
             if extra:
@@ -234,6 +235,10 @@ def fill(
         if (overwrite or _empty(old)) and new != old:
             changes[name] = new
             added[name] = _describe(name, new)
+    if derived and {"year", "date"} & changes.keys():
+        changes.setdefault("date", None)  # the derived date goes with the derived year
+        changes.setdefault("year", changes["date"].year if changes["date"] else None)
+        changes["date_source"] = None
     return (paper.replace(**changes) if changes else paper), added
 
 
@@ -292,7 +297,7 @@ def enrich(
     batch_size : ids a request (OpenAlex at most 100; Semantic Scholar at most 500,
         100 by default when references are asked for).
     progress : show a progress bar (default: for more than a few requests).
-    warn : warn (:class:`~paperlens.sources.http.SourceWarning`) when requests failed.
+    warn : warn (:class:`~paperlens.SourceWarning`) when requests failed.
     **http_options : :class:`~paperlens.sources.http.HttpSettings` values (``offline=True``...).
 
     Returns
@@ -312,7 +317,7 @@ def enrich(
     """
     key = _SOURCES.get(str(source).lower().replace("-", "_").replace(" ", "_"))
     if key is None:
-        raise PaperlensError(f"source must be 'openalex' or 'semantic_scholar', not {source!r}")
+        raise InvalidArgumentError(f"source must be 'openalex' or 'semantic_scholar', not {source!r}")
     chosen = tuple(ENRICHABLE_FIELDS if fields is None else ([fields] if isinstance(fields, str) else fields))
     for name in chosen:
         if name not in ENRICHABLE_FIELDS:
@@ -379,7 +384,7 @@ def enrich(
             out.append(paper)
     report = EnrichmentReport(key, entries, requests=requests)
     load_report = LoadReport([*corpus.report.files, report.file_report()])
-    enriched = Corpus._from_frame(_frame(out), load_report)  # enriched.enrichment reads it from the report
+    enriched = Corpus.from_papers(out, report=load_report)  # enriched.enrichment reads it from the report
     if warn and report.failed:
         warnings.warn(
             f"{report.summary()}; kept what was fetched, see corpus.enrichment.failed "

@@ -54,7 +54,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlencode, urlsplit
 
-from ..errors import OfflineError, PaperlensWarning, SourceError
+from ..errors import OfflineError, RequestFailedError, SourceWarning
 
 __all__ = [
     "API_KEY_ENV",
@@ -96,26 +96,6 @@ DEFAULT_MIN_INTERVAL: dict[str, float] = {
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 PROGRESS_MIN_REQUESTS = 4  # a bar appears when a job needs more than a few requests
-
-
-class SourceWarning(PaperlensWarning):
-    """A remote source answered only in part (some ids failed); see the corpus's report.
-
-    Silence with ``warnings.simplefilter("ignore", paperlens.sources.http.SourceWarning)``.
-    """
-
-
-class RequestFailedError(SourceError):
-    """A request failed for good: an error answer, or retries used up.
-
-    ``url`` is the request URL with API keys removed; ``status`` the last HTTP
-    status (``None`` when no answer came).
-    """
-
-    def __init__(self, message: str, *, url: str, status: int | None = None) -> None:
-        super().__init__(message)
-        self.url = url
-        self.status = status
 
 
 # --------------------------------------------------------------------------- settings

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from ..corpus import Corpus
-from ..errors import PaperlensError
+from ..errors import InvalidArgumentError
 from ..io.base import Parsed, assemble
 from ..record import Paper
 from ..report import FileReport
@@ -39,7 +39,7 @@ def describe(source: str, **criteria: Any) -> str:
 
 def check_max_results(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise PaperlensError(f"max_results must be a whole number >= 1, not {value!r}")
+        raise InvalidArgumentError(f"max_results must be a whole number >= 1, not {value!r}")
     return value
 
 

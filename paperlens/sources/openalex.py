@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..corpus import Corpus
-from ..errors import OfflineError, PaperlensError, SourceError
+from ..errors import InvalidArgumentError, OfflineError, SourceError
 from ..ids import normalize_doi, normalize_openalex_id, parse_identifier
 from ..io.openalex import parse_openalex
 from . import http
@@ -70,7 +70,9 @@ def _filter_text(filter: str | Mapping[str, Any] | None) -> str | None:
                 value = str(value).lower()
             parts.append(f"{key}:{value}")
         return ",".join(parts) or None
-    raise PaperlensError(f"filter= takes a string like 'publication_year:2020' or a dict, not {type(filter).__name__}")
+    raise InvalidArgumentError(
+        f"filter= takes a string like 'publication_year:2020' or a dict, not {type(filter).__name__}"
+    )
 
 
 def _page_text(data: Any) -> str:
@@ -174,7 +176,7 @@ def lookup_works(
     A failed request marks its values failed with the reason and the rest go on.
     """
     if kind not in ("doi", "openalex"):
-        raise PaperlensError(f"kind must be 'doi' or 'openalex', not {kind!r}")
+        raise InvalidArgumentError(f"kind must be 'doi' or 'openalex', not {kind!r}")
     size = max(1, min(int(batch_size), PER_PAGE))
     client = client or http.client()
     result = WorkLookup()
@@ -290,13 +292,13 @@ def from_openalex(
     client = http.client(**http_options)
     lookup_values = [*(dois or ()), *(ids or ())]
     if isinstance(dois, str) or isinstance(ids, str):
-        raise PaperlensError("dois= and ids= take a list of identifiers, not one string")
+        raise InvalidArgumentError("dois= and ids= take a list of identifiers, not one string")
     if not search and not filter and not lookup_values:
-        raise PaperlensError("from_openalex needs search=, filter=, dois= or ids=")
+        raise InvalidArgumentError("from_openalex needs search=, filter=, dois= or ids=")
     select_list = list(select) if select else None
     if lookup_values:
         if search or filter:
-            raise PaperlensError("give either ids/dois to look up, or search/filter, not both")
+            raise InvalidArgumentError("give either ids/dois to look up, or search/filter, not both")
         collector = Collector(describe("OpenAlex", ids=lookup_values), "openalex-api")
         doi_values, work_ids, bad = _split_ids(lookup_values)
         collector.missing(bad, "not a DOI, arXiv id or OpenAlex work id")

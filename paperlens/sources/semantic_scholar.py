@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..corpus import Corpus
-from ..errors import OfflineError, PaperlensError, SourceError
+from ..errors import InvalidArgumentError, OfflineError, SourceError
 from ..ids import parse_identifier
 from ..io.semantic_scholar import parse_semantic_scholar
 from . import http
@@ -214,12 +214,12 @@ def from_semantic_scholar(
     """
     check_max_results(max_results)
     if isinstance(ids, str):
-        raise PaperlensError("ids= takes a list of identifiers, not one string")
+        raise InvalidArgumentError("ids= takes a list of identifiers, not one string")
     id_list = [str(i) for i in ids or ()]
     if not query and not id_list:
-        raise PaperlensError("from_semantic_scholar needs query= or ids=")
+        raise InvalidArgumentError("from_semantic_scholar needs query= or ids=")
     if query and id_list:
-        raise PaperlensError("give either query= or ids=, not both")
+        raise InvalidArgumentError("give either query= or ids=, not both")
     client = http.client(**http_options)
     if id_list:
         collector = Collector(describe("Semantic Scholar", ids=id_list), "semantic-scholar-api")

@@ -268,7 +268,7 @@ def test_big_graphs_are_placed_by_the_map_and_thinned():
     kept, hidden = strongest_edges(full, THIN_PER_NODE)
     shown = view.networkx
     assert shown.number_of_edges() == kept.number_of_edges() == full.number_of_edges() - hidden
-    assert f"{hidden:,} more hidden" in view._built["title"]
+    assert f"{hidden:,} more hidden" in view._scene.title
     # Drawn where the (spread) map puts them: the order along x is the map's.
     placed = corpus.map_positions().set_index("id")
     nodes = list(shown.nodes)

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 
     from .display.explorer import Explorer
     from .display.graphview import GraphView
+    from .display.mapview import MapView
     from .graphs.concepts import ConceptModel
     from .search import SearchIndex
     from .sources.enrich import EnrichmentReport
@@ -1014,6 +1015,30 @@ class Corpus:
         from .display.graphview import graph
 
         return graph(self, kind=kind, **options)
+
+    def map_positions(self, *, seed: int = 0) -> pd.DataFrame:
+        """Every paper's place on the field map: id, x, y, community (:func:`~paperlens.graphs.layout.map_positions`).
+
+        Parameters
+        ----------
+        seed : int, default 0
+            Seed of the layout: the same seed gives the same positions on any machine.
+        """
+        from .graphs.layout import map_positions
+
+        return map_positions(self, seed=seed)
+
+    def map(self, **options: Any) -> MapView:
+        """An interactive map of every paper (WebGL); see :func:`paperlens.display.mapview.field_map`.
+
+        Parameters
+        ----------
+        **options
+            Passed to :func:`paperlens.display.mapview.field_map` (``color_by``, ``size_by``, ``links``, ...).
+        """
+        from .display.mapview import field_map
+
+        return field_map(self, **options)
 
     def explore(self, **options: Any) -> Explorer:
         """The interactive explorer (ipywidgets); see :class:`paperlens.Explorer`.

@@ -714,6 +714,11 @@ def build_scene(
     if layout == "time":
         positions, axis, undated = time_positions(papers["date"], papers["year"], src, dst, w, seed)
         use_physics = False
+    elif layout == "map":  # the nodes' own x, y (the field map: paperlens.graphs.layout), missing ones at 0
+        view = graph.subgraph(nodes) if capped else graph
+        coords = [[float(view.nodes[node].get(a, 0.0) or 0.0) for a in ("x", "y")] for node in nodes]
+        positions = np.array(coords, dtype=np.float64).reshape(-1, 2) * (25.0 * math.sqrt(max(n, 1)))
+        use_physics = False
     else:
         # Without physics this is the layout; with physics, a good start that the browser polishes.
         positions = force_layout(n, src, dst, w, seed=seed) * spacing(n)

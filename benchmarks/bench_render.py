@@ -17,14 +17,16 @@ vis physics lays the graph out later, in the browser). ``directed=True`` is what
 citation graph needs (arrows); pyvis's default ``Network()`` is undirected, and then
 every ``add_edge`` scans all edges added so far.
 
-Prints the times and the ratios. The pyvis runs take minutes.
+Prints the medians of ``--repeat`` runs, the ratios and the load average. The pyvis runs take minutes.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import random
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -85,22 +87,29 @@ def literature_graph(n: int = 10_000, m: int = 40_000, topics: int = 30, seed: i
     return graph
 
 
-def best_of(repeat: int, work) -> tuple[float, float, object]:
-    """Best wall-clock and best CPU seconds of ``repeat`` runs (CPU time is steadier on a busy machine)."""
+def median_of(repeat: int, work) -> tuple[float, float, object]:
+    """Median wall-clock and median CPU seconds of ``repeat`` runs (CPU time is steadier on a busy machine)."""
     walls, cpus, out = [], [], None
     for _ in range(repeat):
         w0, c0 = time.perf_counter(), time.process_time()
         out = work()
         walls.append(time.perf_counter() - w0)
         cpus.append(time.process_time() - c0)
-    return min(walls), min(cpus), out
+    return statistics.median(walls), statistics.median(cpus), out
+
+
+def load_average() -> str:
+    try:
+        return " ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:
+        return "unknown"
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--nodes", type=int, default=10_000)
     ap.add_argument("--edges", type=int, default=40_000)
-    ap.add_argument("--repeat", type=int, default=3, help="paperlens runs per variant (best is kept); pyvis runs once")
+    ap.add_argument("--repeat", type=int, default=3, help="runs per variant (the median is kept), pyvis included")
     ap.add_argument(
         "--pyvis",
         default="directed,undirected",
@@ -109,6 +118,7 @@ def main() -> None:
     )
     args = ap.parse_args()
 
+    print(f"load average before: {load_average()}")
     t0 = time.perf_counter()
     graph = literature_graph(args.nodes, args.edges)
     print(
@@ -124,7 +134,7 @@ def main() -> None:
         ("defaults: top 2,000 by PageRank, community", {}),
     ]
     for label, options in variants:
-        wall, cpu, page = best_of(
+        wall, cpu, page = median_of(
             args.repeat, lambda options=options: GraphView.from_networkx(graph, **options).to_html()
         )
         ours[label] = (wall, cpu)
@@ -142,13 +152,14 @@ def main() -> None:
 
     theirs = {}
     for variant in wanted:
-        wall, cpu, page = best_of(1, lambda variant=variant: pyvis_render(variant == "directed"))
+        wall, cpu, page = median_of(args.repeat, lambda variant=variant: pyvis_render(variant == "directed"))
         theirs[variant] = (wall, cpu)
         label = "Network(directed=True)" if variant == "directed" else "Network() (undirected default)"
         print(
             f"pyvis {label:30} + from_nx + generate_html {wall:7.2f} s wall {cpu:7.2f} s CPU  {len(page) / 1e6:5.1f} MB"
         )
-    print("speed-up, pyvis / paperlens (wall, CPU); target: at least 30x:")
+    print(f"load average after: {load_average()}")
+    print("speed-up, pyvis / paperlens (wall, CPU; medians of the same run); target: at least 30x:")
     for variant, (their_wall, their_cpu) in theirs.items():
         for label, (our_wall, our_cpu) in ours.items():
             ratios = f"{their_wall / our_wall:6.1f}x wall {their_cpu / our_cpu:6.1f}x CPU"

@@ -130,7 +130,7 @@ NOT_ABOUT_AN_ARGUMENT = {
     ("graphs/concepts.py", "cannot fit a concept model on this corpus"),
     ("teaching.py", "task2 expects one paper by Geoffrey Hinton"),
     ("teaching.py", "task3 has no single answer"),
-    ("display/explorer.py", "topics are not available for this corpus"),
+    ("display/explorer_state.py", "topics are not available for this corpus"),
 }
 
 

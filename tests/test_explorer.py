@@ -574,8 +574,6 @@ def test_a_failing_graph_does_not_stop_the_explorer(corpus, monkeypatch):
 
 
 def test_the_selected_paper_is_marked_in_the_graph(corpus, monkeypatch):
-    import json
-
     import paperlens.display.graphview as graphview
 
     views = []
@@ -590,13 +588,42 @@ def test_the_selected_paper_is_marked_in_the_graph(corpus, monkeypatch):
     assert views[-1].highlight == ()
     last = explorer.corpus.ids[-1]  # past the cap of 10: drawn anyway, marked
     explorer.select(last)
-    data = views[-1]._built["data"]
-    nodes = views[-1]._built["parts"]["nodes"]
-    assert [nodes[i] for i in data["highlight"]] == [last]
+    scene = views[-1].scene
+    nodes = scene.nodes
+    assert [nodes[i] for i in scene.highlight] == [last]
     assert len(nodes) == 10 and last in nodes
     page = views[-1].to_html()
-    assert '"highlight":' in page or '"highlight": ' in page
-    json.dumps(data)  # plain JSON
+    assert f'"highlight":[{nodes.index(last)}]' in page
+
+
+def test_find_topics_runs_in_a_thread_and_fills_the_select(corpus):
+    import threading
+
+    from paperlens.graphs.structure import community_table
+
+    explorer = Explorer(corpus, graph=False, communities=False)
+    assert not explorer.topics
+    started = threading.Event()
+    release = threading.Event()
+    real = explorer.load_topics
+
+    def slow() -> bool:  # stands for minutes of fitting and Louvain
+        started.set()
+        release.wait(30)
+        return real()
+
+    explorer.load_topics = slow
+    explorer.filters_box.find_topics.click()  # returns at once: the kernel is free meanwhile
+    assert started.wait(30)
+    button = explorer.filters_box.find_topics
+    assert button.disabled and "finding" in button.description and "background" in explorer.status.value
+    explorer.community = None  # the explorer still answers
+    release.set()
+    explorer._topics_thread.join(60)
+    table = community_table(corpus, kind="concept")
+    assert len(explorer.topics) == sum(len(ids) >= 2 for ids in table["ids"]) > 0
+    assert len(explorer.controls["community"].options) == len(explorer.topics) + 1
+    assert not button.disabled
 
 
 def test_topics_and_concept_neighbours(corpus):
@@ -631,10 +658,10 @@ def test_topics_and_concept_neighbours(corpus):
 
 
 def test_big_corpora_do_not_fit_the_concept_model_unasked(monkeypatch):
-    import paperlens.display.explorer as explorer_module
+    import paperlens.display.explorer_state as state_module
     from paperlens.graphs.concepts import find_fitted_model
 
-    monkeypatch.setattr(explorer_module, "_CONCEPT_AUTO_LIMIT", 10)  # "big" = more than 10 papers here
+    monkeypatch.setattr(state_module, "_CONCEPT_AUTO_LIMIT", 10)  # "big" = more than 10 papers here
     fresh = pl.Corpus(_papers())
     explorer = Explorer(fresh, graph=False)
     assert explorer.graph_kind == "citation"  # the default avoids a first fit

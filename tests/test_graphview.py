@@ -200,9 +200,7 @@ def test_vis_network_is_read_from_the_installed_pyvis_package():
     assert candidates, "pyvis ships vis-network under lib/"
     script = vis.vis_network_js()
     assert script in {path.read_text(encoding="utf-8") for path in candidates}
-    doc = vis.document(
-        {"nodes": [], "edges": [], "edge_kinds": [], "papers": [], "options": {}}, title="t", head_html=""
-    )
+    doc = vis.document(GraphView.from_networkx(nx.Graph()).scene)
     assert script in doc
 
 
@@ -588,7 +586,7 @@ def test_the_reason_for_missing_citation_links_is_shown(sample):
 
 
 def test_big_graphs_get_communities_from_label_propagation(monkeypatch):
-    from paperlens.display import graphview
+    from paperlens.graphs import structure
 
     # Two dense groups joined by one link: any community method must split them.
     graph = nx.Graph()
@@ -597,7 +595,7 @@ def test_big_graphs_get_communities_from_label_propagation(monkeypatch):
         graph.add_edges_from((a, b, {"kind": "similar"}) for i, a in enumerate(nodes) for b in nodes[i + 1 : i + 6])
     graph.add_edge("g0-0", "g1-0", kind="similar")
     small = GraphView.from_networkx(graph)
-    monkeypatch.setattr(graphview, "LOUVAIN_LIMIT", 50)
+    monkeypatch.setattr(structure, "LOUVAIN_LIMIT", 50)
     big = GraphView.from_networkx(graph)
     for view, method in ((small, "Louvain"), (big, "label propagation")):
         shown = view.networkx
@@ -627,7 +625,7 @@ def test_past_twelve_communities_colours_repeat_in_a_lighter_tint():
 def test_the_garbage_collector_is_back_on_after_a_view_even_when_building_fails(monkeypatch):
     import gc
 
-    from paperlens.display import graphview
+    from paperlens.display import scene
 
     GraphView.from_networkx(small_citation_graph(10))._repr_html_()
     assert gc.isenabled()
@@ -635,7 +633,7 @@ def test_the_garbage_collector_is_back_on_after_a_view_even_when_building_fails(
     def broken(*args, **kwargs):
         raise RuntimeError("layout failed")
 
-    monkeypatch.setattr(graphview, "force_layout", broken)
+    monkeypatch.setattr(scene, "force_layout", broken)
     with pytest.raises(RuntimeError, match="layout failed"):
         GraphView.from_networkx(small_citation_graph(10))
     assert gc.isenabled()

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import ipywidgets as widgets
 import numpy as np
 
+from .explorer_state import KINDS
 from .tables import esc
 
 if TYPE_CHECKING:
@@ -22,7 +23,6 @@ if TYPE_CHECKING:
 
 __all__ = ["KINDS", "NO_COLOR", "GraphPane", "color_options"]
 
-KINDS = ("citation", "concept", "both")
 _HEIGHT = 520
 
 

@@ -136,6 +136,16 @@ class FilterIndex:
         known = years[years >= 0]
         return (int(known.min()), int(known.max())) if len(known) else None
 
+    def categories_among(self, mask: np.ndarray) -> list[str]:
+        """The categories of the papers where ``mask`` is true, most frequent (in the whole root) first."""
+        present = np.unique(self._cat_code[mask[self._cat_owner]])
+        return [self.categories[i] for i in present]
+
+    def venues_among(self, mask: np.ndarray) -> list[str]:
+        """The venues of the papers where ``mask`` is true, most frequent (in the whole root) first."""
+        codes = np.unique(self.venue_codes[mask])
+        return [self.venues[i] for i in codes if i >= 0]
+
     def _papers_with(self, owner: np.ndarray, code: np.ndarray, wanted: Iterable[int]) -> np.ndarray:
         wanted = np.fromiter(wanted, np.int64)
         mask = np.zeros(self.n, dtype=bool)

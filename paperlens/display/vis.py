@@ -1,4 +1,7 @@
-"""Self-contained, offline vis-network pages: the HTML document and its ``<iframe srcdoc>``.
+"""The vis-network renderer of a :class:`~paperlens.display.scene.Scene`: an offline HTML page and its iframe.
+
+:func:`document` is a pure function of the scene: legend markup from the legend
+groups, a JSON block from the nodes, edges and paper cards, vis options.
 
 The page carries everything it needs: the vis-network script read from the
 installed pyvis package (never a CDN), a small stylesheet, the graph data as a
@@ -18,11 +21,19 @@ import importlib.util
 import json
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 from ..errors import MissingDependencyError
+from .scene import darker, fmt, missing, shorten
+from .tables import safe_url
 
-__all__ = ["document", "iframe", "json_script", "vis_network_js"]
+if TYPE_CHECKING:
+    from .scene import EdgeKind, LegendGroup, Scene
+
+__all__ = ["document", "head_html", "iframe", "json_script", "page_data", "vis_network_js"]
+
+_PLAIN = re.compile(r"[A-Za-z0-9./_-]+\Z")
 
 # Popups (links opened from the details panel) may leave the sandbox; the page
 # itself gets no same-origin access, so it cannot reach the notebook.
@@ -232,25 +243,179 @@ SCRIPT = r"""
 """
 
 
+def _links(arxiv_id: Any, doi: Any, url: Any) -> list[list[str]]:
+    out: list[list[str]] = []
+    if arxiv_id and not missing(arxiv_id):
+        arxiv_id = str(arxiv_id)
+        out.append(["arXiv", "https://arxiv.org/abs/" + (arxiv_id if _PLAIN.match(arxiv_id) else quote(arxiv_id))])
+    if doi and not missing(doi):
+        out.append(["DOI", f"https://doi.org/{quote(str(doi), safe='/.()-_;:')}"])
+    url = safe_url(url)
+    if url and all(url != u for _, u in out):
+        out.append(["link", url])
+    return out
+
+
+def paper_cards(papers: dict[str, list[Any]]) -> list[dict[str, Any]]:
+    """The tooltip / details card of each paper of a scene (plain values; the page script escapes them)."""
+    cards = []
+    columns = ("id", "title", "authors", "date", "year", "venue", "categories", "abstract", "arxiv_id", "doi", "url")
+    for pid, title, authors, date, year, venue, categories, abstract, arxiv_id, doi, url in zip(
+        *(papers[c] for c in columns), strict=True
+    ):
+        shown = ", ".join(authors[:5]) + (f" +{len(authors) - 5} more" if len(authors) > 5 else "")
+        when = date.isoformat() if date else (str(year) if year else "no date")
+        card = {"id": pid, "title": title, "authors": shown, "when": when}
+        if venue and not missing(venue):
+            card["venue"] = str(venue)
+        if categories:
+            card["categories"] = ", ".join(categories[:4])
+        if isinstance(abstract, str) and abstract and not abstract.isspace():
+            card["abstract"] = shorten(abstract, 320)
+        if arxiv_id or doi or url:
+            links = _links(arxiv_id, doi, url)
+            if links:
+                card["links"] = links
+        cards.append(card)
+    return cards
+
+
+def vis_options(scene: Scene) -> dict[str, Any]:
+    """vis-network options for ``scene`` (lighter settings for big graphs; physics only when asked)."""
+    big = scene.big
+    options: dict[str, Any] = {
+        "autoResize": True,
+        "layout": {"randomSeed": scene.seed, "improvedLayout": False},
+        "nodes": {
+            "font": {"size": 14 if not big else 12, "face": "system-ui, DejaVu Sans, sans-serif", "strokeWidth": 3},
+            "scaling": {"label": {"enabled": False}},
+        },
+        "edges": {"smooth": False if big else {"type": "continuous", "roundness": 0.2}, "selectionWidth": 2},
+        "interaction": {
+            "hover": True,
+            "tooltipDelay": 150,
+            "hideEdgesOnDrag": big,
+            "hideEdgesOnZoom": big,
+            "multiselect": False,
+        },
+    }
+    if scene.physics:
+        options["physics"] = {
+            "enabled": True,
+            "solver": "forceAtlas2Based",
+            "forceAtlas2Based": {
+                "gravitationalConstant": -45,
+                "centralGravity": 0.015,
+                "springLength": 70,
+                "springConstant": 0.06,
+                "avoidOverlap": 0.3,
+            },
+            "stabilization": {"enabled": True, "iterations": 300, "fit": True},
+            "minVelocity": 1.0,
+        }
+    else:
+        options["physics"] = {"enabled": False}
+    return options
+
+
+def page_data(scene: Scene) -> dict[str, Any]:
+    """The JSON the page script draws: nodes, edges ``[from, to, kind, width(, tooltip)]``, kinds, cards."""
+    labels = scene.labels
+    nodes = [
+        {"id": i, "size": size, "color": color, "border": darker(color), "x": x, "y": y}
+        for i, (size, color, x, y) in enumerate(
+            zip(scene.sizes, scene.colors, scene.x.tolist(), scene.y.tolist(), strict=True)
+        )
+    ]
+    for i, label in labels.items():
+        nodes[i]["label"] = label
+    edges: list[list[Any]] = [
+        [a, b, code, width]
+        for a, b, code, width in zip(
+            scene.edge_src.tolist(), scene.edge_dst.tolist(), scene.edge_kind.tolist(), scene.edge_width, strict=True
+        )
+    ]
+    for i, tip in scene.edge_tips.items():
+        edges[i].append(tip)
+    kinds = [
+        {"name": k.name, "color": k.color, "dashes": k.dashes, "arrow": k.arrow, "opacity": k.opacity}
+        for k in scene.edge_kinds
+    ]
+    return {
+        "nodes": nodes,
+        "edges": edges,
+        "edge_kinds": kinds,
+        "papers": paper_cards(scene.papers),
+        "options": vis_options(scene),
+        "axis": scene.axis,
+        "highlight": list(scene.highlight),
+    }
+
+
+def _dot(color: str) -> str:
+    return f"<span class='pl-swatch' style='background:{html.escape(color, quote=True)}'></span>"
+
+
+def _edge_symbol(kind: EdgeKind) -> str:
+    color = html.escape(kind.color, quote=True)
+    dash = f" stroke-dasharray='{int(kind.dashes[0])} {int(kind.dashes[1])}'" if kind.dashes else ""
+    head = f"<polygon points='26,1 34,6 26,11' fill='{color}'/>" if kind.arrow else ""
+    end = 26 if kind.arrow else 34
+    return (
+        f"<svg width='34' height='12' aria-hidden='true'><line x1='0' y1='6' x2='{end}' y2='6' "
+        f"stroke='{color}' stroke-width='2'{dash}/>{head}</svg>"
+    )
+
+
+def _legend_group(group: LegendGroup) -> str:
+    esc = html.escape
+    inner = []
+    if group.edges:
+        inner += [f"<span class='pl-item'>{_edge_symbol(k)}{esc(k.label)} ({fmt(k.count)})</span>" for k in group.edges]
+    if group.ramp:
+        stops = ", ".join(html.escape(c, quote=True) for c in group.ramp)
+        inner.append(
+            f"<span class='pl-item'>{esc(group.low)}<span class='pl-ramp' "
+            f"style='background:linear-gradient(to right, {stops})'></span>{esc(group.high)}</span>"
+        )
+    inner += [f"<span class='pl-item'>{_dot(color)}{esc(text)}</span>" for color, text in group.items]
+    return f"<span class='pl-group'><b>{esc(group.heading)}</b>{''.join(inner)}</span>"
+
+
+def head_html(scene: Scene) -> str:
+    """The heading, notes and legend above the graph (every value escaped)."""
+    esc = html.escape
+    n, links = len(scene.nodes), sum(scene.edge_counts.values())
+    summary = f"{fmt(n)} paper{'' if n == 1 else 's'}, {fmt(links)} link{'' if links == 1 else 's'}"
+    parts = [f"<span class='pl-heading'>{esc(scene.title)}</span><span class='pl-summary'>{esc(summary)}</span>"]
+    parts += [f"<div class='pl-note' role='note'>{esc(note)}</div>" for note in scene.notes]
+    if scene.why:
+        parts.append(f"<div class='pl-why'>{esc(scene.why)}</div>")
+    parts.append(f"<div class='pl-legend'>{''.join(_legend_group(g) for g in scene.legend)}</div>")
+    return "".join(parts)
+
+
 def document(
-    data: dict[str, Any],
+    scene: Scene,
     *,
-    title: str,
-    head_html: str,
     details_text: str = "Hover over a paper for its details; click it to keep them here with its links.",
 ) -> str:
-    """A complete offline HTML page drawing ``data`` (see :mod:`paperlens.display.graphview`).
+    """A complete offline HTML page drawing ``scene`` with vis-network (inlined, nothing fetched).
 
-    ``head_html`` is trusted markup (the legend), built by the caller from escaped values.
+    >>> import paperlens as pl
+    >>> from paperlens.display.scene import build_scene
+    >>> page = document(build_scene(pl.load_sample().citation_graph(), color_by="year"))
+    >>> page.startswith("<!DOCTYPE html>"), "https://" in page.split("<script>")[0]
+    (True, False)
     """
     return (
         "<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
         "<meta name='viewport' content='width=device-width, initial-scale=1'>"
-        f"<title>{html.escape(title)}</title><style>{STYLE}</style></head>\n<body>"
-        f"<div id='pl-head'>{head_html}</div>"
+        f"<title>{html.escape(scene.title)}</title><style>{STYLE}</style></head>\n<body>"
+        f"<div id='pl-head'>{head_html(scene)}</div>"
         "<div id='pl-graph'></div>"
         f"<div id='pl-details'>{html.escape(details_text)}</div>\n"
-        f"{json_script(data, 'pl-data')}\n"
+        f"{json_script(page_data(scene), 'pl-data')}\n"
         f"<script>{vis_network_js()}</script>\n"
         f"<script>{SCRIPT}</script>\n"
         "</body></html>\n"

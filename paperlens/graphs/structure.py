@@ -36,6 +36,7 @@ from collections.abc import Iterable, Mapping
 from itertools import combinations, pairwise
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
 from ..errors import GraphWarning, InvalidArgumentError, PaperlensError
@@ -57,6 +58,7 @@ __all__ = [
     "derivative_works",
     "label_communities",
     "pagerank",
+    "pagerank_arrays",
     "prior_works",
     "shortest_connection",
 ]
@@ -373,6 +375,38 @@ def pagerank(graph: nx.Graph, alpha: float = 0.85, weight: str = "weight") -> di
         return {}
     ranks = nx.pagerank(graph, alpha=alpha, weight=weight)
     return dict(sorted(ranks.items(), key=lambda item: (-item[1], str(item[0]))))
+
+
+def pagerank_arrays(
+    n: int, sources: np.ndarray, targets: np.ndarray, alpha: float = 0.85, tol: float = 1e-10
+) -> np.ndarray:
+    """PageRank of ``n`` nodes linked ``sources[i] -> targets[i]`` (repeated links count once).
+
+    The same definition as :func:`networkx.pagerank` without weights (dangling nodes
+    spread their rank evenly), on sparse arrays, so it needs no graph object: the
+    graph view ranks tens of thousands of papers with it in milliseconds.
+
+    >>> import numpy as np
+    >>> pagerank_arrays(3, np.array([0, 1]), np.array([2, 2])).round(3).tolist()
+    [0.213, 0.213, 0.574]
+    """
+    import scipy.sparse as sp
+
+    if n == 0:
+        return np.zeros(0)
+    keys = np.unique(np.asarray(sources, dtype=np.int64) * n + np.asarray(targets, dtype=np.int64))
+    rows, cols = keys // n, keys % n
+    links = sp.csr_array((np.ones(len(keys)), (rows, cols)), shape=(n, n))
+    out_degree = np.bincount(rows, minlength=n).astype(float)
+    dangling = out_degree == 0
+    inverse = np.divide(1.0, out_degree, out=np.zeros(n), where=~dangling)
+    rank = np.full(n, 1.0 / n)
+    for _ in range(1000):
+        previous = rank
+        rank = alpha * ((rank * inverse) @ links + rank[dangling].sum() / n) + (1.0 - alpha) / n
+        if np.abs(rank - previous).sum() < n * tol:
+            break
+    return rank / rank.sum()
 
 
 # --------------------------------------------------------------------------- co-citation and coupling

@@ -1,0 +1,920 @@
+"""Concept similarity: TF-IDF key phrases, nearest papers, and the concept graph.
+
+:class:`ConceptModel` is a scikit-learn style estimator: ``__init__`` only stores
+parameters, :meth:`ConceptModel.fit` reads a corpus and sets the attributes that
+end in ``_``. Each paper becomes one L2-normalised TF-IDF row over its title
+(counted ``title_weight`` times) and abstract, with LaTeX markup stripped,
+English stop words removed and plurals folded. The features are key phrases:
+single words and pairs of adjacent words, never across punctuation or a stop
+word, so "low-rank adaptation" yields "low", "rank", "adaptation", "low rank"
+and "rank adaptation".
+
+The module functions below are what :class:`paperlens.Corpus` delegates to
+(``corpus.concept_graph()``, ``corpus.similar()``, ``corpus.concepts()``,
+``corpus.concept_model()``). A model is fitted once per corpus and parameter
+set and cached on the *root* corpus: a filtered or searched subset reuses the
+root's model (its vocabulary and weights) and only restricts the neighbours to
+its own papers, which takes a fraction of a second on a few thousand papers.
+
+Examples
+--------
+>>> import paperlens as pl
+>>> corpus = pl.load_sample()
+>>> model = pl.ConceptModel().fit(corpus)
+>>> model.matrix_.shape[0] == len(corpus)
+True
+>>> "low rank" in dict(model.concepts("2410.13618", 10))  # LoLDU: Low-Rank Adaptation via ...
+True
+>>> graph = corpus.concept_graph(k=5)
+>>> all(0 < w <= 1 for _, _, w in graph.edges(data="weight"))
+True
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from ..errors import InvalidArgumentError, NotFittedError, PaperlensError, PaperNotFoundError
+from ..record import Paper
+from ..text import STOP_WORDS, strip_latex
+
+if TYPE_CHECKING:
+    import networkx as nx
+    import pandas as pd
+    from scipy import sparse
+
+    from ..corpus import Corpus
+
+__all__ = [
+    "ConceptModel",
+    "NotFittedError",
+    "concept_graph",
+    "concepts",
+    "find_fitted_model",
+    "fitted_model",
+    "similar",
+]
+
+
+# --------------------------------------------------------------------------- text analysis
+
+# Phrases never run across punctuation, brackets, quotes, symbols or a stop word; hyphens and dashes
+# separate words but not phrases ("low-rank" gives "low rank").
+_BREAK = "\x00"
+_TEXT_TABLE = str.maketrans(
+    {
+        **{ch: f" {_BREAK} " for ch in '.,;:!?()[]{}"“”«»<>=/|\\+*&^%#@~`$§•·…'},
+        **{ch: " " for ch in "-‐‑‒–—_"},
+        "’": "'",
+        "‘": "'",
+    }
+)
+
+
+def _fold_plural(word: str) -> str:
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+class _Analyzer:
+    """Turns a (title, abstract) pair into key-phrase features, remembering how each word was written."""
+
+    def __init__(self, stop_words: frozenset[str], ngram_range: tuple[int, int], title_weight: int) -> None:
+        self.stop_words = stop_words
+        self.low, self.high = ngram_range
+        self.title_weight = title_weight
+        self.folded: dict[str, str | None] = {}  # token as written -> folded word (None: not a term)
+
+    def _fold(self, token: str) -> str | None:
+        word = token.strip("'")
+        if word.endswith("'s"):
+            word = word[:-2]
+        if (
+            len(word) < 2
+            or word in self.stop_words
+            or not word.isalnum()  # symbols, inner apostrophes ("don't"), the phrase break
+            or word.isdigit()
+        ):
+            return None
+        folded = _fold_plural(word)
+        return None if folded in self.stop_words else folded
+
+    def phrases(self, text: str) -> list[str]:
+        out: list[str] = []
+        append = out.append
+        folded, fold = self.folded, self._fold
+        tokens = strip_latex(text).translate(_TEXT_TABLE).lower().split()
+        if (self.low, self.high) == (1, 2):  # the common case, kept lean
+            prev = None
+            for token in tokens:
+                term = folded.get(token, "")
+                if term == "":
+                    term = folded[token] = fold(token)
+                if term is None:
+                    prev = None
+                    continue
+                append(term)
+                if prev is not None:
+                    append(prev + " " + term)
+                prev = term
+            return out
+        run: list[str] = []
+        low, high = self.low, self.high
+        for token in tokens:
+            term = folded.get(token, "")
+            if term == "":
+                term = folded[token] = fold(token)
+            if term is None:
+                run = []
+                continue
+            run.append(term)
+            for n in range(low, min(high, len(run)) + 1):
+                append(term if n == 1 else " ".join(run[-n:]))
+        return out
+
+    def __call__(self, doc: tuple[str | None, str | None]) -> list[str]:
+        title, abstract = doc
+        out = self.phrases(title) * self.title_weight if isinstance(title, str) else []
+        if isinstance(abstract, str):
+            out.extend(self.phrases(abstract))
+        return out
+
+    def display_names(self, terms: Sequence[str]) -> list[str]:
+        """Show each folded term as written: the folded word if it occurs as such, else its first spelling."""
+        spelled: dict[str, str] = {}
+        for token, term in self.folded.items():
+            if term is None:
+                continue
+            word = token.strip("'")
+            word = word[:-2] if word.endswith("'s") else word
+            if term not in spelled or word == term:
+                spelled[term] = word
+        return [" ".join(spelled.get(w, w) for w in term.split(" ")) for term in terms]
+
+
+def _count(analyzer: _Analyzer, docs: Sequence[tuple[Any, Any]], vocabulary: dict[str, int] | None = None):
+    """Phrase counts of each document (CSR, float32) and the phrase -> column mapping.
+
+    Without a ``vocabulary``, every phrase seen gets a column; with one, unknown phrases are ignored.
+    """
+    from collections import defaultdict
+
+    from scipy import sparse
+
+    grow = vocabulary is None
+    if grow:
+        vocabulary = defaultdict(None)
+        vocabulary.default_factory = vocabulary.__len__  # a new phrase gets the next column
+        lookup = vocabulary.__getitem__
+    else:
+        get = vocabulary.get
+    columns: list[np.ndarray] = []  # one small int32 array per document: far less memory than a list of ints
+    lengths = np.zeros(len(docs), dtype=np.int64)
+    for i, doc in enumerate(docs):
+        features = analyzer(doc)
+        if grow:
+            found = np.fromiter(map(lookup, features), dtype=np.int32, count=len(features))
+        else:
+            found = np.fromiter((j for j in map(get, features) if j is not None), dtype=np.int32)
+        columns.append(found)
+        lengths[i] = len(found)
+    if grow:
+        vocabulary.default_factory = None  # from now on an unknown phrase is a KeyError, as in a dict
+    indices = np.concatenate(columns) if columns else np.zeros(0, dtype=np.int32)
+    del columns
+    indptr = np.concatenate([[0], np.cumsum(lengths)])
+    counts = sparse.csr_matrix(
+        (np.ones(len(indices), dtype=np.float32), indices, indptr), shape=(len(docs), len(vocabulary))
+    )
+    counts.sum_duplicates()
+    return counts, vocabulary
+
+
+def _limit(value: int | float, n_docs: int, name: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) or value < 0:
+        raise InvalidArgumentError(f"{name} must be a number of papers or a fraction of them, not {value!r}")
+    return float(value) * n_docs if isinstance(value, (float, np.floating)) else float(value)
+
+
+def _weigh(counts, idf: np.ndarray, sublinear: bool):
+    """TF-IDF rows: (1 + log tf) or tf, times idf, each row scaled to length 1 (empty rows stay 0)."""
+    from scipy import sparse
+
+    weights = counts.astype(np.float32, copy=True)
+    if sublinear:
+        np.log(weights.data, out=weights.data)
+        weights.data += 1
+    weights.data *= idf[weights.indices]
+    norms = np.sqrt(np.asarray(weights.multiply(weights).sum(axis=1)).ravel())
+    weights = sparse.diags(np.where(norms > 0, 1 / np.maximum(norms, 1e-30), 0).astype(np.float32)) @ weights
+    weights = weights.astype(np.float32).tocsr()
+    weights.sort_indices()
+    return weights
+
+
+def _stop_words(stop_words: str | Iterable[str] | None) -> frozenset[str]:
+    if stop_words is None:
+        return frozenset()
+    if isinstance(stop_words, str):
+        if stop_words != "english":
+            raise InvalidArgumentError(f"stop_words must be 'english', None or a list of words, not {stop_words!r}")
+        from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+        return frozenset(STOP_WORDS | ENGLISH_STOP_WORDS)
+    return frozenset(w.lower() for w in stop_words)
+
+
+def _pick(ranked: Iterable[tuple[str, float, frozenset[str]]], n: int) -> list[tuple[str, float]]:
+    """The ``n`` best of ``(term, score, words)`` (best first), without repeating words.
+
+    A term whose words all belong to a better one is skipped ("rank" after
+    "low rank"); a longer phrase scoring at least half as much as a shorter one
+    it contains takes its place ("model soups" instead of "soups").
+    """
+    picked: list[tuple[str, float, frozenset[str]]] = []
+    for entry in ranked:
+        score, words = entry[1], entry[2]
+        if score <= 0:
+            break
+        if any(words <= other[2] for other in picked):
+            continue
+        inside = [i for i, other in enumerate(picked) if other[2] < words and score >= 0.5 * other[1]]
+        if inside:
+            picked[inside[0]] = entry
+            for i in reversed(inside[1:]):
+                del picked[i]
+        elif len(picked) < 2 * n:
+            picked.append(entry)
+    picked.sort(key=lambda entry: -entry[1])
+    return [(term, score) for term, score, _ in picked[:n]]
+
+
+def _readable(terms: np.ndarray, scores: np.ndarray, n: int) -> list[tuple[str, float]]:
+    """The ``n`` best terms by score, without repeating words (see :func:`_pick`)."""
+    order = np.argsort(-scores, kind="stable")[: 4 * n + 10]
+    return _pick(((str(terms[j]), float(scores[j]), frozenset(terms[j].split(" "))) for j in order), n)
+
+
+# --------------------------------------------------------------------------- the estimator
+
+_PARAMS = (
+    "max_features",
+    "ngram_range",
+    "min_df",
+    "max_df",
+    "stop_words",
+    "title_weight",
+    "sublinear_tf",
+    "n_neighbors",
+    "method",
+    "n_jobs",
+    "random_state",
+)
+# Options of the neighbour search only: they never change the fitted model (nor, for n_jobs, the result).
+_SEARCH_OPTIONS = ("method", "n_jobs")
+
+
+class ConceptModel:
+    """TF-IDF key phrases and nearest papers of a corpus (scikit-learn style).
+
+    Parameters
+    ----------
+    max_features : keep only the most frequent phrases (``None``: all).
+    ngram_range : shortest and longest phrase in words; ``(1, 2)`` = words and word pairs.
+    min_df, max_df : drop phrases in fewer / more papers than this (a count, or a fraction of papers if float).
+    stop_words : ``"english"`` (paperlens's list plus scikit-learn's), ``None``, or your own list of words.
+    title_weight : how many times the title counts (the abstract counts once).
+    sublinear_tf : use ``1 + log(tf)`` instead of raw counts.
+    n_neighbors : how many neighbours :attr:`neighbors_` holds per paper.
+    method : ``"auto"``, ``"exact"`` or ``"approximate"`` neighbour search; see :mod:`paperlens.graphs.knn`.
+    n_jobs : processes the approximate search may use (``None``: :func:`paperlens.graphs.knn.default_jobs`,
+        one per CPU up to 4 from 40,000 papers; ``1``: this process only). The result does not depend on it.
+    random_state : kept for scikit-learn compatibility (both neighbour searches are deterministic).
+
+    Attributes (after :meth:`fit`)
+    ------------------------------
+    vocabulary_ : dict mapping each phrase (as written in the papers) to its column.
+    terms_ : array of the phrases, by column.
+    idf_ : inverse document frequency of each phrase.
+    matrix_ : ``scipy.sparse.csr_matrix`` (papers x phrases), float32, rows L2-normalised (empty rows stay 0).
+    ids_ : the paper ids, one per row.
+    has_text_ : boolean array, ``False`` for papers with no phrase (no title words, no abstract).
+    corpus_ : the fitted :class:`~paperlens.Corpus`.
+    neighbors_, similarities_ : ``(n_papers, n_neighbors)`` arrays of row positions (-1: none) and
+        cosine similarities, best first; computed on first access.
+
+    Examples
+    --------
+    >>> import paperlens as pl
+    >>> model = pl.ConceptModel(n_neighbors=3)
+    >>> model
+    ConceptModel(n_neighbors=3)
+    >>> model.neighbors_
+    Traceback (most recent call last):
+    ...
+    paperlens.errors.NotFittedError: This ConceptModel is not fitted yet: call fit(corpus) first.
+    >>> model = model.fit(pl.load_sample())
+    >>> model.neighbors_.shape
+    (69, 3)
+    >>> [phrase for phrase, _ in model.explain("2410.13618", "2310.10700", 2)]  # LoLDU and PELA
+    ['low rank', 'parameter efficient']
+    """
+
+    def __init__(
+        self,
+        *,
+        max_features: int | None = None,
+        ngram_range: tuple[int, int] = (1, 2),
+        min_df: int | float = 1,
+        max_df: int | float = 1.0,
+        stop_words: str | Iterable[str] | None = "english",
+        title_weight: int = 2,
+        sublinear_tf: bool = True,
+        n_neighbors: int = 10,
+        method: str = "auto",
+        n_jobs: int | None = None,
+        random_state: int | None = 0,
+    ) -> None:
+        self.max_features = max_features
+        self.ngram_range = ngram_range
+        self.min_df = min_df
+        self.max_df = max_df
+        self.stop_words = stop_words
+        self.title_weight = title_weight
+        self.sublinear_tf = sublinear_tf
+        self.n_neighbors = n_neighbors
+        self.method = method
+        self.n_jobs = n_jobs
+        self.random_state = random_state
+
+    # ------------------------------------------------------------------ estimator protocol
+
+    def get_params(self, deep: bool = True) -> dict[str, Any]:
+        """The constructor parameters, as a dict.
+
+        >>> ConceptModel(min_df=2).get_params()["min_df"]
+        2
+        """
+        return {name: getattr(self, name) for name in _PARAMS}
+
+    def set_params(self, **params: Any) -> ConceptModel:
+        """Change parameters (takes effect at the next :meth:`fit`); returns the model."""
+        for name, value in params.items():
+            if name not in _PARAMS:
+                from ..errors import FieldError
+
+                raise FieldError(name, _PARAMS, what="ConceptModel parameter")
+            setattr(self, name, value)
+        return self
+
+    def __repr__(self) -> str:
+        defaults = ConceptModel().get_params()
+        changed = [f"{k}={v!r}" for k, v in self.get_params().items() if v != defaults[k]]
+        return f"ConceptModel({', '.join(changed)})"
+
+    def _check_fitted(self) -> None:
+        if "matrix_" not in self.__dict__:
+            raise NotFittedError("This ConceptModel is not fitted yet: call fit(corpus) first.")
+
+    def _validate(self) -> tuple[int, int]:
+        from .knn import METHODS
+
+        try:
+            low, high = (int(v) for v in self.ngram_range)
+        except (TypeError, ValueError):
+            raise InvalidArgumentError(f"ngram_range must be a (low, high) pair, not {self.ngram_range!r}") from None
+        if not 1 <= low <= high:
+            raise InvalidArgumentError(f"ngram_range must satisfy 1 <= low <= high, not {self.ngram_range!r}")
+        if self.method not in METHODS:
+            raise InvalidArgumentError(f"method must be one of {', '.join(METHODS)}, not {self.method!r}")
+        if int(self.n_neighbors) < 1:
+            raise InvalidArgumentError(f"n_neighbors must be at least 1, not {self.n_neighbors!r}")
+        if int(self.title_weight) < 1:
+            raise InvalidArgumentError(f"title_weight must be at least 1, not {self.title_weight!r}")
+        return low, high
+
+    def fit(self, corpus: Corpus | Iterable[Paper], y: Any = None) -> ConceptModel:
+        """Learn the phrases and weights of a corpus (a :class:`~paperlens.Corpus` or papers); returns the model.
+
+        The weights are scikit-learn's TF-IDF (smooth idf ``ln((1 + n) / (1 + df)) + 1``,
+        optionally sublinear tf, rows scaled to length 1) over the phrases above.
+        """
+        from ..corpus import Corpus
+
+        if not isinstance(corpus, Corpus):
+            corpus = Corpus(corpus)
+        low, high = self._validate()
+        table = corpus.df
+        n_docs = len(table)
+        docs = list(zip(table["title"].tolist(), table["abstract"].tolist(), strict=True))
+        analyzer = _Analyzer(_stop_words(self.stop_words), (low, high), int(self.title_weight))
+        counts, stems = _count(analyzer, docs)
+        df = np.bincount(counts.indices, minlength=counts.shape[1])
+        keep = (df >= _limit(self.min_df, n_docs, "min_df")) & (df <= _limit(self.max_df, n_docs, "max_df"))
+        if self.max_features is not None and keep.sum() > int(self.max_features):
+            totals = np.asarray(counts.sum(axis=0)).ravel()
+            best = np.flatnonzero(keep)[np.argsort(-totals[keep], kind="stable")[: int(self.max_features)]]
+            keep = np.zeros_like(keep)
+            keep[best] = True
+        if not keep.any():
+            raise PaperlensError(
+                "cannot fit a concept model on this corpus: no phrase left "
+                f"({'no words besides stop words' if not stems else 'min_df, max_df or max_features removed all'})"
+            )
+        by_column = np.empty(len(stems), dtype=object)
+        by_column[list(stems.values())] = list(stems.keys())
+        kept = np.flatnonzero(keep)
+        kept = kept[np.argsort(by_column[kept].astype(str), kind="stable")]  # alphabetical, like scikit-learn
+        counts = counts[:, kept].tocsr()
+        df = df[kept]
+        idf = (np.log((1 + n_docs) / (1 + df)) + 1).astype(np.float32)
+        matrix = _weigh(counts, idf, bool(self.sublinear_tf))
+        names = analyzer.display_names(by_column[kept].tolist())
+        self._analyzer = analyzer
+        self._stems = {stem: j for j, stem in enumerate(by_column[kept].tolist())}
+        self.terms_ = np.array(names, dtype=object)
+        self.vocabulary_ = {name: j for j, name in enumerate(names)}
+        self.idf_ = idf
+        self.ids_ = table["id"].tolist()
+        self._titles = table["title"].to_numpy(dtype=object)
+        self.has_text_ = np.diff(matrix.indptr) > 0
+        self.corpus_ = corpus
+        self.matrix_ = matrix
+        self._knn: dict[tuple[int, str], tuple[np.ndarray, np.ndarray]] = {}
+        return self
+
+    def transform(self, papers: Iterable[Paper] | Corpus) -> sparse.csr_matrix:
+        """TF-IDF rows of (possibly new) papers with the fitted phrases and weights.
+
+        >>> import paperlens as pl
+        >>> model = pl.ConceptModel().fit(pl.load_sample())
+        >>> new = pl.Paper.create(title="Low-rank adapters for model soups")
+        >>> row = model.transform([new])
+        >>> sorted(model.terms_[row.indices])[:3]
+        ['adapter', 'low', 'low rank']
+        """
+        self._check_fitted()
+        docs = [(p.title, p.abstract) for p in papers]
+        counts, _ = _count(self._analyzer, docs, self._stems)
+        return _weigh(counts, self.idf_, bool(self.sublinear_tf))
+
+    # ------------------------------------------------------------------ neighbours
+
+    def kneighbors(
+        self,
+        k: int | None = None,
+        *,
+        rows: Sequence[int] | np.ndarray | None = None,
+        method: str | None = None,
+        n_jobs: int | None = None,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The ``k`` most similar papers of every paper: ``(indices, similarities)``, best first.
+
+        ``indices`` are row positions (-1: no neighbour). With ``rows`` (row
+        positions of the fitted corpus), neighbours are searched among those rows
+        only, and indices are positions *within* ``rows``.
+
+        >>> import paperlens as pl
+        >>> model = pl.ConceptModel().fit(pl.load_sample())
+        >>> indices, similarities = model.kneighbors(3)
+        >>> indices.shape, bool((similarities[:, 0] >= similarities[:, 2]).all())
+        ((69, 3), True)
+        """
+        from .knn import kneighbors
+
+        self._check_fitted()
+        k = int(self.n_neighbors if k is None else k)
+        method = method or self.method
+        n_jobs = self.n_jobs if n_jobs is None else n_jobs
+        if rows is not None:
+            return kneighbors(self.matrix_[np.asarray(rows, dtype=np.int64)], k, method=method, n_jobs=n_jobs)
+        key = (k, method)  # not n_jobs: the neighbours do not depend on it
+        if key not in self._knn:
+            self._knn[key] = kneighbors(self.matrix_, k, method=method, random_state=self.random_state, n_jobs=n_jobs)
+        return self._knn[key]
+
+    @property
+    def neighbors_(self) -> np.ndarray:
+        """Row positions of each paper's ``n_neighbors`` nearest papers (-1: none)."""
+        self._check_fitted()
+        return self.kneighbors()[0]
+
+    @property
+    def similarities_(self) -> np.ndarray:
+        """Cosine similarities matching :attr:`neighbors_`."""
+        self._check_fitted()
+        return self.kneighbors()[1]
+
+    # ------------------------------------------------------------------ reading the model
+
+    def _row(self, paper: str | Paper | int) -> int:
+        self._check_fitted()
+        if isinstance(paper, (int, np.integer)) and not isinstance(paper, bool):
+            if not -len(self.ids_) <= paper < len(self.ids_):
+                raise PaperNotFoundError(paper)
+            return int(paper) % len(self.ids_)
+        return self.corpus_.position(paper)
+
+    def _vector(self, paper: str | Paper | int) -> np.ndarray:
+        """The dense TF-IDF row of a fitted paper, or of a new :class:`Paper`."""
+        self._check_fitted()
+        if isinstance(paper, Paper) and paper not in self.corpus_:
+            return self.transform([paper]).toarray().ravel()
+        return self.matrix_[self._row(paper)].toarray().ravel()
+
+    def concepts(self, paper: str | Paper | int, n: int = 10) -> list[tuple[str, float]]:
+        """The ``n`` key phrases of a paper with their TF-IDF weights, strongest first.
+
+        A phrase whose words are all in a stronger phrase is skipped ("rank"
+        after "low rank"). ``paper`` is an id (any identifier form), a row
+        position, or a :class:`Paper` (new papers are weighted with the fitted vocabulary).
+
+        >>> import paperlens as pl
+        >>> model = pl.ConceptModel().fit(pl.load_sample())
+        >>> [phrase for phrase, _ in model.concepts("2203.05482", 3)]  # Model soups: averaging weights of ...
+        ['model soup', 'hyperparameter', 'improve accuracy']
+        """
+        self._check_fitted()
+        return _readable(self.terms_, self._vector(paper), n)
+
+    def explain(self, a: str | Paper | int, b: str | Paper | int, n: int = 5) -> list[tuple[str, float]]:
+        """The phrases two papers share that contribute most to their similarity.
+
+        Each score is the product of the phrase's weights in both papers; the
+        scores of all shared phrases add up to the cosine similarity.
+        """
+        self._check_fitted()
+        return _readable(self.terms_, self._vector(a) * self._vector(b), n)
+
+    def similar(self, paper: str | Paper | int, n: int = 10) -> pd.DataFrame:
+        """The ``n`` papers most similar to ``paper``: id, title, similarity, shared_concepts.
+
+        >>> import paperlens as pl
+        >>> model = pl.ConceptModel().fit(pl.load_sample())
+        >>> model.similar("2410.13618", 3).columns.tolist()
+        ['id', 'title', 'similarity', 'shared_concepts']
+        """
+        self._check_fitted()
+        return _similar_table(self, paper, n, np.arange(len(self.ids_)))
+
+    def describe(self, ids: Iterable[str], n: int = 5) -> list[str]:
+        """The ``n`` phrases that best describe a group of papers (e.g. a community), best first.
+
+        Phrases are ranked by how much more weight they have in the group than
+        in the whole corpus (the group's mean TF-IDF row minus the corpus's), so
+        a label says what sets the group apart; for the whole corpus, by mean weight.
+
+        >>> import paperlens as pl
+        >>> corpus = pl.load_sample()
+        >>> model = pl.ConceptModel().fit(corpus)
+        >>> "low rank" in model.describe(corpus.search("low-rank").ids, 3)
+        True
+        """
+        return self.describe_groups([ids], n)[0]
+
+    def describe_groups(
+        self, groups: Iterable[Iterable[str]], n: int = 5, *, skip_words: Iterable[str] = ()
+    ) -> list[list[str]]:
+        """:meth:`describe` of many groups at once (one sparse product, not one dense row per group).
+
+        A phrase containing any of ``skip_words`` is left out (e.g. the stop
+        words of other languages, which the English model keeps as phrases).
+
+        >>> import paperlens as pl
+        >>> corpus = pl.load_sample()
+        >>> model = pl.ConceptModel().fit(corpus)
+        >>> groups = [corpus.search("low-rank").ids, corpus.search("semi-supervised").ids]
+        >>> model.describe_groups(groups, 3) == [model.describe(group, 3) for group in groups]
+        True
+        """
+        from scipy import sparse
+
+        self._check_fitted()
+        members = [np.unique([self._row(i) for i in ids]).astype(np.int64) for ids in groups]
+        sizes = np.array([len(rows) for rows in members], dtype=np.int64)
+        n_rows = len(self.ids_)
+        indicator = sparse.csr_matrix(
+            (
+                np.repeat(1.0 / np.maximum(sizes, 1), sizes),
+                np.concatenate(members) if members else np.zeros(0, dtype=np.int64),
+                np.concatenate([[0], np.cumsum(sizes)]),
+            ),
+            shape=(len(members), n_rows),
+        )
+        means = (indicator @ self.matrix_.astype(np.float64)).tocsr()  # each group's mean row
+        means.sort_indices()
+        overall = np.asarray(self.matrix_.astype(np.float64).mean(axis=0)).ravel()
+        skip = frozenset(skip_words)
+        allowed = None
+        if skip:  # kept for the next call with the same words (a pass over every phrase)
+            held = self.__dict__.get("_allowed")
+            if held is None or held[0] != skip:
+                terms = self.terms_.tolist()
+                held = (skip, np.array([not skip.intersection(term.split(" ")) for term in terms], dtype=bool))
+                self.__dict__["_allowed"] = held
+            allowed = held[1]
+        out = []
+        for g, size in enumerate(sizes.tolist()):
+            if size == 0:
+                out.append([])
+                continue
+            lo, hi = means.indptr[g], means.indptr[g + 1]
+            cols, scores = means.indices[lo:hi], means.data[lo:hi]
+            if size < n_rows:  # what sets the group apart; only its own phrases can score above 0
+                scores = scores - overall[cols]
+            if allowed is not None:
+                keep = allowed[cols]
+                cols, scores = cols[keep], scores[keep]
+            out.append([phrase for phrase, _ in _readable(self.terms_[cols], scores, n)])
+        return out
+
+
+# --------------------------------------------------------------------------- corpus functions
+
+
+_MODELS = "concepts.models"  # the root's cache entry: {parameter key: fitted ConceptModel}
+
+
+def _model_key(params: dict[str, Any]) -> str:
+    return repr(sorted(params.items()))
+
+
+def _models(corpus: Corpus) -> dict[str, ConceptModel]:
+    return corpus.root.cached(_MODELS, dict)
+
+
+def fitted_model(corpus: Corpus, **params: Any) -> ConceptModel:
+    """The :class:`ConceptModel` of a corpus, fitted once per parameter set.
+
+    The model is fitted on ``corpus.root`` and cached there: every subset of a
+    corpus (filter, search, slice) shares its root's model, so its phrases and
+    weights are those of the whole corpus (a phrase is rare or common relative to
+    everything you loaded, not to the current selection).
+
+    >>> import paperlens as pl
+    >>> corpus = pl.load_sample()
+    >>> corpus.concept_model() is corpus.filter(year=2024).concept_model()
+    True
+    """
+    models = _models(corpus)
+    key = _model_key(params)
+    if key not in models:
+        models[key] = ConceptModel(**params).fit(corpus.root)
+    return models[key]
+
+
+def find_fitted_model(corpus: Corpus, **params: Any) -> ConceptModel | None:
+    """A :class:`ConceptModel` already fitted on ``corpus.root``, or ``None``; never fits one.
+
+    With ``params``, the model of exactly that parameter set (as :func:`fitted_model`
+    would return it). Without, the default model if it is fitted, else the first
+    one fitted with other parameters: what tells whether concepts are at hand
+    without paying for a fit.
+
+    Parameters
+    ----------
+    corpus : Corpus
+        Any corpus; its root's models are looked at.
+    **params
+        :class:`ConceptModel` parameters.
+
+    Returns
+    -------
+    ConceptModel or None
+
+    Examples
+    --------
+    >>> import paperlens as pl
+    >>> fresh = pl.Corpus(pl.load_sample().papers)
+    >>> find_fitted_model(fresh) is None
+    True
+    >>> model = fresh.concept_model(min_df=2)
+    >>> find_fitted_model(fresh[:5]) is model, find_fitted_model(fresh) is model
+    (True, True)
+    >>> find_fitted_model(fresh, min_df=3) is None
+    True
+    """
+    models = _models(corpus)
+    if params or _model_key({}) in models:
+        return models.get(_model_key(params))
+    return next(iter(models.values()), None)
+
+
+def _split_options(options: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Model parameters (a model is fitted per set) and neighbour-search options (``method``, ``n_jobs``)."""
+    params = {k: v for k, v in options.items() if k not in _SEARCH_OPTIONS}
+    unknown = [k for k in params if k not in _PARAMS]
+    if unknown:
+        from ..errors import FieldError
+
+        raise FieldError(unknown[0], (*_PARAMS, "mutual", "n_concepts"), what="concept graph option")
+    return params, {k: v for k, v in options.items() if k in _SEARCH_OPTIONS}
+
+
+def _corpus_neighbours(
+    corpus: Corpus, model: ConceptModel, k: int, search: dict[str, Any], params: dict[str, Any]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Neighbours of the corpus's papers among the corpus's papers, as row positions in the root."""
+    rows = corpus.root_positions
+    if corpus.root is corpus:
+        indices, sims = model.kneighbors(k, **search)
+        return indices, sims
+
+    def compute() -> tuple[np.ndarray, np.ndarray]:
+        local, sims = model.kneighbors(k, rows=rows, **search)
+        return np.where(local >= 0, rows[np.maximum(local, 0)], -1), sims
+
+    return corpus.cached(f"concepts.neighbours:{_model_key(params)}:{k}:{search.get('method')}", compute)
+
+
+def _shared_concepts(model: ConceptModel, a: np.ndarray, b: np.ndarray, n: int) -> list[str]:
+    """For each pair of rows, the "; "-joined ``n`` phrases contributing most to their similarity."""
+    if len(a) == 0:
+        return []
+    X = model.matrix_
+    products = X[a].multiply(X[b]).tocsr()
+    products.eliminate_zeros()
+    pair = np.repeat(np.arange(len(a)), np.diff(products.indptr))
+    # Best products first within each pair, then the first few of each pair.
+    order = np.lexsort((-products.data, pair))
+    pair, cols, vals = pair[order], products.indices[order], products.data[order]
+    starts = np.searchsorted(pair, np.arange(len(a) + 1))
+    rank = np.arange(len(pair)) - starts[pair]
+    keep = rank < 4 * n
+    pair, cols, vals = pair[keep], cols[keep], vals[keep].tolist()
+    starts = np.searchsorted(pair, np.arange(len(a) + 1)).tolist()
+    terms = model.terms_
+    words: dict[int, tuple[str, frozenset[str]]] = {}
+    for j in np.unique(cols).tolist():
+        words[j] = (str(terms[j]), frozenset(terms[j].split(" ")))
+    entries = [words[j] for j in cols.tolist()]
+    out = []
+    for p in range(len(a)):
+        lo, hi = starts[p], starts[p + 1]
+        ranked = [(entries[i][0], vals[i], entries[i][1]) for i in range(lo, hi)]
+        out.append("; ".join(phrase for phrase, _ in _pick(ranked, n)))
+    return out
+
+
+def _node_attributes(row: dict[str, Any]) -> dict[str, Any]:
+    attrs: dict[str, Any] = {
+        "title": row["title"] or "",
+        "authors": "; ".join(row["authors"] or ()),
+        "venue": row["venue"] if isinstance(row["venue"], str) else "",
+        "categories": "; ".join(row["categories"] or ()),
+    }
+    for name in ("year", "citation_count"):
+        value = row[name]
+        if value is not None and not (isinstance(value, float) and np.isnan(value)):
+            with contextlib.suppress(TypeError, ValueError):
+                attrs[name] = int(value)
+    return attrs
+
+
+def concept_graph(
+    corpus: Corpus,
+    k: int = 10,
+    min_similarity: float = 0.1,
+    *,
+    mutual: bool = False,
+    n_concepts: int = 3,
+    **options: Any,
+) -> nx.Graph:
+    """The concept-similarity graph: each paper linked to its ``k`` most similar papers.
+
+    An undirected, weighted kNN graph over the corpus's papers. Paper ``a`` is
+    linked to ``b`` when ``b`` is among the ``k`` nearest papers of ``a`` or the
+    reverse (both, with ``mutual=True``) and their cosine similarity is at least
+    ``min_similarity``. In a subset of a corpus, neighbours are searched among
+    the subset's papers only, with the root corpus's model.
+
+    Every edge has ``weight`` (cosine similarity, float in (0, 1]), ``concepts``
+    (the ``n_concepts`` shared phrases that explain it, "; "-joined) and
+    ``kind="similar"``. Every node has ``title``, ``authors``, ``venue``,
+    ``categories`` (lists "; "-joined, so GraphML/GEXF export works) and
+    ``year`` / ``citation_count`` when known. Papers without any text are nodes
+    without edges; ``graph.graph["notes"]`` says how many.
+
+    Other ``options``: ``method`` (``"auto"``, ``"exact"``, ``"approximate"``),
+    ``n_jobs`` (processes for the approximate search; see :class:`ConceptModel`)
+    and any other :class:`ConceptModel` parameter (a model is fitted per parameter set).
+
+    >>> import paperlens as pl
+    >>> graph = pl.load_sample().concept_graph(k=5)
+    >>> graph.number_of_nodes()
+    69
+    >>> a, b, data = next(iter(graph.edges(data=True)))
+    >>> sorted(data)
+    ['concepts', 'kind', 'weight']
+    """
+    import networkx as nx
+
+    params, search = _split_options(options)
+    k = int(k)
+    if k < 1:
+        raise InvalidArgumentError(f"k must be at least 1, not {k!r}")
+    model = fitted_model(corpus, **params)
+    indices, sims = _corpus_neighbours(corpus, model, k, search, params)
+    rows = corpus.root_positions
+    n = len(rows)
+    source = np.repeat(rows, indices.shape[1])
+    target = indices.ravel()
+    weight = sims.ravel()
+    keep = (target >= 0) & (weight >= min_similarity) & (weight > 0)
+    source, target, weight = source[keep], target[keep], weight[keep]
+    lo, hi = np.minimum(source, target), np.maximum(source, target)
+    order = np.lexsort((hi, lo))
+    lo, hi, weight = lo[order], hi[order], weight[order]
+    pair = lo.astype(np.int64) * (len(model.ids_) + 1) + hi
+    first = np.ones(len(pair), dtype=bool)
+    first[1:] = pair[1:] != pair[:-1]
+    if mutual:
+        counts = np.diff(np.flatnonzero(np.r_[first, True]))
+        first[first] = counts == 2
+    lo, hi, weight = lo[first], hi[first], weight[first]
+
+    graph = nx.Graph()
+    table = corpus.df
+    for row in table.to_dict("records"):
+        graph.add_node(row["id"], **_node_attributes(row))
+    ids = model.ids_
+    labels = _shared_concepts(model, lo, hi, n_concepts)
+    graph.add_edges_from(
+        (ids[a], ids[b], {"weight": float(w), "concepts": c, "kind": "similar"})
+        for a, b, w, c in zip(lo.tolist(), hi.tolist(), weight.tolist(), labels, strict=True)
+    )
+    silent = int((~model.has_text_[rows]).sum())
+    notes = [f"{n} papers; edges link each paper to its {k} most similar papers (cosine of TF-IDF key phrases)"]
+    if mutual:
+        notes[0] += ", kept only when both are among each other's nearest"
+    notes[0] += f", similarity >= {min_similarity:g}."
+    if silent:
+        notes.append(
+            f"{silent} paper{'s have' if silent != 1 else ' has'} no text (no title words or abstract): no edges."
+        )
+    graph.graph.update(
+        kind="concept",
+        k=k,
+        min_similarity=float(min_similarity),
+        mutual=bool(mutual),
+        papers_without_text=silent,
+        notes=" ".join(notes),
+    )
+    return graph
+
+
+def _similar_table(model: ConceptModel, paper: str | Paper | int, n: int, rows: np.ndarray) -> pd.DataFrame:
+    import pandas as pd
+
+    vector = model._vector(paper)
+    own = model._row(paper) if not (isinstance(paper, Paper) and paper not in model.corpus_) else -1
+    scores = (model.matrix_ @ vector)[rows]
+    scores[rows == own] = -np.inf
+    order = np.argsort(-scores, kind="stable")
+    order = order[scores[order] > 0][: max(int(n), 0)]
+    picked = rows[order]
+    shared = []
+    for r in picked:
+        row = model.matrix_[r]
+        products = row.data * vector[row.indices]
+        shared.append("; ".join(p for p, _ in _readable(model.terms_[row.indices], products, 3)))
+    return pd.DataFrame(
+        {
+            "id": [model.ids_[r] for r in picked],
+            "title": model._titles[picked].tolist(),
+            "similarity": scores[order].astype(float),
+            "shared_concepts": shared,
+        }
+    )
+
+
+def similar(corpus: Corpus, paper: str | Paper, n: int = 10, **params: Any) -> pd.DataFrame:
+    """The ``n`` papers of ``corpus`` most similar to ``paper``, with the concepts they share.
+
+    ``paper`` may be outside a filtered corpus (it is looked up in the root
+    corpus), or a new :class:`Paper`. Columns: id, title, similarity, shared_concepts.
+
+    >>> import paperlens as pl
+    >>> table = pl.load_sample().similar("2410.13618", n=3)
+    >>> table.similarity.is_monotonic_decreasing
+    True
+    """
+    model = fitted_model(corpus, **params)
+    return _similar_table(model, paper, n, corpus.root_positions)
+
+
+def concepts(corpus: Corpus, paper: str | Paper, n: int = 10, **params: Any) -> list[tuple[str, float]]:
+    """The ``n`` key phrases of ``paper`` with their weights, strongest first (see :meth:`ConceptModel.concepts`).
+
+    >>> import paperlens as pl
+    >>> pl.load_sample().concepts("2410.13618", n=2)[0][0]
+    'loldu'
+    """
+    return fitted_model(corpus, **params).concepts(paper, n)

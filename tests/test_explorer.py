@@ -600,6 +600,36 @@ def test_the_selected_paper_is_marked_in_the_graph(corpus, monkeypatch):
     assert f'"highlight":[{nodes.index(last)}]' in page
 
 
+def test_find_topics_runs_in_a_thread_and_fills_the_select(corpus):
+    import threading
+
+    from paperlens.graphs.structure import community_table
+
+    explorer = Explorer(corpus, graph=False, communities=False)
+    assert not explorer.topics
+    started = threading.Event()
+    release = threading.Event()
+    real = explorer.load_topics
+
+    def slow() -> bool:  # stands for minutes of fitting and Louvain
+        started.set()
+        release.wait(30)
+        return real()
+
+    explorer.load_topics = slow
+    explorer.filters_box.find_topics.click()  # returns at once: the kernel is free meanwhile
+    assert started.wait(30)
+    button = explorer.filters_box.find_topics
+    assert button.disabled and "finding" in button.description and "background" in explorer.status.value
+    explorer.community = None  # the explorer still answers
+    release.set()
+    explorer._topics_thread.join(60)
+    table = community_table(corpus, kind="concept")
+    assert len(explorer.topics) == sum(len(ids) >= 2 for ids in table["ids"]) > 0
+    assert len(explorer.controls["community"].options) == len(explorer.topics) + 1
+    assert not button.disabled
+
+
 def test_topics_and_concept_neighbours(corpus):
     from paperlens.graphs.structure import community_table
 

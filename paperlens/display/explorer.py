@@ -47,6 +47,7 @@ True
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -351,7 +352,7 @@ class Explorer(ExplorerState, widgets.VBox):
         self.label_bar.rank.observe(self._guard(self._on_rank_toggle), names="value")
         traitlets.dlink((self, "page_size"), (self.table.page_size, "value"), self._page_size_option)
         self.filters_box.reset_button.on_click(self._guard(lambda _button: self.reset()))
-        self.filters_box.find_topics.on_click(self._guard(lambda _button: self.load_topics()))
+        self.filters_box.find_topics.on_click(self._guard(lambda _button: self._find_topics()))
 
         # --- traits -> panes
         self.observe(self._on_revision, names="revision")
@@ -426,6 +427,26 @@ class Explorer(ExplorerState, widgets.VBox):
         if size not in control.options:
             control.options = sorted({*control.options, size})
         return size
+
+    def _find_topics(self) -> threading.Thread:
+        """The "find topics" button: :meth:`load_topics` in a thread, so the kernel stays free meanwhile
+        (at 75,000 papers it fits the concept model and runs Louvain: minutes on a busy machine)."""
+        button = self.filters_box.find_topics
+        button.disabled, button.description = True, "finding topics…"
+        self.status.value = esc(f"Finding the topics of {len(self.base):,} papers in the background…")
+
+        def work() -> None:
+            try:
+                found = self.load_topics()
+                self.status.value = "" if found else esc(self.topics_note)
+            except Exception as exc:  # shown, not lost in the thread
+                self._show_error(exc)
+            finally:
+                button.disabled, button.description = False, "find topics"
+
+        self._topics_thread = threading.Thread(target=work, name="paperlens-topics", daemon=True)
+        self._topics_thread.start()
+        return self._topics_thread
 
     def _guard(self, handler: Callable[..., Any], *args: Any) -> Callable[..., Any]:
         """Wrap a UI callback: an error is shown in the status line (a click has no caller to raise to)."""

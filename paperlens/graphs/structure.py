@@ -213,16 +213,18 @@ LABEL_LANGUAGES = (
 )  # fmt: skip
 # A paper is in a language when this many of its words, and this share (%) of them, are that language's
 # stop words, besides English ones (the lists hold words English abstracts use too: "ai", "era", "multi").
-_LANGUAGE_MIN_WORDS = 2
-_LANGUAGE_MIN_SHARE = 10
+# Measured: on 74,728 English arXiv abstracts, 2 words making 10% found 16 languages.
+_LANGUAGE_MIN_WORDS = 3
+_LANGUAGE_MIN_SHARE = 20
+_LANGUAGE_MIN_PAPERS = 1
 
 
 def _label_skip_words(model: Any) -> frozenset[str]:
     """The stop words of the other languages found in the fitted corpus (the English model keeps them).
 
-    A language is found when at least two of a paper's words, and a tenth of
-    them, are its stop words besides English ones ("der", "und", "mit"; "les",
-    "des", "une"); for a language of another script (Russian), one word.
+    A language is found when, in a paper, three or more of the words, and a
+    fifth of them, are its stop words besides English ones ("der", "und", "mit";
+    "les", "des", "une"); for a language of another script (Russian), one word.
     Lists from the ``stop-words`` package.
     """
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
@@ -234,7 +236,7 @@ def _label_skip_words(model: Any) -> frozenset[str]:
     if cached is not None:
         return cached
     english = STOP_WORDS | ENGLISH_STOP_WORDS
-    column = {term: j for j, term in enumerate(model._stems)}  # folded single words and phrases -> column
+    column = dict(model._stems)  # folded single words and phrases -> column
     found: set[str] = set()
     X = model.matrix_
     single = [j for term, j in column.items() if " " not in term]
@@ -248,7 +250,8 @@ def _label_skip_words(model: Any) -> frozenset[str]:
         if not any(w.isascii() for w in words):  # another script: one word tells
             detected = hits.any()
         else:
-            detected = ((hits >= _LANGUAGE_MIN_WORDS) & (hits * 100 >= _LANGUAGE_MIN_SHARE * words_of_paper)).any()
+            papers = (hits >= _LANGUAGE_MIN_WORDS) & (hits * 100 >= _LANGUAGE_MIN_SHARE * words_of_paper)
+            detected = papers.sum() >= _LANGUAGE_MIN_PAPERS
         if detected:
             found |= words
     skip = frozenset(found)

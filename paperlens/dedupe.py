@@ -5,8 +5,12 @@ Two records are the same work when
 * they share an identifier (DOI, arXiv, OpenAlex or Semantic Scholar id) and
   their DOIs and arXiv ids do not contradict each other, or
 * they have the same folded title and year and **nothing conflicts**: authors
-  (their surnames), venue, volume, number or issue, pages, entry type, DOI or
-  arXiv id. A field only one of them has is no conflict.
+  (their surnames), venue, volume, number or issue, pages, subtitle, edition,
+  version, chapter, publisher, entry type, DOI or arXiv id. A field only one of
+  them has is no conflict; a generic entry type (``@misc``, ``@online``,
+  ``@unpublished``: how Zotero exports a preprint) conflicts with no type, and a
+  preprint's server (arXiv) is no other publisher, so the preprint and the
+  conference version of one paper merge.
 
 A recurring title (a column or heading such as "Editorial", "Errata",
 "Abstracts", "Chairman's report", or any title that the records give for
@@ -62,6 +66,9 @@ _CONFLICT_EXTRA = (
     ("publisher",),
 )
 _TYPE_KEYS = ("bibtex_type", "type_of_reference", "type")
+# Entry types that say nothing about the kind of work (Zotero exports a preprint as @misc): they conflict with none.
+_GENERIC_TYPES = frozenset({"misc", "online", "electronic", "www", "unpublished", "preprint", "gen", "generic"})
+_PREPRINT_SERVER = re.compile(r"arxiv|biorxiv|medrxiv|chemrxiv|techrxiv|ssrn|research square|preprints|osf")
 
 
 @dataclass(frozen=True)
@@ -131,16 +138,27 @@ def conflicts(a: Paper, b: Paper) -> list[str]:
         found.append("authors")
     if a.venue and b.venue and _fold(a.venue) != _fold(b.venue):
         found.append("venue")
+    preprint = _is_preprint(a) or _is_preprint(b)
     for names in _CONFLICT_EXTRA:
+        if names[0] == "publisher" and preprint:
+            continue  # a preprint's "publisher" is its server (arXiv), not another publisher
         va, vb = _extra(a, names), _extra(b, names)
         if va and vb and va != vb:
             found.append(names[0])
     for name in _TYPE_KEYS:
         va, vb = _extra(a, (name,)), _extra(b, (name,))
-        if va and vb and va != vb:
+        if va and vb and va != vb and not ({va, vb} & _GENERIC_TYPES):
             found.append("entry type")
             break
     return found
+
+
+def _is_preprint(paper: Paper) -> bool:
+    """A record of a preprint: an arXiv id, or a preprint server as publisher or venue."""
+    if paper.arxiv_id:
+        return True
+    where = " ".join(str(v) for v in (_extra(paper, ("publisher",)), paper.venue or "") if v)
+    return bool(_PREPRINT_SERVER.search(where.casefold()))
 
 
 def recurring_title(title: object) -> bool:

@@ -109,3 +109,15 @@ def test_other_authors_are_another_work():
     kept, merges = deduplicate([paper, other])
     assert len(kept) == 2 and merges == []
     assert len(deduplicate([paper, pl.Paper.create(title=paper.title.upper(), year=paper.year)])[0]) == 1
+
+
+def test_preprint_and_conference_version_of_one_paper_merge():
+    # The example Zotero export: CLIP as an arXiv preprint (@misc, publisher arXiv) and from ICML
+    # (@inproceedings, publisher PMLR). A generic type and a preprint server are no conflict.
+    library = _read(Path(__file__).parents[1] / "examples" / "data" / "my_library.bib")
+    merges = library.report.merges
+    assert list(zip(merges["record"], merges["into"], strict=True)) == [
+        ("radford_learning_2021-1", "radford_learning_2021")
+    ]
+    clip = library["2103.00020"]
+    assert clip.venue == "Proceedings of the 38th International Conference on Machine Learning"

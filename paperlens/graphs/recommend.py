@@ -288,7 +288,6 @@ def recommend_table(
     all_ids = root.ids
     extra: dict[str, Any] = {}
     if evidence is not None:
-        C, _, _ = citation_matrices(corpus)
         CT = C.T.tocsr()
         rel_mask = np.zeros(len(root))
         rel_mask[rel] = 1

@@ -272,3 +272,11 @@ def test_configurable_url_and_bad_arguments(standin, reviewed, monkeypatch):
     monkeypatch.setenv("PAPERLENS_OPENALEX_URL", standin.url + "/")
     grown = corpus.expand(direction="references", keep=3, warn=False)
     assert len(grown) == len(corpus) + 3 and standin.requests
+
+
+def test_the_openalex_url_setting():
+    assert http.settings(openalex_url="https://mirror.example.org/api/").resolved_openalex_url() == (
+        "https://mirror.example.org/api"
+    )
+    with pytest.raises(PaperlensError, match="must start with http"):
+        http.settings(openalex_url="mirror.example.org").resolved_openalex_url()

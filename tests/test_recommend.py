@@ -94,6 +94,8 @@ def test_reasons_say_what_links_a_paper(reviewed):
         k = sum(cites.has_edge(pid, s) for s in seeds)
         assert (f"cites {k} of your relevant papers" in why) == (k > 0), why
         assert "shares '" in why
+    quiet = recommend_table(reviewed, seeds, n=10, explain=False)
+    assert quiet["id"].tolist() == top.ids and set(quiet["reasons"]) == {""}
     text_only = reviewed.recommend(relevant=seeds, n=5, citations=False)
     assert not any("cite" in why for why in text_only.reasons)
     # A filter keeps the reasons of the rows it keeps.

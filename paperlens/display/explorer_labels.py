@@ -86,8 +86,7 @@ class LabelBar(widgets.VBox):
         """Count the labels and say the selected paper's."""
         counts = {name: sum(1 for v in labels.values() if v == name) for name in _MARKS}
         mine = labels.get(selected or "")
-        selected_text = f"; this paper: <b data-label='{esc(mine)}'>{esc(mine)}</b>" if mine else ""
+        selected_text = f"; this paper: <b>{esc(mine)}</b>" if mine else ""
         self.summary.value = (
-            f"<span data-relevant='{counts['relevant']}' data-irrelevant='{counts['irrelevant']}'>"
-            f"{counts['relevant']} relevant, {counts['irrelevant']} irrelevant{selected_text}</span>"
+            f"<span>{counts['relevant']} relevant, {counts['irrelevant']} irrelevant{selected_text}</span>"
         )

@@ -77,7 +77,7 @@ def relevance_to_labels(state: ExplorerState) -> np.ndarray:
         return scores
     from ..graphs.recommend import recommend_table
 
-    table = recommend_table(state.root, relevant, irrelevant, n=None, corpus_labels=False)
+    table = recommend_table(state.root, relevant, irrelevant, n=None, corpus_labels=False, explain=False)
     scores[:] = -1e300
     scores[table["position"].to_numpy()] = table["score"].to_numpy()
     scores[[state.root.position(p) for p in relevant]] = -1e299

@@ -221,6 +221,7 @@ def recommend_table(
     citation_weight: float = 1.0,
     seed: int = 0,
     corpus_labels: bool = True,
+    explain: bool = True,
 ) -> pd.DataFrame:
     """The unlabelled papers of ``corpus`` ranked by relatedness to the relevant ones, best first.
 
@@ -234,6 +235,7 @@ def recommend_table(
     seed : the SVM's random state (liblinear shuffles); the same seed gives the same ranking.
     corpus_labels : take the corpus's labels into account (``False``: only ``relevant``/``irrelevant``
         count, as the explorer does with the labels given in it).
+    explain : write the ``reasons`` (``False``: empty, for rankings of every paper where only the order counts).
 
     Returns
     -------
@@ -288,7 +290,6 @@ def recommend_table(
     all_ids = root.ids
     extra: dict[str, Any] = {}
     if evidence is not None:
-        C, _, _ = citation_matrices(corpus)
         CT = C.T.tocsr()
         rel_mask = np.zeros(len(root))
         rel_mask[rel] = 1
@@ -312,7 +313,7 @@ def recommend_table(
             "score": score[top],
             "text_score": text[top],
             "citation_score": cite[top],
-            "reasons": [_reasons(int(i), X, w, model.terms_, evidence, extra) for i in top.tolist()],
+            "reasons": [_reasons(int(i), X, w, model.terms_, evidence, extra) if explain else "" for i in top.tolist()],
         }
     )
 

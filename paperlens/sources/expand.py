@@ -205,7 +205,7 @@ def _one_round(
 def _ranked(combined: Corpus, new_ids: set[str], relevant: list[str], irrelevant: list[str]) -> list[str]:
     from ..graphs.recommend import recommend_table
 
-    table = recommend_table(combined, relevant, irrelevant or None, n=None)
+    table = recommend_table(combined, relevant, irrelevant or None, n=None, explain=False)
     return [pid for pid in table["id"] if pid in new_ids]
 
 

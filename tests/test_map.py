@@ -278,3 +278,24 @@ def test_big_graphs_are_placed_by_the_map_and_thinned():
     # Small corpora keep the force layout and every link.
     small = pl.load_sample().graph("citation")
     assert small.layout == "force"
+
+
+# --------------------------------------------------------------------------- the explorer's map
+
+
+def test_explorer_map_dims_filters_and_follows_the_lasso(sample):
+    explorer = sample.explore(map=True)
+    view = explorer.map_view
+    assert view.highlighted is sample  # nothing filtered: every paper lit
+    explorer.years = (2024, 2024)
+    expected = [i for i in sample.ids if sample[i].year == 2024]
+    assert sorted(view.highlighted.ids) == sorted(expected) and 0 < len(expected) < len(sample)
+    explorer.years = explorer.year_bounds
+    # A lasso of three papers filters the table to them; one paper opens it in the detail pane.
+    picked = [sample.ids[3], sample.ids[10], sample.ids[20]]
+    view.scatter.widget.selection = np.array([sample.position(i) for i in picked], dtype=np.uint32)
+    assert sorted(explorer.corpus.ids) == sorted(picked)
+    view.scatter.widget.selection = np.array([sample.position("2103.00020")], dtype=np.uint32)
+    assert explorer.selected is not None and explorer.selected.id == "2103.00020"
+    view.scatter.widget.selection = np.array([], dtype=np.uint32)
+    assert len(explorer.corpus) == len(sample)

@@ -241,6 +241,8 @@ class MapView:
         from ..corpus import Corpus
 
         if isinstance(ids, Corpus):
+            if ids.root is self.corpus.root and self.corpus.root is self.corpus:  # a filter of this map's corpus
+                return np.unique(ids.root_positions)
             ids = ids.ids
         if isinstance(ids, str):
             ids = [ids]

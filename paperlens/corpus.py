@@ -784,7 +784,7 @@ class Corpus:
         return graph(self, kind=kind, **options)
 
     def map_positions(self, *, seed: int = 0) -> pd.DataFrame:
-        """Every paper's place on the field map: id, x, y, community (:func:`~paperlens.graphs.layout.map_positions`)."""
+        """Every paper's place on the field map: id, x, y, community (:func:`.graphs.layout.map_positions`)."""
         from .graphs.layout import map_positions
 
         return map_positions(self, seed=seed)

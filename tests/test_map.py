@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 
 import paperlens as pl
-from paperlens.graphs.layout import knn_matrix, map_layout, map_links, map_positions, set_positions, strongest_edges
+from paperlens.graphs.layout import knn_matrix, map_layout, map_links, set_positions, strongest_edges
 
 HOSTILE = '<img src=x onerror="window.__pwned=1">'
 

@@ -194,6 +194,9 @@ def test_links_note_says_what_is_hidden(sample):
     view.show_links("citation", "all", max_links=3)
     total = sample.citation_graph().number_of_edges()
     assert view.links_note == f"3 citation links drawn, {total - 3:,} more hidden (the 3 strongest shown)"
+    assert len(view.scatter.widget.annotations) == 3  # drawn when the widget is built after the call
+    view.show_links("similar", "all", max_links=5)
+    assert len(view.scatter.widget.annotations) == 5  # and redrawn on the live widget
     view.show_links(None)
     assert view.links_note == ""
     with pytest.raises(pl.FieldError):

@@ -195,6 +195,8 @@ class MapView:
         if self.labels and (data["topic"] != "").any():
             unnamed = ["topic:"] if (data["topic"] == "").any() else []  # papers of small communities: no label
             scatter.label(by="topic", size=13, exclude=unnamed, max_number=12)
+        if self._links:
+            self._draw_links(scatter)
         scatter.selection([])
         return scatter
 

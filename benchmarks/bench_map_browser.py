@@ -6,7 +6,7 @@ the layout) and reports, from the harness of ``tests/browser``:
 * ``first draw``: seconds from the map's output element appearing in the page to a canvas with ink
   (polled by element screenshots every ~0.1 s, so the figure is an upper bound);
 * ``dim``: seconds from clicking a button whose callback runs ``view.highlight(one year)`` to a canvas
-  with less than 60 % of the strong pixels (same polling), and the kernel-side cost of ``highlight``.
+  with less than 85 % of the strong pixels (same polling), and the kernel-side cost of ``highlight``.
 
 Run from the repository root (needs /usr/bin/chromium)::
 
@@ -64,7 +64,7 @@ def main() -> None:
         dimmed = ink
         while time.monotonic() - t0 < 60:
             dimmed = strong_pixels(canvas.screenshot())
-            if dimmed < ink * 0.6:
+            if dimmed < ink * 0.85:  # 75,000 overlapping dim points keep many pixels dark: any clear drop
                 break
         print(
             f"filter -> dimmed map <= {time.monotonic() - t0:.2f} s ({ink} -> {dimmed} strong pixels); kernel: "

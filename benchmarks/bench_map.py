@@ -154,7 +154,10 @@ def bench_size(n: int, methods: list[str], repeats: int, seed: int) -> list[dict
     indices, sims = model.kneighbors(K_GRAPH)
     knn_wall, knn_s = time.perf_counter() - started, _cpu() - cpu0
     true = indices[:, :K_TRUE]
-    print(f"\n== {n:,} papers: fit {fit_s:.1f} s, concept kNN (k={K_GRAPH}) {knn_wall:.1f} s wall, {knn_s:.1f} s CPU", flush=True)
+    print(
+        f"\n== {n:,} papers: fit {fit_s:.1f} s, concept kNN (k={K_GRAPH}) {knn_wall:.1f} s wall, {knn_s:.1f} s CPU",
+        flush=True,
+    )
     rows = []
     for name in methods:
         times, cpu = [], []
@@ -181,9 +184,8 @@ def bench_size(n: int, methods: list[str], repeats: int, seed: int) -> list[dict
     if "umap-knn" in by:
         for other in ("random", "svd", "tsne-knn", "pacmap"):
             if other in by:
-                print(
-                    f"  umap-knn / {other}: preservation x{by['umap-knn']['preservation'] / by[other]['preservation']:.2f}"
-                )
+                ratio = by["umap-knn"]["preservation"] / by[other]["preservation"]
+                print(f"  umap-knn / {other}: preservation x{ratio:.2f}")
         if "umap-default" in by:
             ratio = by["umap-default"]["cpu"] / by["umap-knn"]["cpu"]
             total = (by["umap-knn"]["cpu"] + knn_s) / by["umap-default"]["cpu"]

@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 
 import paperlens as pl
-from paperlens.graphs.layout import knn_matrix, map_layout, map_links, map_positions, set_positions, strongest_edges
+from paperlens.graphs.layout import knn_matrix, map_layout, map_links, set_positions, strongest_edges
 
 HOSTILE = '<img src=x onerror="window.__pwned=1">'
 
@@ -194,6 +194,9 @@ def test_links_note_says_what_is_hidden(sample):
     view.show_links("citation", "all", max_links=3)
     total = sample.citation_graph().number_of_edges()
     assert view.links_note == f"3 citation links drawn, {total - 3:,} more hidden (the 3 strongest shown)"
+    assert len(view.scatter.widget.annotations) == 3  # drawn when the widget is built after the call
+    view.show_links("similar", "all", max_links=5)
+    assert len(view.scatter.widget.annotations) == 5  # and redrawn on the live widget
     view.show_links(None)
     assert view.links_note == ""
     with pytest.raises(pl.FieldError):
@@ -278,3 +281,24 @@ def test_big_graphs_are_placed_by_the_map_and_thinned():
     # Small corpora keep the force layout and every link.
     small = pl.load_sample().graph("citation")
     assert small.layout == "force"
+
+
+# --------------------------------------------------------------------------- the explorer's map
+
+
+def test_explorer_map_dims_filters_and_follows_the_lasso(sample):
+    explorer = sample.explore(map=True)
+    view = explorer.map_view
+    assert view.highlighted is sample  # nothing filtered: every paper lit
+    explorer.years = (2024, 2024)
+    expected = [i for i in sample.ids if sample[i].year == 2024]
+    assert sorted(view.highlighted.ids) == sorted(expected) and 0 < len(expected) < len(sample)
+    explorer.years = explorer.year_bounds
+    # A lasso of three papers filters the table to them; one paper opens it in the detail pane.
+    picked = [sample.ids[3], sample.ids[10], sample.ids[20]]
+    view.scatter.widget.selection = np.array([sample.position(i) for i in picked], dtype=np.uint32)
+    assert sorted(explorer.corpus.ids) == sorted(picked)
+    view.scatter.widget.selection = np.array([sample.position("2103.00020")], dtype=np.uint32)
+    assert explorer.selected is not None and explorer.selected.id == "2103.00020"
+    view.scatter.widget.selection = np.array([], dtype=np.uint32)
+    assert len(explorer.corpus) == len(sample)

@@ -192,6 +192,9 @@ class Explorer(ExplorerState, widgets.VBox):
         Fill the topic select from :func:`paperlens.graphs.structure.community_table`:
         ``True``, ``False``, or ``"auto"`` (at open time up to 5000 papers when the concept model is
         cheap, see ``graph_kind``; else on a click of "find topics").
+    map : show the field map of every paper (:class:`~paperlens.display.mapview.MapView`) below: a
+        filter or search dims the other papers, a lasso filters the table, a click opens the paper.
+        Laying out a big corpus takes a while the first time (minutes at 75,000 papers).
     debounce, graph_delay : float
         Seconds of quiet before the typed query / the graph redraw is applied.
     **filters
@@ -243,6 +246,7 @@ class Explorer(ExplorerState, widgets.VBox):
         communities: bool | str = "auto",
         debounce: float = 0.3,
         graph_delay: float = 0.6,
+        map: bool = False,
         **filters: Any,
     ) -> None:
         ExplorerState.__init__(
@@ -309,6 +313,15 @@ class Explorer(ExplorerState, widgets.VBox):
         children: list[widgets.Widget] = [widgets.HTML(_CSS), self.filters_box, self.count, self.label_bar, results]
         if self._show_graph:
             children.append(self.graph_pane)
+        self.map_view: Any = None
+        if map:
+            # The field map of every paper: filters and searches dim the rest, a lasso filters the table,
+            # a click opens the paper in the detail pane.
+            from .mapview import MapView
+
+            self.map_view = MapView(self.root, height=460)
+            self.map_view.observe(self._guard(self._on_map_selection))
+            children.append(self.map_view.widget)
         self.children = [*children, self.status]
 
         # --- controls <-> traits
@@ -499,6 +512,16 @@ class Explorer(ExplorerState, widgets.VBox):
         )
         if self._show_graph:
             self._graph_debouncer()
+        if self.map_view is not None:
+            everything = len(self.positions) == len(self.root)
+            self.map_view.highlight(None if everything else self.root.subset(np.sort(self.positions)))
+
+    def _on_map_selection(self, chosen: Any) -> None:
+        rows = chosen.root_positions
+        if len(rows) == 1:
+            self.select(chosen.ids[0])
+        else:
+            self.choose(rows if len(rows) else None)
 
     def _on_page(self, _change: Any) -> None:
         self._update_table()

@@ -228,6 +228,7 @@ class ExplorerState(traitlets.HasTraits):
         self._orders: dict[tuple[str, bool], np.ndarray] = {}  # every root position sorted, per sort
         self._rankings: dict[str, tuple[Callable[[ExplorerState], np.ndarray], bool]] = {}
         self._community_of: np.ndarray | None = None  # root position -> topic id (-1: none)
+        self._chosen: np.ndarray | None = None  # root positions picked on the map (None: no such filter)
         self._topic_sizes: dict[int, int] = {}
 
         base_positions = corpus.root_positions
@@ -574,6 +575,18 @@ class ExplorerState(traitlets.HasTraits):
             return self._rankings[key][1]
         return NATURAL_ASCENDING[key]
 
+    def choose(self, positions: np.ndarray | list[int] | None) -> None:
+        """Keep only these papers (root positions, e.g. a lasso on the map) besides the other filters;
+        ``None`` removes this filter."""
+        if positions is None:
+            self._chosen = None
+        else:
+            chosen = np.zeros(self.index.n, dtype=bool)
+            chosen[np.asarray(positions, dtype=np.int64)] = True
+            self._chosen = chosen
+        self._reset_page = True
+        self.refresh()
+
     def refresh(self) -> None:
         """Apply the filters and the order now (done for you after every change)."""
         self._dirty = True
@@ -675,6 +688,8 @@ class ExplorerState(traitlets.HasTraits):
             wanted_tags = set(self.tag_filter)
             tags = self._root.cached("explorer.tags", lambda: self._root.column("tags").tolist())
             mask &= np.fromiter((not wanted_tags.isdisjoint(t) for t in tags), bool, len(tags))
+        if self._chosen is not None:
+            mask &= self._chosen
         return mask, scores
 
     def _on_labels(self, _change: Any) -> None:

@@ -195,6 +195,8 @@ class MapView:
         if self.labels and (data["topic"] != "").any():
             unnamed = ["topic:"] if (data["topic"] == "").any() else []  # papers of small communities: no label
             scatter.label(by="topic", size=13, exclude=unnamed, max_number=12)
+        if self._links:
+            self._draw_links(scatter)
         scatter.selection([])
         return scatter
 
@@ -241,6 +243,8 @@ class MapView:
         from ..corpus import Corpus
 
         if isinstance(ids, Corpus):
+            if ids.root is self.corpus.root and self.corpus.root is self.corpus:  # a filter of this map's corpus
+                return np.unique(ids.root_positions)
             ids = ids.ids
         if isinstance(ids, str):
             ids = [ids]
@@ -352,7 +356,9 @@ class MapView:
         if chosen == 1:
             row = self.data.iloc[int(self._selection[0])]
             year = "" if pd.isna(row["year"]) else f" ({int(row['year'])})"
-            text += f"<br><b>{_esc(row['title'])}</b>{_esc(year)} — {_esc(row['authors'])} · <code>{_esc(row['id'])}</code>"
+            text += (
+                f"<br><b>{_esc(row['title'])}</b>{_esc(year)} — {_esc(row['authors'])} · <code>{_esc(row['id'])}</code>"
+            )
         return f'<div class="paperlens-map-header" style="font-size:13px;margin:2px 0">{text}</div>'
 
     def to_png(self, width: float = 8.0, height: float | None = None, dpi: int = 80) -> bytes:
@@ -377,7 +383,15 @@ class MapView:
         if self._highlight is not None:
             alpha[:] = 0.08
             alpha[self._highlight] = 0.9
-        axes.scatter(data["x"], data["y"], c=colors, cmap=cmap, s=1.5 if len(data) > 5000 else 6 if len(data) > 500 else 30, alpha=alpha, lw=0)
+        axes.scatter(
+            data["x"],
+            data["y"],
+            c=colors,
+            cmap=cmap,
+            s=1.5 if len(data) > 5000 else 6 if len(data) > 500 else 30,
+            alpha=alpha,
+            lw=0,
+        )
         for x0, y0, x1, y1, _ in self._links[:MAX_LINKS]:
             axes.plot([x0, x1], [y0, y1], color="#555555", lw=0.4, alpha=0.6)
         if self.labels:
@@ -410,10 +424,17 @@ class MapView:
         state, paths, buffers = _remove_buffers(widget.get_state())
         esm = state.pop("_esm")
         css = state.pop("_css", "") or ""
-        tips = self.data[["title", "authors", "year"]].astype(object).where(self.data[["title", "authors", "year"]].notna(), "")
+        tips = (
+            self.data[["title", "authors", "year"]]
+            .astype(object)
+            .where(self.data[["title", "authors", "year"]].notna(), "")
+        )
         payload = {
             "state": state,
-            "buffers": [{"path": p, "data": base64.b64encode(bytes(b)).decode("ascii")} for p, b in zip(paths, buffers, strict=True)],
+            "buffers": [
+                {"path": p, "data": base64.b64encode(bytes(b)).decode("ascii")}
+                for p, b in zip(paths, buffers, strict=True)
+            ],
             "tooltip": {name: tips[name].tolist() for name in tips.columns},
             "header": self._header_html(),
         }

@@ -39,8 +39,9 @@ def test_the_readme_has_snippets_and_skips_only_network_ones():
     python = blocks("python")
     assert len(python) >= 4
     skipped = [code for marker, code in python if marker]
-    assert len(skipped) == 1 and all("needs the network" in m for m, _ in python if m)
-    assert "pl.from_arxiv(" in skipped[0]  # the one about live sources
+    assert len(skipped) == 2 and all("needs the network" in m for m, _ in python if m)
+    assert ".expand(" in skipped[0]  # growing a corpus through OpenAlex
+    assert "pl.from_arxiv(" in skipped[1]  # the live sources
 
 
 @pytest.mark.slow

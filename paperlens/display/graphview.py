@@ -189,26 +189,39 @@ class GraphView:
 
     Parameters
     ----------
-    graph : a networkx graph (Graph, DiGraph or a multigraph); never modified.
-        Edge attribute ``kind`` picks the drawing: ``"cites"`` and ``"mentions"``
-        are arrows, ``"similar"`` an undirected dashed line (``weight`` sets its width).
-    corpus : where titles, abstracts and links of the papers come from (node
-        attributes are used for papers not in it).
-    layout : ``"force"`` (linked papers close together), ``"time"`` (x follows the
-        publication date; papers without a date stand in a column on the left) or ``"map"``
-        (the nodes' own ``x``, ``y`` attributes, e.g. from :func:`paperlens.graphs.layout.set_positions`;
-        :func:`graph` uses it from 300 papers, with the field map's positions and thinned links).
-    color_by : ``"community"``, ``"year"``, ``"category"`` or ``None``.
-    size_by : ``"pagerank"``, ``"citations"`` or ``None``.
-    max_nodes : show at most this many papers, those with the highest PageRank
-        (``None``: all); the picture says how many were left out.
-    labels : how many of the largest papers carry a short title on the canvas.
-    physics : let vis-network move the nodes (default: only for force layouts of
-        at most 500 papers; bigger layouts are computed in Python).
-    height : pixels of the whole picture (legend, graph and details line).
-    title : the heading shown above the legend.
-    seed : fixes the layout and the communities.
-    highlight : a paper id (or ids) to mark with a red ring and a label; its card opens below.
+    graph : networkx.Graph
+        A Graph, DiGraph or multigraph of paper ids; never modified. Edge attribute
+        ``kind`` picks the drawing: ``"cites"`` and ``"mentions"`` are arrows,
+        ``"similar"`` an undirected dashed line (``weight`` sets its width).
+    corpus : Corpus, optional
+        Where titles, abstracts and links of the papers come from (node attributes
+        are used for papers not in it).
+    layout : {"force", "time", "map"}, default "force"
+        ``"force"``: linked papers close together; ``"time"``: x follows the
+        publication date, papers without a date stand in a column on the left;
+        ``"map"``: the nodes' own ``x``, ``y`` attributes, e.g. from
+        :func:`paperlens.graphs.layout.set_positions` (:func:`graph` uses it from 300
+        papers, with the field map's positions and thinned links).
+    color_by : {"community", "year", "category", None}, default "community"
+        What colours the nodes.
+    size_by : {"pagerank", "citations", None}, default "pagerank"
+        What sizes the nodes.
+    max_nodes : int or None, default 2000
+        Show at most this many papers, those with the highest PageRank (``None``:
+        all); the picture says how many were left out.
+    labels : int, default 15
+        How many of the largest papers carry a short title on the canvas.
+    physics : bool, optional
+        Let vis-network move the nodes (default: only for force layouts of at most
+        500 papers; bigger layouts are computed in Python).
+    height : int, default 620
+        Pixels of the whole picture (legend, graph and details line).
+    title : str, optional
+        The heading shown above the legend.
+    seed : int, default 0
+        Fixes the layout and the communities.
+    highlight : str or sequence of str, optional
+        A paper id (or ids) to mark with a red ring and a label; its card opens below.
 
     Examples
     --------

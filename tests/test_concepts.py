@@ -590,7 +590,7 @@ def test_concept_graph_edges_nodes_and_k(model, sample):
     paper = sample["2410.13618"]
     assert node["title"] == paper.title and node["year"] == paper.year
     assert node["authors"] == "; ".join(paper.authors) and node["categories"] == "; ".join(paper.categories)
-    assert "year" not in graph.nodes["2203.05482"]  # unknown year: no attribute
+    assert graph.nodes["2203.05482"]["year"] == 2022  # the year its arXiv id encodes (no date given)
     assert graph.graph["kind"] == "concept" and "5" not in graph.graph["notes"][:1]
 
 

@@ -8,6 +8,11 @@ For each size, on the first N papers of ``../shared/bench/arxiv_abstracts_75k.js
   explorer's case: the root's model is reused, neighbours are searched inside the subset);
 * ``knn``: the neighbour search alone, for each method, on the model's TF-IDF matrix (the approximate
   one in this process only, then with the worker processes ``kneighbors`` starts by default);
+* ``naive``: what a user would otherwise write, end to end: scikit-learn
+  ``TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, stop_words="english")`` on title + abstract, then
+  ``NearestNeighbors(metric="cosine", algorithm="brute")`` (extrapolated like the baseline above the max); the
+  speed-up row compares it with paperlens's fit + ``concept_graph``, whose time is also split into the
+  neighbour search, the shared concepts and the rest (networkx graph);
 * ``baseline``: scikit-learn ``NearestNeighbors(metric="cosine", algorithm="brute")`` on THE SAME
   matrix. Above ``--full-baseline-max`` papers it runs on ``--baseline-sample`` random query rows and
   its time is extrapolated to all rows (marked ``*``); recall is then measured on those rows.
@@ -141,6 +146,7 @@ def work_graph(n: int, folder: Path) -> dict:
     with TreePeak() as tree:
         graph = corpus.concept_graph(k=K)
     graph_s = time.perf_counter() - started
+    parts = time_parts(corpus, model, graph)
     subsets = {}
     for size in (150, 3000):  # the explorer's case: a filtered subset, the root's model already fitted
         subset = corpus.sample(min(size, len(corpus)), seed=1)
@@ -154,11 +160,52 @@ def work_graph(n: int, folder: Path) -> dict:
         "load_s": load_s,
         "fit_s": fit_s,
         "graph_s": graph_s,
+        "parts": parts,
         "terms": len(model.terms_),
         "nnz_per_paper": model.matrix_.nnz / max(len(corpus), 1),
         "edges": graph.number_of_edges(),
         "peak_mb": max(peak_mb(), tree.peak_mb),  # with the neighbour search's worker processes
     }
+
+
+def time_parts(corpus, model, graph) -> dict:
+    """Where ``concept_graph`` spends its time, each part timed again on its own: the neighbour search,
+    the shared concepts of every edge, and the rest (pairs, nodes and edges of the networkx graph)."""
+    from paperlens.graphs.concepts import _shared_concepts
+
+    model._knn.clear()  # the search again, as concept_graph ran it
+    started = time.perf_counter()
+    model.kneighbors(K)
+    search_s = time.perf_counter() - started
+    position = {pid: i for i, pid in enumerate(model.ids_)}
+    a = np.array([position[u] for u, v in graph.edges()], dtype=np.int64)
+    b = np.array([position[v] for u, v in graph.edges()], dtype=np.int64)
+    started = time.perf_counter()
+    _shared_concepts(model, a, b, 3)
+    shared_s = time.perf_counter() - started
+    started = time.perf_counter()
+    corpus.concept_graph(k=K)  # neighbours cached now: shared concepts + networkx
+    rest_s = time.perf_counter() - started - shared_s
+    return {"search": search_s, "shared concepts": shared_s, "networkx and the rest": max(rest_s, 0.0)}
+
+
+def work_naive(n: int, sample: int) -> dict:
+    """What a user would write: scikit-learn TF-IDF of title + abstract, then brute-force cosine neighbours
+    (above ``sample`` rows the search runs on ``sample`` random rows and is extrapolated)."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.neighbors import NearestNeighbors
+
+    corpus = load_corpus(n)
+    texts = [f"{t or ''} {a or ''}" for t, a in zip(corpus.column("title"), corpus.column("abstract"), strict=True)]
+    started = time.perf_counter()
+    X = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, stop_words="english").fit_transform(texts)
+    fit_s = time.perf_counter() - started
+    rows = X.shape[0]
+    queries = np.arange(rows) if sample >= rows else np.random.default_rng(0).choice(rows, sample, replace=False)
+    started = time.perf_counter()
+    NearestNeighbors(n_neighbors=K + 1, metric="cosine", algorithm="brute").fit(X).kneighbors(X[queries])
+    search_s = (time.perf_counter() - started) * rows / len(queries)
+    return {"fit_s": fit_s, "search_s": search_s, "queries": len(queries), "peak_mb": peak_mb()}
 
 
 def load_matrix(folder: Path):
@@ -258,6 +305,8 @@ def main() -> None:
             result = work_graph(int(args.worker[1]), folder)
         elif kind == "knn":
             result = work_knn(args.worker[1], folder)
+        elif kind == "naive":
+            result = work_naive(int(args.worker[1]), int(args.worker[2]))
         else:
             result = work_baseline(int(args.worker[1]), folder)
         print(json.dumps(result))
@@ -284,6 +333,16 @@ def main() -> None:
             n = info["papers"]
             row(n, "fit (TF-IDF)", f"{info['fit_s']:.1f}", info["peak_mb"])
             row(n, f"concept_graph(k={K}), auto", f"{info['graph_s']:.1f}", info["peak_mb"])
+            for part, seconds in info["parts"].items():
+                row(n, f"  of which {part}", f"{seconds:.1f}", info["peak_mb"])
+            sample = n if n <= args.full_baseline_max else min(args.baseline_sample, n)
+            naive = run_worker(["naive", str(n), str(sample), str(folder)])
+            naive_s = naive["fit_s"] + naive["search_s"]
+            ours_s = info["fit_s"] + info["graph_s"]
+            mark = "" if naive["queries"] == n else "*"
+            row(n, "naive: sklearn fit", f"{naive['fit_s']:.1f}", naive["peak_mb"])
+            row(n, f"naive: + brute kNN{mark}", f"{naive_s:.1f}{mark}", naive["peak_mb"], speed="1.0x")
+            row(n, "paperlens fit + concept_graph", f"{ours_s:.1f}", info["peak_mb"], speed=f"{naive_s / ours_s:.1f}x")
             for size, seconds in info["subsets"].items():
                 row(n, f"  same on a {int(size):,}-paper subset", f"{seconds:.2f}", info["peak_mb"])
             sample = n if n <= args.full_baseline_max else min(args.baseline_sample, n)

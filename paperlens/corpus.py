@@ -9,6 +9,7 @@ corpus searches with its parent's index instead of building a new one.
 from __future__ import annotations
 
 import datetime as dt
+import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from types import MappingProxyType
@@ -17,16 +18,23 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .errors import FieldError, InvalidArgumentError, PaperNotFoundError
+from .dedupe import deduplicate, merge_papers
+from .docstrings import shared_doc
+from .errors import FieldError, InvalidArgumentError, PaperlensWarning, PaperNotFoundError
 from .frame import papers_frame, row_to_paper
-from .ids import paper_id, parse_identifier, title_key
-from .record import LIST_FIELDS, PAPER_FIELDS, Paper
-from .report import FileReport, LoadReport
+from .ids import parse_identifier, title_key
+from .record import LABELS, LIST_FIELDS, PAPER_FIELDS, Paper
+from .report import LoadReport
 
 if TYPE_CHECKING:
     import networkx as nx
 
+    from .display.explorer import Explorer
+    from .display.graphview import GraphView
+    from .display.mapview import MapView
+    from .graphs.concepts import ConceptModel
     from .search import SearchIndex
+    from .sources.enrich import EnrichmentReport
 
 __all__ = ["Corpus", "deduplicate", "merge_papers"]
 
@@ -43,121 +51,11 @@ FILTERS = (
     "text",
     "min_citations",
     "ids",
+    "label",
+    "tags",
     "where",
 )
-
-
-# --------------------------------------------------------------------------- merging
-
-
-def _dedupe_keys(paper: Paper) -> list[tuple[str, str]]:
-    keys = [(name, getattr(paper, name)) for name in ID_FIELDS if getattr(paper, name)]
-    if paper.id.startswith("pl:"):  # the same fallback id is the same title and year, or the same untitled record
-        keys.append(("id", paper.id))
-    folded = title_key(paper.title)
-    if folded and paper.year is not None and paper.date_source is None:  # not a year guessed from the arXiv id
-        keys.append(("title", f"{folded}|{paper.year}"))
-    return keys
-
-
-def merge_papers(first: Paper, second: Paper) -> Paper:
-    """One record from two records of the same paper: ``first`` wins, ``second`` fills gaps.
-
-    Lists of categories, keywords and references are united; ``citation_count`` keeps the
-    larger value; ``extra`` keeps the first value of each key.
-
-    >>> a = Paper.create(title="Model soups", doi="10.1000/x", categories=("cs.LG",))
-    >>> b = Paper.create(title="Model Soups", arxiv_id="2203.05482", year=2022, categories=("cs.CV",))
-    >>> merged = merge_papers(a, b)
-    >>> merged.id, merged.doi, merged.year, merged.categories
-    ('2203.05482', '10.1000/x', 2022, ('cs.LG', 'cs.CV'))
-    """
-    values: dict[str, Any] = {}
-    for name in PAPER_FIELDS:
-        a, b = getattr(first, name), getattr(second, name)
-        if name in LIST_FIELDS and name != "authors":
-            values[name] = tuple(dict.fromkeys((*a, *b)))
-        elif name == "extra":
-            values[name] = {**dict(b), **dict(a)}
-        elif name == "citation_count":
-            known = [v for v in (a, b) if v is not None]
-            values[name] = max(known) if known else None
-        elif name == "source":
-            values[name] = a if not b or b == a else f"{a}+{b}" if a else b
-        else:
-            values[name] = a if a not in (None, "", ()) else b
-    real = [p for p in (first, second) if p.date_source is None and p.year is not None]
-    if real:  # a date derived from the arXiv id never wins over a date a record gave
-        values["year"] = real[0].year
-        values["date"] = next((p.date for p in real if p.date is not None), None)
-        values["date_source"] = None
-    values["id"] = paper_id(
-        arxiv_id=values["arxiv_id"],
-        doi=values["doi"],
-        openalex_id=values["openalex_id"],
-        s2_id=values["s2_id"],
-        title=values["title"],
-        year=values["year"],
-    )
-    return Paper(**values)
-
-
-def _conflict(a: Paper, b: Paper) -> bool:
-    """Two records that cannot be the same paper: different DOIs or different arXiv ids.
-
-    (Different OpenAlex or S2 ids do not count: those services hold duplicates of one paper.)
-    """
-    return bool(a.doi and b.doi and a.doi != b.doi) or bool(a.arxiv_id and b.arxiv_id and a.arxiv_id != b.arxiv_id)
-
-
-def _find(owner: dict[tuple[str, str], int], kept: list[Paper], paper: Paper) -> set[int]:
-    """The slots of ``kept`` holding the same paper: a shared identifier, or a shared
-    folded title and year without conflicting DOIs or arXiv ids ("Abstracts", 2018 is
-    the title of many different conference supplements)."""
-    found = set()
-    for key in _dedupe_keys(paper):
-        slot = owner.get(key)
-        if slot is None or kept[slot] is None:
-            continue
-        if key[0] == "title" and _conflict(kept[slot], paper):
-            continue
-        found.add(slot)
-    return found
-
-
-def deduplicate(papers: Iterable[Paper]) -> tuple[list[Paper], list[tuple[int, int]]]:
-    """Collapse records of the same paper.
-
-    Records are the same paper when they share a DOI, arXiv, OpenAlex or S2 id, or
-    the same folded title and year with no conflicting DOI or arXiv id. Returns the
-    merged papers in first-seen order and, for each record merged into an earlier
-    one, ``(index of the record, index of the paper it joined)``.
-    """
-    kept: list[Paper | None] = []
-    owner: dict[tuple[str, str], int] = {}
-    merges: list[tuple[int, int]] = []
-    for i, paper in enumerate(papers):
-        hits = _find(owner, kept, paper)  # type: ignore[arg-type]
-        if not hits:
-            slot = len(kept)
-            kept.append(paper)
-        else:
-            slot = min(hits)
-            kept[slot] = merge_papers(kept[slot], paper)  # type: ignore[arg-type]
-            merges.append((i, slot))
-            # A record can bridge two papers kept apart so far (DOI of one, arXiv id of another).
-            for other in sorted(hits - {slot}, reverse=True):
-                kept[slot] = merge_papers(kept[slot], kept[other])  # type: ignore[arg-type]
-                kept[other] = None
-                for key, value in list(owner.items()):
-                    if value == other:
-                        owner[key] = slot
-        for key in _dedupe_keys(kept[slot]):  # type: ignore[arg-type]
-            if key[0] == "title":
-                owner.setdefault(key, slot)  # a title stays with the first paper that had it
-            else:
-                owner[key] = slot
-    return [p for p in kept if p is not None], merges
+_KEEP: Any = object()  # annotate(): "leave this field as it is"
 
 
 def _as_set(value: str | Iterable[str]) -> list[str]:
@@ -191,8 +89,8 @@ class Corpus:
     >>> corpus = pl.load_sample()
     >>> corpus
     <Corpus: 69 papers, 2019–2025>
-    >>> corpus.search("low-rank adaptation", top=3).df[["id", "score"]].shape
-    (3, 2)
+    >>> corpus.search("low-rank adaptation", top=2).df[["id", "score"]].shape
+    (2, 2)
     >>> recent = corpus.filter(year=(2023, None), categories="cs.CL").sort_by("date")
     >>> len(recent) < len(corpus)
     True
@@ -250,12 +148,18 @@ class Corpus:
         corpus._init(papers_frame(papers), report or LoadReport(), root=None, positions=None)
         return corpus
 
-    def _select(self, positions: np.ndarray, scores: np.ndarray | None = None) -> Corpus:
+    def _select(
+        self, positions: np.ndarray, scores: np.ndarray | None = None, columns: Mapping[str, Any] | None = None
+    ) -> Corpus:
         """A new corpus of the given row positions (in order), remembering the root."""
         positions = np.asarray(positions, dtype=np.int64)
         df = self._df.iloc[positions].reset_index(drop=True)
         if scores is not None:
             df["score"] = scores
+        for name, values in (columns or {}).items():
+            if name in PAPER_FIELDS or name == "score":
+                raise InvalidArgumentError(f"column {name!r} is a paper field; give per-row results another name")
+            df[name] = list(values)
         root = self._root or self
         root_positions = positions if self._positions is None else self._positions[positions]
         corpus = Corpus.__new__(Corpus)
@@ -275,7 +179,7 @@ class Corpus:
         return self._report
 
     @property
-    def enrichment(self) -> Any:
+    def enrichment(self) -> EnrichmentReport | None:
         """The report of the latest :meth:`enrich` that made this corpus (kept by filters), or ``None``."""
         for step in reversed(self._report.files):
             if step.format.startswith("enrich-") and step.detail is not None:
@@ -300,6 +204,13 @@ class Corpus:
         return pd.Series(self._df["score"].to_numpy(), index=self._df["id"], name="score")
 
     @property
+    def reasons(self) -> pd.Series | None:
+        """Why each paper was recommended, by paper id (see :meth:`recommend`), or ``None``."""
+        if "reasons" not in self._df:
+            return None
+        return pd.Series(self._df["reasons"].to_numpy(), index=self._df["id"], name="reasons")
+
+    @property
     def root(self) -> Corpus:
         """The corpus this one was selected from by filter/search/slicing (itself if none)."""
         return self._root or self
@@ -314,29 +225,71 @@ class Corpus:
     # ------------------------------------------------------------------ hooks for the layers above
     # Graphs and the explorer build on these instead of the DataFrame inside.
 
-    def subset(self, positions: Sequence[int] | np.ndarray, scores: Sequence[float] | None = None) -> Corpus:
+    def subset(
+        self,
+        positions: Sequence[int] | np.ndarray,
+        scores: Sequence[float] | None = None,
+        *,
+        columns: Mapping[str, Sequence[Any]] | None = None,
+    ) -> Corpus:
         """The papers at these row positions, in this order, optionally with search scores.
 
-        The subset remembers this corpus's root, like every filter does.
+        ``columns`` adds per-row results (e.g. ``{"reasons": [...]}``), kept by filters and slices and
+        readable with :meth:`column`. The subset remembers this corpus's root, like every filter does.
 
+        Parameters
+        ----------
+        positions : sequence of int
+            Row positions in this corpus, in the order wanted.
+        scores : sequence of float, optional
+            Search scores to attach, one per position.
+
+        Examples
+        --------
         >>> import paperlens as pl
         >>> pl.load_sample().subset([2, 0]).ids == [pl.load_sample().ids[2], pl.load_sample().ids[0]]
         True
         """
         positions = np.asarray(positions, dtype=np.int64)
-        return self._select(positions, None if scores is None else np.asarray(scores, dtype=np.float64))
+        return self._select(positions, None if scores is None else np.asarray(scores, dtype=np.float64), columns)
 
     def search_scores(self, query: str) -> np.ndarray:
         """The BM25F score of every paper here for ``query`` (0: no word matches), in row order.
 
         Uses the root's index, built once per root corpus.
+
+        Parameters
+        ----------
+        query : str
+            The search words.
         """
         return self._search_index().scores(query)[self.root_positions]
+
+    def search_explain(self, query: str) -> str | None:
+        """Why ``query`` matches no paper here (``None`` if it matches one), e.g. "no paper matches 'zebra'".
+
+        >>> import paperlens as pl
+        >>> pl.load_sample().search_explain("attention zzyzx")
+        "no paper matches 'zzyzx'"
+        """
+        index = self._search_index()
+        if len(self) == len(self.root):
+            return index.explain(query)
+        if self.search_scores(query).any():
+            return None
+        return index.explain(query) or "papers of the whole corpus match, none of this selection"
 
     def cached(self, key: str, compute: Callable[[], Any]) -> Any:
         """A value computed once per corpus and kept with it (a corpus never changes, so it stays valid).
 
         Name keys after the module and parameters, e.g. ``"citation.resolutions"``.
+
+        Parameters
+        ----------
+        key : str
+            What the value is, named after the module and parameters.
+        compute : callable
+            Called without arguments the first time the key is asked for.
         """
         if key not in self._cache:
             self._cache[key] = compute()
@@ -347,7 +300,13 @@ class Corpus:
         return tuple(self._cache)
 
     def column(self, field: str) -> pd.Series:
-        """One field of every paper, in row order (a copy: cheaper than ``.df`` or building Papers)."""
+        """One field of every paper, in row order (a copy: cheaper than ``.df`` or building Papers).
+
+        Parameters
+        ----------
+        field : str
+            A :class:`Paper` field (``PAPER_FIELDS``), or ``"score"`` for a search result.
+        """
         if field not in self._df.columns:
             raise FieldError(field, self._df.columns)
         return self._df[field].copy()
@@ -377,7 +336,13 @@ class Corpus:
         return self._lookup
 
     def position(self, key: str | Paper) -> int:
-        """The row position of a paper given by id, DOI, arXiv/OpenAlex/S2 id (any form) or Paper."""
+        """The row position of a paper given by id, DOI, arXiv/OpenAlex/S2 id (any form) or Paper.
+
+        Parameters
+        ----------
+        key : str or Paper
+            An id, DOI, arXiv/OpenAlex/S2 id (any form), a title, or a Paper.
+        """
         if isinstance(key, Paper):
             key = key.id
         lookup = self._index()
@@ -397,7 +362,15 @@ class Corpus:
         raise PaperNotFoundError(key)
 
     def get(self, key: str | Paper, default: Any = None) -> Paper | Any:
-        """The paper with that id (any identifier form), or ``default``."""
+        """The paper with that id (any identifier form), or ``default``.
+
+        Parameters
+        ----------
+        key : str or Paper
+            An id (any identifier form), a title, or a Paper.
+        default : object, optional
+            Returned when no paper matches.
+        """
         try:
             return self[key]  # type: ignore[index]
         except PaperNotFoundError:
@@ -436,18 +409,29 @@ class Corpus:
 
         Parameters
         ----------
-        where : a function ``Paper -> bool`` (also accepted as ``where=``).
-        year : a year or ``(low, high)``; either end may be ``None``.
-        date : ``(low, high)`` as ISO strings or dates; either end may be ``None``.
-        authors : a name or names, matched case-insensitively as part of an author name.
-        authors_mode : ``"any"`` (default) or ``"all"`` of the names given.
-        venue : a venue or venues (case-insensitive, exact).
-        categories : a category or categories; a paper with any of them is kept.
-        keywords : a keyword or keywords (case-insensitive); a paper with any of them is kept.
-        has_abstract : ``True`` keeps papers with an abstract, ``False`` those without.
-        text : words that must all appear in the title or abstract (case-insensitive).
-        min_citations : keep papers with at least this many citations (unknown counts are dropped).
-        ids : keep these paper ids.
+        where : callable, optional
+            A function ``Paper -> bool`` (also accepted as ``where=``).
+        **criteria
+            Any of these filters, by name:
+
+            - ``year``: a year or ``(low, high)``; either end may be ``None``.
+            - ``date``: ``(low, high)`` as ISO strings or dates; either end may be ``None``.
+            - ``authors``: a name or names, matched case-insensitively as part of an author name.
+            - ``authors_mode``: ``"any"`` (default) or ``"all"`` of the names given.
+            - ``venue``: a venue or venues (case-insensitive, exact).
+            - ``categories``: a category or categories; a paper with any of them is kept.
+            - ``keywords``: a keyword or keywords (case-insensitive); a paper with any of them is kept.
+            - ``has_abstract``: ``True`` keeps papers with an abstract, ``False`` those without.
+            - ``text``: words that must all appear in the title or abstract (case-insensitive).
+            - ``min_citations``: keep papers with at least this many citations (unknown counts are dropped).
+            - ``ids``: keep these paper ids.
+            - ``label``: ``"relevant"``, ``"irrelevant"``, ``"unlabelled"`` or several of them.
+            - ``tags``: a tag or tags; a paper with any of them is kept.
+
+        Returns
+        -------
+        Corpus
+            The papers kept, in this corpus's order.
 
         Examples
         --------
@@ -523,6 +507,16 @@ class Corpus:
         if criteria.get("ids") is not None:
             keep = set(_as_set(criteria["ids"]))
             mask &= df["id"].isin(keep).to_numpy()
+        if criteria.get("label") is not None:
+            wanted_labels = set(_as_set(criteria["label"]))
+            unknown = wanted_labels - {*LABELS, "unlabelled"}
+            if unknown:
+                raise InvalidArgumentError(f"filter label= takes {(*LABELS, 'unlabelled')}, not {sorted(unknown)}")
+            labels = df["label"].map(lambda v: v if isinstance(v, str) else "unlabelled")
+            mask &= labels.isin(wanted_labels).to_numpy()
+        if criteria.get("tags"):
+            tags = set(_as_set(criteria["tags"]))
+            mask &= np.fromiter((not tags.isdisjoint(t) for t in df["tags"]), bool, len(df))
         if where is not None:
             candidates = np.flatnonzero(mask)
             rows = df.iloc[candidates].to_dict("records")
@@ -537,14 +531,27 @@ class Corpus:
             from .search import SearchIndex
 
             df = root._df
-            root._cache["search"] = SearchIndex(df["title"].tolist(), df["abstract"].tolist(), df["keywords"].tolist())
+            root._cache["search"] = SearchIndex(
+                df["title"].tolist(), df["abstract"].tolist(), df["keywords"].tolist(), fields=df
+            )
         return root._cache["search"]
 
     def search(self, query: str, top: int | None = None) -> Corpus:
         """Papers matching a query, best first, with a ``score`` column (BM25 over title, abstract and keywords).
 
-        Only papers that match at least one word of the query are returned.
+        Every word must match (``"exact phrases"``, ``a OR b``, ``-exclude``, ``title:``, ``author:``,
+        ``venue:``, ``year:2020..2023``, ``tag:``; see :class:`~paperlens.search.SearchIndex`). A query
+        that matches nothing warns why (:meth:`search_explain`).
 
+        Parameters
+        ----------
+        query : str
+            The search words (BM25F over titles and abstracts).
+        top : int, optional
+            Keep only the best ``top`` papers (``None``: every paper that matches).
+
+        Examples
+        --------
         >>> import paperlens as pl
         >>> hits = pl.load_sample().search("low-rank adaptation")
         >>> hits.scores.is_monotonic_decreasing
@@ -555,6 +562,10 @@ class Corpus:
         scores = self.search_scores(query)
         order = np.argsort(-scores, kind="stable")
         order = order[scores[order] > 0]
+        if not len(order):
+            why = self.search_explain(query)
+            if why:
+                warnings.warn(f"search {query!r} found nothing: {why}", PaperlensWarning, stacklevel=2)
         if top is not None:
             order = order[: max(int(top), 0)]
         return self._select(order, scores[order])
@@ -562,6 +573,16 @@ class Corpus:
     def sort_by(self, field: str, *, ascending: bool | None = None) -> Corpus:
         """Sorted by a field; missing values last. Scores sort high first, others low first.
 
+        Parameters
+        ----------
+        field : str
+            A field (``"year"``, ``"date"``, ``"citation_count"``, ``"title"``, ...) or ``"score"``.
+        ascending : bool, optional
+            The order; by default scores and citation counts go from high to low, everything else
+            (years, dates, text from A to Z) from low to high; missing values come last.
+
+        Examples
+        --------
         >>> import paperlens as pl
         >>> pl.load_sample().sort_by("date")[0].year
         2019
@@ -576,7 +597,11 @@ class Corpus:
         if ascending is None:
             ascending = field not in ("score", "citation_count")
         column = self._df[field]
-        if field in LIST_FIELDS:
+        if field == "title":  # read as text, leading markup ignored: "$k$-means" sorts under k
+            from .text import sort_key
+
+            column = column.map(sort_key)
+        elif field in LIST_FIELDS:
             column = column.map(lambda v: v[0].casefold() if v else None)
         elif column.dtype == object:
             column = column.map(lambda v: v.casefold() if isinstance(v, str) else None)
@@ -584,12 +609,29 @@ class Corpus:
         return self._select(order, self._score_array(order))
 
     def head(self, n: int = 5) -> Corpus:
-        """The first ``n`` papers."""
+        """The first ``n`` papers.
+
+        Parameters
+        ----------
+        n : int, default 5
+            How many papers.
+        """
         return self[:n]
 
     def sample(self, n: int | None = None, *, frac: float | None = None, seed: int | None = None) -> Corpus:
         """A random sample of papers, reproducible with ``seed``.
 
+        Parameters
+        ----------
+        n : int, optional
+            How many papers (one if neither ``n`` nor ``frac`` is given).
+        frac : float, optional
+            Or the fraction of the papers to keep.
+        seed : int, optional
+            Makes the sample reproducible.
+
+        Examples
+        --------
         >>> import paperlens as pl
         >>> pl.load_sample().sample(5, seed=1).ids == pl.load_sample().sample(5, seed=1).ids
         True
@@ -603,32 +645,117 @@ class Corpus:
         positions = np.sort(rng.choice(len(self), size=n, replace=False))
         return self._select(positions, self._score_array(positions))
 
+    @property
+    def labels(self) -> pd.Series:
+        """The labels given so far (``"relevant"``/``"irrelevant"``) by paper id; unlabelled papers left out."""
+        labelled = self._df[self._df["label"].notna()]
+        return pd.Series(labelled["label"].to_numpy(dtype=object), index=labelled["id"].to_numpy(), name="label")
+
+    def annotate(
+        self,
+        ids: str | Paper | Iterable[str | Paper],
+        label: str | None = _KEEP,
+        *,
+        tags: Iterable[str] | None = _KEEP,
+        add_tags: Iterable[str] = (),
+        remove_tags: Iterable[str] = (),
+        note: str | None = _KEEP,
+    ) -> Corpus:
+        """A copy with these papers labelled, tagged or annotated; every other paper unchanged.
+
+        Parameters
+        ----------
+        ids : paper ids (any identifier form) or Papers.
+        label : ``"relevant"``, ``"irrelevant"``, or ``None`` to clear the label; left as is when not given.
+        tags : the papers' new tags (replacing theirs); ``add_tags`` / ``remove_tags`` change them instead.
+        note : a free-text note (``None`` or ``""`` clears it).
+
+        The copy keeps this corpus's row order and, for a filtered corpus, its place in an annotated copy of
+        the root; what was computed from the papers' text and citations (search index, concept model) is
+        carried over, not recomputed. Annotations survive ``save()``, JSONL, CSV, BibTeX and RIS.
+
+        Examples
+        --------
+        >>> import paperlens as pl
+        >>> corpus = pl.load_sample()
+        >>> marked = corpus.annotate(["2203.05482", "2006.10029"], "relevant", tags=["to read"], note="cite")
+        >>> marked["2203.05482"].label, marked["2203.05482"].tags, marked["2203.05482"].note
+        ('relevant', ('to read',), 'cite')
+        >>> marked.labels.to_dict()
+        {'2006.10029': 'relevant', '2203.05482': 'relevant'}
+        >>> corpus["2203.05482"].label is None  # the original is unchanged
+        True
+        >>> len(marked.filter(tags="to read")), len(marked.annotate("2203.05482", None).filter(label="relevant"))
+        (2, 1)
+        """
+        if isinstance(ids, (str, Paper)):
+            ids = [ids]
+        if label is not _KEEP and label not in (*LABELS, None):
+            raise InvalidArgumentError(f"label must be one of {LABELS} or None (to clear it), not {label!r}")
+        if isinstance(tags, str) or isinstance(add_tags, str) or isinstance(remove_tags, str):
+            raise InvalidArgumentError("give tags as a list of strings, e.g. tags=['to read'], not one string")
+        root = self.root
+        positions = self.root_positions
+        rows = sorted({int(positions[self.position(key)]) for key in ids})
+        df = root._df.copy()
+        add, remove = [str(t) for t in add_tags], {str(t) for t in remove_tags}
+        for row in rows:
+            paper = row_to_paper(df.iloc[row].to_dict())
+            new_tags = paper.tags if tags is _KEEP else tuple(tags or ())
+            new_tags = tuple(t for t in dict.fromkeys((*new_tags, *add)) if t not in remove)
+            paper = paper.replace(
+                label=paper.label if label is _KEEP else label,
+                tags=new_tags,
+                note=paper.note if note is _KEEP else note,
+            )
+            for name in ("label", "tags", "note"):
+                df.at[row, name] = getattr(paper, name)
+        annotated = Corpus.__new__(Corpus)
+        annotated._init(df, root._report, root=None, positions=None)
+        annotated._cache = dict(root._cache)  # text- and citation-derived values do not depend on annotations
+        if self._root is None:
+            return annotated
+        return annotated._select(positions, self._score_array(np.arange(len(self))))
+
     def _matches(self, other: Corpus) -> np.ndarray:
-        """Which of my papers are also in ``other`` (same rules as :func:`deduplicate`)."""
-        kept = list(other)
-        owner: dict[tuple[str, str], int] = {}
-        for slot, paper in enumerate(kept):
-            for key in _dedupe_keys(paper):
-                owner.setdefault(key, slot)
-        ids = set(other.ids)
-        return np.fromiter((p.id in ids or bool(_find(owner, kept, p)) for p in self), bool, len(self))
+        """Which of my papers are also in ``other`` (same rules as :func:`~paperlens.dedupe.deduplicate`)."""
+        from .dedupe import matches
 
-    def merge(self, *others: Corpus) -> Corpus:
-        """One corpus of all papers, records of the same paper merged (this corpus's values win).
+        return np.fromiter(matches(self, other), bool, len(self))
 
+    def merge(self, *others: Corpus, dedupe: bool = True) -> Corpus:
+        """One corpus of all papers, records of the same work merged (this corpus's values win).
+
+        See :func:`paperlens.dedupe.merge_corpora` for the rules; every merge is listed in
+        ``report.merges``.
+
+        Parameters
+        ----------
+        *others
+            The corpora to merge into this one.
+
+        Examples
+        --------
         >>> import paperlens as pl
         >>> sample = pl.load_sample()
         >>> len(sample.merge(sample[:5])) == len(sample)
         True
         """
-        corpora = [self, *others]
-        papers = [p for c in corpora for p in c]
-        unique, merges = deduplicate(papers)
-        report = LoadReport([f for c in corpora for f in c.report.files])
-        step = FileReport(file=f"merge of {len(corpora)} corpora", format="merge", records=len(papers))
-        step.loaded, step.merged = len(unique), len(merges)
-        report.files.append(step)
-        return Corpus.from_papers(unique, report=report)
+        from .dedupe import merge_corpora
+
+        return merge_corpora(self, *others, dedupe=dedupe)
+
+    def unmerge(self, ids: str | Iterable[str] | None = None) -> Corpus:
+        """Merged papers split back into the records they were made of; see :func:`paperlens.dedupe.unmerge`.
+
+        >>> import paperlens as pl
+        >>> sample = pl.load_sample()
+        >>> len(sample.merge(sample[:5]).unmerge()) == len(sample) + 5
+        True
+        """
+        from .dedupe import unmerge
+
+        return unmerge(self, ids)
 
     def __or__(self, other: Corpus) -> Corpus:
         return self.merge(other)
@@ -651,31 +778,37 @@ class Corpus:
     # ------------------------------------------------------------------ output
 
     def to_bibtex(self, path: str | Path | None = None) -> str:
-        """Write BibTeX (returns the text; also writes ``path`` if given)."""
+        """Write BibTeX (returns the text; also writes ``path`` if given). {writer parameters}"""
         from .io.bibtex import write_bibtex
 
         return write_bibtex(self, path)
 
     def to_ris(self, path: str | Path | None = None) -> str:
-        """Write RIS (returns the text; also writes ``path`` if given)."""
+        """Write RIS (returns the text; also writes ``path`` if given). {writer parameters}"""
         from .io.ris import write_ris
 
         return write_ris(self, path)
 
     def to_csv(self, path: str | Path | None = None) -> str:
-        """Write CSV, lists joined with ``"; "`` (returns the text; also writes ``path`` if given)."""
+        """Write CSV, lists joined by ``"; "`` (returns the text; writes ``path`` too if given). {writer parameters}"""
         from .io.tabular import write_csv
 
         return write_csv(self, path)
 
     def to_jsonl(self, path: str | Path | None = None) -> str:
-        """Write JSON Lines, one paper a line (returns the text; also writes ``path`` if given)."""
+        """Write JSON Lines, one paper a line (returns the text; also writes ``path`` if given). {writer parameters}"""
         from .io.jsonl import write_jsonl
 
         return write_jsonl(self, path)
 
     def save(self, path: str | Path) -> Path:
-        """Save the whole corpus as Parquet; :func:`paperlens.read` reads it back unchanged."""
+        """Save the whole corpus as Parquet; :func:`paperlens.read` reads it back unchanged.
+
+        Parameters
+        ----------
+        path : str or path-like
+            The ``.parquet`` file to write.
+        """
         from .io.tabular import write_parquet
 
         return write_parquet(self, path)
@@ -701,61 +834,130 @@ class Corpus:
     # Thin hand-overs to the layer that owns the work, imported when called.
 
     def citation_graph(self, **options: Any) -> nx.DiGraph:
-        """The in-corpus citation graph; see :func:`paperlens.graphs.citation.citation_graph`."""
+        """The in-corpus citation graph; see :func:`paperlens.graphs.citation.citation_graph`.
+
+        Parameters
+        ----------
+        **options
+            Passed to :func:`paperlens.graphs.citation.citation_graph`.
+        """
         from .graphs.citation import citation_graph
 
         return citation_graph(self, **options)
 
-    def concept_model(self, **params: Any) -> Any:
-        """The fitted :class:`paperlens.ConceptModel` of this corpus (cached per parameter set)."""
+    def concept_model(self, **params: Any) -> ConceptModel:
+        """The fitted :class:`paperlens.ConceptModel` of this corpus (cached per parameter set).
+
+        Parameters
+        ----------
+        **params
+            :class:`paperlens.ConceptModel` parameters (a model is fitted once per set).
+        """
         from .graphs.concepts import fitted_model
 
         return fitted_model(self, **params)
 
     def concept_graph(self, k: int = 10, min_similarity: float = 0.1, **options: Any) -> nx.Graph:
-        """The concept-similarity kNN graph; see :func:`paperlens.graphs.concepts.concept_graph`."""
+        """The concept-similarity kNN graph; see :func:`paperlens.graphs.concepts.concept_graph`.
+
+        Parameters
+        ----------
+        k : int, default 10
+            Neighbours per paper.
+        min_similarity : float, default 0.1
+            Drop links weaker than this cosine similarity.
+        **options
+            Passed to :func:`paperlens.graphs.concepts.concept_graph`.
+        """
         from .graphs.concepts import concept_graph
 
         return concept_graph(self, k=k, min_similarity=min_similarity, **options)
 
     def similar(self, paper: str | Paper, n: int = 10) -> pd.DataFrame:
-        """The ``n`` papers most similar to ``paper`` with the concepts they share."""
+        """The ``n`` papers most similar to ``paper`` with the concepts they share.
+
+        Parameters
+        ----------
+        paper : str or Paper
+            The paper, by id (any identifier form) or Paper.
+        n : int, default 10
+            How many similar papers.
+        """
         from .graphs.concepts import similar
 
         return similar(self, paper, n=n)
 
     def concepts(self, paper: str | Paper, n: int = 10) -> list[tuple[str, float]]:
-        """The key phrases of ``paper`` with their weights."""
+        """The key phrases of ``paper`` with their weights.
+
+        Parameters
+        ----------
+        paper : str or Paper
+            The paper, by id (any identifier form) or Paper.
+        n : int, default 10
+            How many phrases.
+        """
         from .graphs.concepts import concepts
 
         return concepts(self, paper, n=n)
 
     def communities(self, kind: str = "concept", *, resolution: float = 1.0, seed: int = 0, n: int = 3) -> pd.DataFrame:
-        """Louvain communities labelled by their top concepts (:func:`~paperlens.graphs.structure.community_table`)."""
+        """Louvain communities labelled by their top concepts (:func:`~paperlens.graphs.structure.community_table`).
+
+        Parameters
+        ----------
+        kind : {"concept", "citation"}, default "concept"
+            The graph to find communities in.
+        resolution : float, default 1.0
+            Louvain resolution: higher gives more, smaller communities.
+        seed : int, default 0
+            Louvain's random seed (the same as the graph view's).
+        n : int, default 3
+            Concepts in each label.
+        """
         from .graphs.structure import community_table
 
         return community_table(self, kind=kind, resolution=resolution, seed=seed, n=n)
 
-    def cocitation_graph(self) -> nx.Graph:
-        """Papers cited together, weight = number of corpus papers citing both."""
+    def cocitation_graph(self, *, min_weight: float = 1, normalize: str | None = None) -> nx.Graph:
+        """Papers cited together, weight = number of corpus papers citing both (or association strength)."""
         from .graphs.structure import cocitation_graph
 
-        return cocitation_graph(self)
+        return cocitation_graph(self, min_weight=min_weight, normalize=normalize)
 
-    def coupling_graph(self) -> nx.Graph:
-        """Bibliographic coupling, weight = number of shared references."""
+    def coupling_graph(self, *, min_weight: float = 1, normalize: str | None = None) -> nx.Graph:
+        """Bibliographic coupling, weight = number of shared references (or association strength)."""
         from .graphs.structure import coupling_graph
 
-        return coupling_graph(self)
+        return coupling_graph(self, min_weight=min_weight, normalize=normalize)
 
-    def prior_works(self, n: int = 20) -> pd.DataFrame:
-        """The works most cited by this corpus, in it or not."""
+    def prior_works(self, n: int | None = 20, *, fetch: bool = False, progress: bool | None = None) -> pd.DataFrame:
+        """The works most cited by this corpus, in it or not (:func:`~paperlens.graphs.structure.prior_works`).
+
+        Parameters
+        ----------
+        n : int or None, default 20
+            How many works, most cited first (``None``: all).
+        fetch : bool, default False
+            Look up the titles of works outside the corpus through OpenAlex, in batches.
+        progress : bool, optional
+            Show a progress bar while fetching (``None``: for more than one batch).
+        """
         from .graphs.structure import prior_works
 
-        return prior_works(self, n=n)
+        return prior_works(self, n=n, fetch=fetch, progress=progress)
 
-    def derivative_works(self, n: int = 20) -> pd.DataFrame:
-        """The papers citing most of this corpus."""
+    def derivative_works(self, n: int | None = 20) -> pd.DataFrame:
+        """The papers citing most of this corpus.
+
+        Only citations inside the corpus are known (see
+        :func:`~paperlens.graphs.structure.derivative_works`).
+
+        Parameters
+        ----------
+        n : int or None, default 20
+            How many papers (``None``: all).
+        """
         from .graphs.structure import derivative_works
 
         return derivative_works(self, n=n)
@@ -766,10 +968,33 @@ class Corpus:
         """The shortest chain of citations (``kind="citation"``), similarities or both between two papers.
 
         See :func:`paperlens.graphs.structure.shortest_connection`.
+
+        Parameters
+        ----------
+        a, b : str or Paper
+            The papers, by id (any identifier form), title or Paper.
+        kind : {"citation", "concept", "both"}, default "citation"
+            The links to follow: citations and mentions, concept similarities, or both.
         """
         from .graphs.structure import shortest_connection
 
         return shortest_connection(self, a, b, kind=kind)
+
+    def recommend(
+        self,
+        relevant: Iterable[str | Paper] | str | Paper | None = None,
+        irrelevant: Iterable[str | Paper] | str | Paper | None = None,
+        n: int | None = 20,
+        **options: Any,
+    ) -> Corpus:
+        """Unlabelled papers to read next, best first, with ``score`` and ``reasons``.
+
+        ``relevant``/``irrelevant`` default to this corpus's labels; see
+        :func:`paperlens.graphs.recommend.recommend_table` for the model and the options.
+        """
+        from .graphs.recommend import recommend
+
+        return recommend(self, relevant, irrelevant, n, **options)
 
     def mentions(self) -> pd.DataFrame:
         """Inferred links: abstracts that name another corpus paper by its short name."""
@@ -777,20 +1002,79 @@ class Corpus:
 
         return pd.DataFrame(find_mentions(self))
 
-    def graph(self, kind: str = "both", **options: Any) -> Any:
-        """A graph view that draws inline; see :func:`paperlens.display.graphview.graph`."""
+    def graph(self, kind: str = "both", **options: Any) -> GraphView:
+        """A graph view that draws inline; see :func:`paperlens.display.graphview.graph`.
+
+        Parameters
+        ----------
+        kind : {"citation", "concept", "both"}, default "both"
+            The links to draw.
+        **options
+            Passed to :func:`paperlens.display.graphview.graph`.
+        """
         from .display.graphview import graph
 
         return graph(self, kind=kind, **options)
 
-    def explore(self, **options: Any) -> Any:
-        """The interactive explorer (ipywidgets); see :class:`paperlens.Explorer`."""
+    def map_positions(self, *, seed: int = 0) -> pd.DataFrame:
+        """Every paper's place on the field map: id, x, y, community (:func:`~paperlens.graphs.layout.map_positions`).
+
+        Parameters
+        ----------
+        seed : int, default 0
+            Seed of the layout: the same seed gives the same positions on any machine.
+        """
+        from .graphs.layout import map_positions
+
+        return map_positions(self, seed=seed)
+
+    def map(self, **options: Any) -> MapView:
+        """An interactive map of every paper (WebGL); see :func:`paperlens.display.mapview.field_map`.
+
+        Parameters
+        ----------
+        **options
+            Passed to :func:`paperlens.display.mapview.field_map` (``color_by``, ``size_by``, ``links``, ...).
+        """
+        from .display.mapview import field_map
+
+        return field_map(self, **options)
+
+    def explore(self, **options: Any) -> Explorer:
+        """The interactive explorer (ipywidgets); see :class:`paperlens.Explorer`.
+
+        Parameters
+        ----------
+        **options
+            Passed to :class:`paperlens.Explorer` (filters, ``graph_kind``, ``page_size``, ...).
+        """
         from .display.explorer import Explorer
 
         return Explorer(self, **options)
 
+    def expand(
+        self, direction: str = "both", depth: int = 1, keep: int = 200, source: str = "openalex", **options: Any
+    ) -> Corpus:
+        """This corpus plus the most related works citing or cited by its (relevant) papers, fetched from
+        OpenAlex; see :func:`paperlens.sources.expand.expand`."""
+        from .sources.expand import expand
+
+        return expand(self, direction=direction, depth=depth, keep=keep, source=source, **options)
+
     def enrich(self, source: str = "openalex", **options: Any) -> Corpus:
-        """A copy with missing fields filled from OpenAlex or Semantic Scholar."""
+        """A copy with missing fields filled from OpenAlex or Semantic Scholar.
+
+        Parameters
+        ----------
+        source : {"openalex", "semantic_scholar"}, default "openalex"
+            The service to ask.
+        **options
+            Passed to :func:`paperlens.sources.enrich.enrich`.
+        """
         from .sources.enrich import enrich
 
         return enrich(self, source=source, **options)
+
+
+for _writer in (Corpus.to_bibtex, Corpus.to_ris, Corpus.to_csv, Corpus.to_jsonl):
+    shared_doc(_writer)  # their "{writer parameters}"

@@ -10,7 +10,7 @@ from typing import Any
 
 from .ids import arxiv_month, normalize_arxiv_id, normalize_doi, normalize_openalex_id, normalize_s2_id, paper_id
 
-__all__ = ["DERIVED_FROM_ARXIV_ID", "LIST_FIELDS", "PAPER_FIELDS", "TEXT_FIELDS", "Paper"]
+__all__ = ["DERIVED_FROM_ARXIV_ID", "LABELS", "LIST_FIELDS", "PAPER_FIELDS", "TEXT_FIELDS", "Paper"]
 
 
 def _freeze(value: Any) -> Any:
@@ -43,6 +43,9 @@ class Paper:
     normalised where recognised (arXiv id, DOI, OpenAlex ``W…`` id, Semantic
     Scholar id) or a title otherwise.
 
+    ``label`` (``"relevant"``, ``"irrelevant"`` or ``None``), ``tags`` and ``note``
+    are the reader's own annotations (see :meth:`Corpus.annotate`).
+
     Examples
     --------
     >>> import paperlens as pl
@@ -71,6 +74,9 @@ class Paper:
     references: tuple[str, ...] = ()
     citation_count: int | None = None
     source: str | None = None
+    label: str | None = None
+    tags: tuple[str, ...] = ()
+    note: str | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -91,6 +97,7 @@ class Paper:
             if not isinstance(value, tuple):
                 value = tuple(value) if value is not None else ()
                 object.__setattr__(self, name, value)
+        _check_annotations(self)
         if not isinstance(self.extra, MappingProxyType):
             object.__setattr__(self, "extra", _freeze(dict(self.extra or {})))
         if self.year is None and self.date is not None:
@@ -184,6 +191,34 @@ class Paper:
 
 DERIVED_FROM_ARXIV_ID = "arxiv id"
 """``Paper.date_source`` of a year and month taken from the arXiv id."""
+
+
+LABELS: tuple[str, ...] = ("relevant", "irrelevant")
+"""The values of :attr:`Paper.label` besides ``None`` (not screened yet)."""
+
+
+def _check_annotations(paper: Paper) -> None:
+    """Label one of :data:`LABELS` or None, tags unique non-empty strings, an empty note None."""
+    from .errors import RecordError
+
+    if paper.label == "":
+        object.__setattr__(paper, "label", None)
+    if paper.label is not None and paper.label not in LABELS:
+        raise RecordError(f"label {paper.label!r:.40} is not one of {LABELS} or None")
+    if paper.tags:
+        if not all(isinstance(t, str) for t in paper.tags):
+            raise RecordError(f"tags must be strings, not {paper.tags!r:.80}")
+        tags = tuple(dict.fromkeys(t.strip() for t in paper.tags if t.strip()))
+        if any(";" in t for t in tags):
+            # ";" separates tags in CSV and BibTeX keywords: it would split the tag in two on reading.
+            raise RecordError(f"tag {next(t for t in tags if ';' in t)!r:.40} has a ';', which separates tags")
+        if tags != paper.tags:
+            object.__setattr__(paper, "tags", tags)
+    if paper.note is not None:
+        if not isinstance(paper.note, str):
+            raise RecordError(f"note must be text, not {type(paper.note).__name__}")
+        if not paper.note.strip():
+            object.__setattr__(paper, "note", None)
 
 
 def _details(values: dict[str, Any]) -> tuple[str, ...]:

@@ -45,6 +45,8 @@ class FileReport:
     merged: int = 0
     skipped: list[Skip] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+    """Tallies of what a reader changed, e.g. ``{"generated keys": 3, "unknown macros kept as text": 12}``."""
     detail: Any = None
     """A step's own full report, e.g. the :class:`~paperlens.sources.enrich.EnrichmentReport` of an enrichment."""
 
@@ -94,8 +96,21 @@ class LoadReport:
     (69, 69, 0, 0)
     """
 
-    def __init__(self, files: Iterable[FileReport] = ()) -> None:
+    def __init__(self, files: Iterable[FileReport] = (), merge_log: Iterable[Any] = ()) -> None:
         self.files: list[FileReport] = list(files)
+        self.merge_log: list[Any] = list(merge_log)
+        """Every :class:`~paperlens.dedupe.Merge` made while reading, in order."""
+
+    @property
+    def merges(self):  # -> pandas.DataFrame
+        """Every merge, one row each: the paper it made (``id``), the record merged (``record``, ``title``,
+        ``file``), the record it joined (``into``, ``into_title``) and the ``evidence``.
+
+        Undo with ``corpus.unmerge(ids)`` or read again with ``pl.read(path, dedupe=False)``.
+        """
+        from .dedupe import merges_frame
+
+        return merges_frame(self.merge_log)
 
     @property
     def records(self) -> int:
@@ -114,7 +129,7 @@ class LoadReport:
         return [s for f in self.files for s in f.skipped]
 
     def __add__(self, other: LoadReport) -> LoadReport:
-        return LoadReport([*self.files, *other.files])
+        return LoadReport([*self.files, *other.files], [*self.merge_log, *other.merge_log])
 
     def __bool__(self) -> bool:
         return bool(self.files)
@@ -130,6 +145,7 @@ class LoadReport:
         lines = [self.summary()]
         for f in self.files:
             lines.append(f"  {f}")
+            lines.extend(f"    {name}: {count}" for name, count in f.counts.items())
             lines.extend(f"    note: {note}" for note in f.notes)
             lines.extend(f"    skipped {s.where or ''}: {s.reason}" for s in f.skipped)
         return "\n".join(lines)

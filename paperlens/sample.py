@@ -33,6 +33,16 @@ def load_sample(name: str = "daily-papers") -> Corpus:
     The same immutable corpus is returned on every call, so what it computes once
     (search index, concept model) is reused.
 
+    Parameters
+    ----------
+    name : {"daily-papers", "donners2021"}, default "daily-papers"
+        Which sample.
+
+    Returns
+    -------
+    Corpus
+        The same immutable corpus on every call.
+
     Examples
     --------
     >>> import paperlens as pl

@@ -2,9 +2,22 @@
 
 from __future__ import annotations
 
+import functools
 import re
+import unicodedata
+from typing import Any
 
-__all__ = ["STOP_WORDS", "normalize_space", "plural", "strip_latex", "times", "tokenize"]
+__all__ = [
+    "STOP_WORDS",
+    "normalize_space",
+    "plural",
+    "readable",
+    "sort_key",
+    "strip_latex",
+    "strip_markup",
+    "times",
+    "tokenize",
+]
 
 _MATH = re.compile(r"\$\$.*?\$\$|\$[^$]*\$", re.S)
 _CMD_WITH_ARG = re.compile(
@@ -63,6 +76,104 @@ def strip_latex(text: str, *, keep_math: bool = True) -> str:
     text = _BRACES.sub("", text)
     text = re.sub(r" +([,.;:)])", r"\1", normalize_space(text))
     return text
+
+
+_TAG = re.compile(r"</?[A-Za-z][\w:.-]*(?:\s[^<>]*)?/?>|&(?:[A-Za-z][A-Za-z0-9]{1,31}|#\d{1,7}|#[xX][0-9a-fA-F]{1,6});")
+# Elements that end a block of text: a space keeps the words on either side apart.
+_BLOCKS = frozenset(
+    {"p", "div", "br", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "title", "sec", "abstract"}
+    | {"abstracttext", "table", "tr", "td", "th", "label", "caption"}
+)
+
+
+def strip_markup(text: str) -> str:
+    """Publisher markup as plain text: tags dropped (their words kept), entities decoded.
+
+    OpenAlex and Crossref titles and abstracts carry JATS/HTML tags (``<i>``, ``<scp>``,
+    ``<sub>``, ``<jats:p>``); the standard library's HTML parser reads them. Inline tags
+    join (``CO<sub>2</sub>`` → "CO2"), block tags separate. Text without a tag or an
+    entity is returned as it is; a lone ``<`` (``a < b``) is kept.
+
+    >>> strip_markup("<b>Purpose:</b> study <i>in vivo</i> CO<sub>2</sub> &amp; <scp>RNA</scp><jats:p>Next</jats:p>")
+    'Purpose: study in vivo CO2 & RNA Next'
+    >>> strip_markup("if a < b and c > d")
+    'if a < b and c > d'
+    """
+    if not isinstance(text, str) or not _TAG.search(text):
+        return text
+    from html.parser import HTMLParser
+
+    pieces: list[str] = []
+
+    class _Text(HTMLParser):
+        def handle_starttag(self, tag: str, attrs: Any = None) -> None:
+            if tag.rsplit(":", 1)[-1] in _BLOCKS:
+                pieces.append(" ")
+
+        def handle_endtag(self, tag: str) -> None:
+            self.handle_starttag(tag)
+
+        def handle_data(self, data: str) -> None:
+            pieces.append(data)
+
+    parser = _Text(convert_charrefs=True)
+    parser.feed(text)
+    parser.close()
+    return normalize_space("".join(pieces))
+
+
+_READER: list = []
+
+
+@functools.lru_cache(maxsize=65536)
+def _latex_piece(text: str) -> str:
+    if not _READER:
+        from pylatexenc.latex2text import LatexNodes2Text
+
+        _READER.append(LatexNodes2Text(math_mode="text"))
+    try:
+        return _READER[0].latex_to_text(text, tolerant_parsing=True)
+    except Exception:  # pylatexenc raises assorted errors on broken markup
+        return strip_latex(text)
+
+
+_MARKUP_PIECE = re.compile(r"\$\$.*?\$\$|\$[^$]*\$|\S*\\\S*")
+
+
+def _readable(text: str) -> str:
+    # Only the math and the words with a backslash go through pylatexenc (a whole abstract is slow to walk).
+    return normalize_space(_MARKUP_PIECE.sub(lambda m: _latex_piece(m.group(0)), text))
+
+
+def readable(text: object) -> str:
+    r"""Text with its LaTeX (math included) read as text, for tables, tooltips and sorting.
+
+    The stored value is unchanged (it writes back as written); only what is shown differs.
+    Text without ``$`` or ``\`` is returned as it is.
+
+    >>> readable(r"$\mathcal{B}^{3}$-Net: fast $O(n \log n)$ search")
+    'ℬ^3-Net: fast O(n log n) search'
+    >>> readable("Plain title"), readable(None)
+    ('Plain title', '')
+    """
+    if not isinstance(text, str):
+        return ""
+    if "$" not in text and "\\" not in text:
+        return text
+    return _readable(text)
+
+
+def sort_key(text: object) -> str | None:
+    r"""A title as it sorts: read as text, case folded, leading markup and punctuation ignored.
+
+    >>> sorted(["Zebra", r"$\mathcal{K}$-theory", "$k$-means", "{B}ees", "(Almost) all"], key=sort_key)
+    ['(Almost) all', '{B}ees', '$k$-means', '$\\mathcal{K}$-theory', 'Zebra']
+    """
+    if not isinstance(text, str):
+        return None
+    folded = unicodedata.normalize("NFKD", readable(text).replace("{", "").replace("}", ""))
+    folded = "".join(ch for ch in folded if not unicodedata.combining(ch))  # É sorts with E, 𝒦 with K
+    return re.sub(r"^\W+", "", folded).casefold()
 
 
 # A compact English stop list (articles, pronouns, auxiliaries, prepositions) plus

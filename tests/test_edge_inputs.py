@@ -10,8 +10,8 @@ which titles) is known without the readers. Decisions this file pins down:
   decoded; CRLF, CR and LF may be mixed;
 * binary data (a NUL byte in the first 8000 bytes) is a ``ParseError`` naming the
   file, not an empty corpus;
-* duplicate BibTeX keys: the second entry is skipped with its line and key (as
-  BibTeX itself does); RIS ``ID`` values are not keys: two different works with
+* duplicate BibTeX keys: the second entry is kept under a generated key, noted with its line (as
+  Zotero does); RIS ``ID`` values are not keys: two different works with
   the same ``ID`` both load; the same paper twice (same id, or same DOI) is merged
   and counted as merged;
 * a record with no title but a DOI, or authors and a year, is KEPT untitled (the
@@ -174,7 +174,7 @@ def test_a_directory_and_a_missing_file(tmp_path):
 # --------------------------------------------------------------------------- duplicates
 
 
-def test_duplicate_bibtex_keys_skip_the_second_entry_with_its_line(tmp_path):
+def test_duplicate_bibtex_keys_keep_every_entry_under_a_new_key(tmp_path):
     path = tmp_path / "dup.bib"
     path.write_text(
         "@article{same, title={First}, year=2020}\n\n@article{same, title={Second}, year=2021}\n"
@@ -182,11 +182,12 @@ def test_duplicate_bibtex_keys_skip_the_second_entry_with_its_line(tmp_path):
         encoding="utf-8",
     )
     corpus = read(path)
-    assert [p.title for p in corpus] == ["First"]
+    assert [p.title for p in corpus] == ["First", "Second", "Third"]
+    assert [p.extra["bibtex_key"] for p in corpus] == ["same", "same-2", "same-3"]
+    assert [p.extra.get("bibtex_key_original") for p in corpus] == [None, "same", "same"]
     report = one_file(corpus)
-    assert report.records == 3 and len(report.skipped) == 2
-    assert all("duplicate entry key" in s.reason and "line 1" in s.reason for s in report.skipped), report.skipped
-    assert [s.where for s in report.skipped] == ["line 3", "line 4"]
+    assert report.records == 3 and report.skipped == [] and report.counts["generated keys"] == 2
+    assert next(n for n in report.notes if "already used on line 1" in n).startswith("line 3:")
 
 
 def test_ris_ids_are_not_keys_but_the_same_paper_twice_is_merged(tmp_path):

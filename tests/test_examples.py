@@ -370,7 +370,8 @@ def test_quickstart_shows_the_corpus_the_explorer_and_graphs(executed):
     assert "2203.05482" in html_of(first)  # the table of papers
 
     hits = html_of(code_cell(nb, 'corpus.search("low-rank adaptation", top=5)'))
-    assert hits.count("<tr") == 6  # header + 5 hits
+    shown = len(corpus.search("low-rank adaptation", top=5))  # every word must match (issue 16.5): fewer than 5
+    assert 1 <= shown <= 5 and hits.count("<tr") == 1 + shown  # header + the hits
 
     # The explorer: one widget view, a paperlens-explorer VBox in the saved widget state, its graph drawn.
     explorer_cell = code_cell(nb, "explorer = corpus.explore()")

@@ -12,6 +12,7 @@ import datetime as dt
 import html
 import itertools
 import re
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -509,6 +510,9 @@ def test_typing_is_debounced_on_an_event_loop(corpus):
     asyncio.run(scenario())
 
 
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
 # --------------------------------------------------------------------------- graph pane
 
 
@@ -594,6 +598,36 @@ def test_the_selected_paper_is_marked_in_the_graph(corpus, monkeypatch):
     assert len(nodes) == 10 and last in nodes
     page = views[-1].to_html()
     assert f'"highlight":[{nodes.index(last)}]' in page
+
+
+def test_find_topics_runs_in_a_thread_and_fills_the_select(corpus):
+    import threading
+
+    from paperlens.graphs.structure import community_table
+
+    explorer = Explorer(corpus, graph=False, communities=False)
+    assert not explorer.topics
+    started = threading.Event()
+    release = threading.Event()
+    real = explorer.load_topics
+
+    def slow() -> bool:  # stands for minutes of fitting and Louvain
+        started.set()
+        release.wait(30)
+        return real()
+
+    explorer.load_topics = slow
+    explorer.filters_box.find_topics.click()  # returns at once: the kernel is free meanwhile
+    assert started.wait(30)
+    button = explorer.filters_box.find_topics
+    assert button.disabled and "finding" in button.description and "background" in explorer.status.value
+    explorer.community = None  # the explorer still answers
+    release.set()
+    explorer._topics_thread.join(60)
+    table = community_table(corpus, kind="concept")
+    assert len(explorer.topics) == sum(len(ids) >= 2 for ids in table["ids"]) > 0
+    assert len(explorer.controls["community"].options) == len(explorer.topics) + 1
+    assert not button.disabled
 
 
 def test_topics_and_concept_neighbours(corpus):
@@ -726,3 +760,48 @@ def test_enter_adds_a_keyword():
     explorer.filters_box.keyword_box.value = "WEIGHT AVERAGING"
     _press_enter(explorer.filters_box.keyword_box)
     assert explorer.keywords == ("to read", "Weight averaging")
+
+
+def test_graph_draws_the_top_papers_by_ranking_not_table_order_and_its_size_is_chosen(monkeypatch):
+    # issue 16.8 on a real OpenAlex set: after an alphabetical sort the graph still shows the most cited
+    # papers (or the best matches of a query), and the "papers" box sets how many.
+    import warnings as _warnings
+
+    from paperlens.display import graphview
+
+    with _warnings.catch_warnings():
+        _warnings.simplefilter("ignore", pl.LoadWarning)
+        real_set = pl.read(FIXTURES / "openalex_citation_sets" / "Donners_2021" / "works_1.zip")
+    views = []
+    real = graphview.graph
+
+    def spy(*args, **kwargs):
+        views.append(args[0])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(graphview, "graph", spy)
+    explorer = Explorer(real_set, graph_kind="citation", max_nodes=10)
+    explorer.sort_by, explorer.ascending = "title", True
+    explorer._draw_graph()
+    df = real_set.df
+    table = df.set_index("id").loc[explorer.corpus.ids]
+    expected = table["citation_count"].fillna(-1).sort_values(ascending=False, kind="stable").index[:10]
+    assert set(views[-1].ids) == set(expected)
+    assert set(views[-1].ids) != set(explorer.corpus.ids[:10])  # not the first ten of the alphabetical order
+    assert "the 10 most cited" in explorer.graph_pane.caption.value
+    explorer.query = "emicizumab prophylaxis"
+    explorer._draw_graph()
+    assert set(views[-1].ids) == set(real_set.search("emicizumab prophylaxis", top=10).ids)
+    explorer.graph_pane.size_control.value = 25
+    explorer._draw_graph()
+    assert len(views[-1]) == 25 and "data-nodes='25'" in explorer.graph_pane.caption.value
+
+
+def test_count_says_the_syntax_and_why_nothing_matched(corpus):
+    explorer = Explorer(corpus, graph=False)
+    explorer.query = "language zzyzx"
+    count = explorer.count.value
+    assert "data-count='0'" in count and "no paper matches &#x27;zzyzx&#x27;" in count
+    assert "every word must match" in count and "year:2020..2023" in count
+    explorer.query = "language model"
+    assert "pl-why" not in explorer.count.value

@@ -17,6 +17,8 @@ from pathlib import Path
 import networkx as nx
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import paperlens as pl
 from paperlens.display import vis
@@ -644,3 +646,123 @@ def test_the_garbage_collector_is_back_on_after_a_view_even_when_building_fails(
         assert not gc.isenabled()  # left as the caller had it
     finally:
         gc.enable()
+
+
+# --------------------------------------------------------------------------- scene, pyvis, communities
+
+
+def test_to_pyvis_gives_a_ready_network_of_the_same_picture(sample):
+    from pyvis.network import Network
+
+    citations = sample.citation_graph()
+    view = GraphView.from_networkx(citations, sample, color_by="year")
+    net = view.to_pyvis()
+    assert isinstance(net, Network) and net.directed is True
+    shown = view.networkx  # the export, built separately from the same scene
+    assert [node["id"] for node in net.nodes] == list(citations)  # every paper, in graph order
+    for node in net.nodes:
+        attrs = shown.nodes[node["id"]]
+        assert (node["color"], node["x"], node["y"]) == (attrs["color"], attrs["x"], attrs["y"])
+        assert node["title"].startswith(sample[node["id"]].title.split("\n")[0][:20])
+    assert sorted((e["from"], e["to"]) for e in net.edges) == sorted(citations.edges())
+    assert all(e["arrows"] == "to" for e in net.edges)
+    assert net.get_nodes() == list(citations)  # pyvis's own bookkeeping is filled in
+    net.add_node("extra", label="added the pyvis way")  # users customise it as any Network
+    net.add_edge("extra", net.nodes[0]["id"])
+    page = Page(net.generate_html())
+    data_scripts = [text for attrs, text in page.scripts if "vis.DataSet" in text]
+    assert data_scripts and "added the pyvis way" in data_scripts[0]
+    assert any(vis.vis_network_js()[:200] in text for _, text in page.scripts)  # inline, not from a CDN
+    undirected = GraphView.from_networkx(nx.path_graph(["a", "b", "c"]), color_by=None).to_pyvis(height="300px")
+    assert undirected.directed is False and undirected.height == "300px"
+    assert all("arrows" not in e for e in undirected.edges)
+
+
+def test_communities_auto_is_louvain_for_small_graphs_and_label_propagation_beyond(monkeypatch):
+    from paperlens.graphs import structure
+
+    graph = nx.connected_caveman_graph(6, 8)
+    small = structure.communities(graph, seed=4, method="auto")
+    truth = nx.community.louvain_communities(graph, seed=4)
+    assert sorted(map(sorted, structure._groups(small).values())) == sorted(map(sorted, truth))
+    monkeypatch.setattr(structure, "LOUVAIN_LIMIT", 10)
+    assert structure.community_method(graph, "auto") == "label_propagation"
+    big = structure.communities(graph, seed=4, method="auto")
+    truth = nx.community.fast_label_propagation_communities(graph, seed=4)
+    assert sorted(map(sorted, structure._groups(big).values())) == sorted(map(sorted, truth))
+    with pytest.raises(PaperlensError, match="method must be one of"):
+        structure.communities(graph, method="leiden")
+
+
+def test_a_redrawn_graph_reuses_its_partition_but_a_changed_one_does_not(monkeypatch):
+    from paperlens.graphs import structure
+
+    calls = []
+    real = structure.communities
+    monkeypatch.setattr(structure, "communities", lambda *a, **k: calls.append(1) or real(*a, **k))
+    graph = nx.Graph()
+    for group in range(3):
+        nodes = [f"r{group}-{i}" for i in range(8)]
+        graph.add_edges_from((a, b) for i, a in enumerate(nodes) for b in nodes[i + 1 :])
+    graph.add_node("lonely")
+    first = GraphView.from_networkx(graph, seed=11).networkx
+    again = GraphView.from_networkx(graph, seed=11).networkx
+    assert len(calls) == 1  # the same papers and links: found once
+    assert {n: d["community"] for n, d in first.nodes(data=True)} == {
+        n: d["community"] for n, d in again.nodes(data=True)
+    }
+    graph.add_edges_from(("lonely", f"r0-{i}") for i in range(8))  # the caller changes the graph
+    changed = GraphView.from_networkx(graph, seed=11).networkx
+    assert len(calls) == 2
+    truth = nx.community.louvain_communities(graph, seed=11)
+    found: dict[int, set[str]] = {}
+    for node, attrs in changed.nodes(data=True):
+        found.setdefault(attrs["community"], set()).add(node)
+    assert sorted(map(sorted, found.values())) == sorted(map(sorted, truth))
+    assert any("lonely" in group and len(group) > 1 for group in found.values())
+
+
+def test_the_scene_is_plain_data_a_map_can_reuse(sample):
+    from paperlens.display.scene import LegendGroup, Scene, build_scene
+
+    scene = build_scene(sample.citation_graph(), sample, color_by="category", size_by="citations")
+    assert isinstance(scene, Scene) and all(isinstance(g, LegendGroup) for g in scene.legend)
+    assert len(scene.ids) == len(scene.colors) == len(scene.sizes) == len(scene.x) == len(sample)
+    first = {p.id: p.categories[0] for p in sample if p.categories}
+    by_category: dict[str, set[str]] = {}
+    for paper_id, color in zip(scene.ids, scene.colors, strict=True):
+        if paper_id in first:
+            by_category.setdefault(first[paper_id], set()).add(color)
+    named = next(g for g in scene.legend if g.heading == "colour: primary category")
+    for color, text in named.items:
+        category = text.rsplit(" (", 1)[0]
+        if category in by_category:
+            assert by_category[category] == {color}
+            assert text.endswith(f"({sum(c == category for c in first.values())})")
+    assert all(p.citation_count is None for p in sample)  # so sizes count the citations inside the graph
+    cited = dict(sample.citation_graph().in_degree())
+    most = max(cited.values())
+    for paper_id, size in zip(scene.ids, scene.sizes, strict=True):
+        assert (size == max(scene.sizes)) == (cited[paper_id] == most)
+    assert any(g.heading.startswith("size: citations within this graph") for g in scene.legend)
+
+
+def test_text_orjson_refuses_is_still_drawn():
+    graph = nx.Graph()
+    graph.add_node("p1", title="broken \udcff surrogate <b>")
+    graph.add_node("p2", title="fine")
+    graph.add_edge("p1", "p2")
+    page = GraphView.from_networkx(graph, color_by=None).to_html()
+    assert "broken \udcff surrogate \\u003cb\\u003e" in page and "surrogate <b>" not in page
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(alphabet=st.sampled_from(["a", "b", "é", " ", "\n", "\t", "\xa0", "\u2003", ",", "."])))
+def test_shortening_equals_collapsing_every_whitespace_run_first(text):
+    from paperlens.display.scene import shorten
+
+    for limit in (5, 28, 320):
+        collapsed = " ".join(text.split())  # the definition: every whitespace run is one space, ends trimmed
+        word_cut = collapsed[:limit].rsplit(" ", 1)[0]  # then cut at the last word boundary before the limit
+        cut = (word_cut if len(word_cut) > limit // 2 else collapsed[:limit]).rstrip(" ,.;:") + "…"
+        assert shorten(text, limit) == (collapsed if len(collapsed) <= limit else cut)

@@ -74,12 +74,10 @@ def test_crossref_children_2373_get_the_book_fields_and_merge_as_one_chapter():
         assert child.venue == "Global Civil Society: Dimensions of the Nonprofit Sector"
         assert child.year == 2004
         assert (child.extra["publisher"], child.extra["address"]) == ("Kumarian Press", "Bloomfield, CT")
-    with pytest.warns(pl.LoadWarning, match="1 merged"):
-        corpus = pl.read(
-            BIB / "Child_items_that_use_the_crossref_field_do_not_have_their_parent_fields_imported_2373.bib"
-        )
+    corpus = pl.read(BIB / "Child_items_that_use_the_crossref_field_do_not_have_their_parent_fields_imported_2373.bib")
     report = corpus.report.files[0]
-    assert (report.records, report.loaded, report.merged) == (3, 2, 1)  # the same chapter twice
+    # The same chapter as @inbook and @incollection: another entry type is a conflict (issue 16.1), both kept.
+    assert (report.records, report.loaded, report.merged) == (3, 3, 0)
 
 
 def test_unparsed_author_names_92_and_others_is_not_a_person():
@@ -206,11 +204,11 @@ def test_broken_entries_are_skipped_with_line_and_reason_and_the_rest_loads():
 @article{odd, title = {Uses a macro} # undefinedmacro}
 """
     papers, report = parse_bibtex(text, "bad.bib")
-    assert [p.title for p in papers] == ["First", "Second", "Uses a macroundefinedmacro"]
+    assert [p.title for p in papers] == ["First", "Second", "Same key again", "Uses a macroundefinedmacro"]
     assert report.records == 5
-    assert [(s.file, s.where) for s in report.skipped] == [("bad.bib", "line 2"), ("bad.bib", "line 4")]
+    assert [(s.file, s.where) for s in report.skipped] == [("bad.bib", "line 2")]
     assert "could not be parsed" in report.skipped[0].reason
-    assert report.skipped[1].reason == "duplicate entry key 'good1' (first defined on line 1)"
+    assert "line 4: entry key 'good1' already used on line 1; this entry kept as 'good1-2'" in report.notes
     assert any("undefined macro(s) undefinedmacro" in note for note in report.notes)
 
 
@@ -358,3 +356,24 @@ def test_zotero_file_paths_keep_their_spaces():
     assert paper.extra["file"] == path
     (again,), _ = parse_bibtex(write_bibtex(pl.Corpus([paper])), "again.bib")
     assert again.extra["file"] == paper.extra["file"]
+
+
+def test_entries_without_keys_and_reused_keys_are_all_kept_16_2():
+    # A Mendeley-style export made from the real APA test file: several entries lose their key
+    # (``@BOOK{,``) and one reuses the key of another paper. Every entry is kept, as Zotero keeps them.
+    text = (BIB / "Import_error_with_character_in_BibTeX_field_name_2660.bib").read_text(encoding="utf-8")
+    for key in ("9.8:1", "9.8:2", "9.49:5"):
+        text = text.replace("{" + key + ",", "{,", 1)
+    text = text.replace("{10.10:80,", "{10.10:79,", 1)  # another app entry under the same key
+    original, _ = parse("Import_error_with_character_in_BibTeX_field_name_2660.bib")
+    papers, report = parse_bibtex(text, "mendeley.bib")
+    assert report.records == 283 and len(papers) == len(original)
+    assert [p.title for p in papers] == [p.title for p in original]  # none dropped, same order
+    keys = [p.extra["bibtex_key"] for p in papers]
+    assert len(set(keys)) == len(keys)
+    assert report.counts["generated keys"] == 4
+    reused = [p for p in papers if p.extra.get("bibtex_key_original") == "10.10:79"]
+    assert [p.extra["bibtex_key"] for p in reused] == ["10.10:79-2"]
+    assert reused[0].extra["publisher"] == "Google Play Store"  # the second entry, under its new key
+    assert any("entry key '10.10:79' already used" in n for n in report.notes)
+    assert sum("entry without a key kept as" in n for n in report.notes) == 3

@@ -159,7 +159,12 @@ def test_format_names_options_and_their_mistakes(tmp_path):
         pl.read(path, format="bibtx")
     with pytest.raises(PaperlensError, match="option"):
         pl.read(FILES[0], columns={"title": "x"})
-    assert len(pl.read(FIXTURES / "bibtex" / "xampl.bib", format="bib", warn=False)) > 0
+    xampl = FIXTURES / "bibtex" / "xampl.bib"
+    by_alias = pl.read(xampl, format="bib", warn=False)
+    assert by_alias == pl.read(xampl, format="bibtex", warn=False)
+    entries = re.findall(r"^\s*@(\w+)\s*[{(]", xampl.read_text(encoding="latin-1"), re.M)
+    records = [e for e in entries if e.lower() not in ("string", "preamble", "comment")]
+    assert by_alias.report.files[0].records == len(records) == 36
 
 
 def test_zip_and_gzip_files_are_opened(tmp_path):

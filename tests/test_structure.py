@@ -4,8 +4,10 @@ prior/derivative works, communities, PageRank and shortest connections."""
 from __future__ import annotations
 
 import json
+import re
 import warnings
 import zipfile
+from collections.abc import Iterable, Mapping
 from itertools import combinations, pairwise
 from pathlib import Path
 
@@ -20,6 +22,7 @@ from paperlens.graphs.structure import (
     cocitation_graph,
     communities,
     community_table,
+    corpus_communities,
     coupling_graph,
     derivative_works,
     label_communities,
@@ -107,7 +110,10 @@ def test_prior_works_by_hand(small: Corpus) -> None:
     row = table[table["reference"] == A].iloc[0]
     assert row["kind"] == "corpus" and row["id"] == A and row["title"] == "Paper A"
     outside = table[table["reference"] == "10.5555/x"].iloc[0]
-    assert outside["kind"] == "doi" and pd.isna(outside["id"]) and pd.isna(outside["title"])
+    # issue 16.7: an outside work shows its identifier; its title is unknown until looked up
+    assert outside["kind"] == "doi" and outside["id"] == "10.5555/x" and pd.isna(outside["title"])
+    text = table[table["reference"] == "Some Outside Title"].iloc[0]
+    assert text["kind"] == "title" and text["id"] == "" and text["title"] == "Some Outside Title"
     assert len(prior_works(small, n=2)) == 2
 
 
@@ -271,13 +277,38 @@ def test_pagerank_ranks_the_most_cited_first_and_uses_weights() -> None:
     assert pagerank(nx.DiGraph()) == {}
 
 
+def _share_using(corpus: Corpus, ids: Iterable[str], phrase: str) -> float:
+    """The share of these papers whose title or abstract holds ``phrase`` (plural endings allowed), found by a
+    plain regex over lower-cased words: independent of the concept model."""
+    words = r"\s+".join(re.escape(word) + "(?:s|es)?" for word in phrase.split())
+    ids = list(ids)
+    found = [
+        re.search(rf"\b{words}\b", re.sub(r"[^a-z0-9]+", " ", f"{corpus[i].title} {corpus[i].abstract}".lower()))
+        for i in ids
+    ]
+    return sum(bool(f) for f in found) / len(ids)
+
+
+def assert_labels_set_their_community_apart(corpus: Corpus, groups: Mapping[int, list[str]], labels) -> None:
+    """Every label phrase is written in a larger share of its community's papers than of the other papers."""
+    for number, ids in groups.items():
+        rest = [i for i in corpus.ids if i not in set(ids)]
+        for phrase in labels[number]:
+            inside, outside = _share_using(corpus, ids, phrase), _share_using(corpus, rest, phrase)
+            assert inside > outside, (number, phrase, inside, outside)
+
+
 def test_label_communities_uses_concepts() -> None:
     corpus = pl.load_sample()
     found = communities(corpus.citation_graph())
     labels = label_communities(corpus, found, n=2)
     assert set(labels) == set(found.values())
-    assert all(isinstance(words, list) and len(words) <= 2 for words in labels.values())
-    assert all(isinstance(word, str) and word for words in labels.values() for word in words)
+    assert all(1 <= len(words) <= 2 for words in labels.values())
+    groups = {number: [i for i in found if found[i] == number] for number in labels}
+    assert_labels_set_their_community_apart(corpus, groups, labels)
+    clip = found["2103.00020"]  # CLIP and the five papers citing it (see their reference lists)
+    assert sorted(groups[clip]) == ["2103.00020", "2306.01669", "2307.11315", "2307.12226", "2311.15075", "2405.02793"]
+    assert "clip" in labels[clip]
     groups = [[a for a in found if found[a] == 0]]
     assert label_communities(corpus, groups, n=2)[0] == labels[0]
 
@@ -291,6 +322,119 @@ def test_community_table(kind: str) -> None:
     assert sorted(i for ids in table["ids"] for i in ids) == sorted(corpus.ids)
     assert all(label == ", ".join(words) for label, words in zip(table["label"], table["concepts"], strict=True))
     assert list(table["size"]) == sorted(table["size"], reverse=True)
+    assert all(len(words) == 3 for words in table["concepts"])
+    assert_labels_set_their_community_apart(corpus, dict(enumerate(table["ids"])), dict(enumerate(table["concepts"])))
+    low_rank = {"2310.10700", "2410.13618"}  # PELA and LoLDU: low-rank methods by their titles
+    if kind == "concept":
+        (row,) = [r for _, r in table.iterrows() if low_rank <= set(r["ids"])]
+        assert "low rank" in row["concepts"]
+
+
+def test_communities_are_networkx_partitions() -> None:
+    graph = pl.load_sample().concept_graph()
+    for seed in (0, 3):
+        truth = nx.community.louvain_communities(graph, weight="weight", seed=seed)
+        found = communities(graph, seed=seed, method="louvain")
+        assert sorted(map(sorted, truth)) == sorted(map(sorted, _as_groups(found)))
+        assert communities(graph, seed=seed) == communities(graph, seed=seed, method="auto") == found
+        lp = nx.community.fast_label_propagation_communities(graph, weight="weight", seed=seed)
+        assert sorted(map(sorted, lp)) == sorted(
+            map(sorted, _as_groups(communities(graph, seed=seed, method="label_propagation")))
+        )
+    assert nx.community.modularity(graph, _as_groups(found)) == pytest.approx(nx.community.modularity(graph, truth))
+    with pytest.raises(ValueError, match="louvain"):
+        communities(graph, method="leiden")
+
+
+def _as_groups(found: dict) -> list[set]:
+    groups: dict[int, set] = {}
+    for node, number in found.items():
+        groups.setdefault(number, set()).add(node)
+    return list(groups.values())
+
+
+def test_one_partition_per_corpus_and_kind() -> None:
+    corpus = pl.Corpus(list(pl.load_sample()))
+    for kind, graph in (("concept", corpus.concept_graph()), ("citation", corpus.citation_graph())):
+        found = corpus_communities(corpus, kind)
+        assert found == communities(graph)  # the graph function, with the same default seed
+        table = community_table(corpus, kind=kind)
+        assert {i: row.community for row in table.itertuples() for i in row.ids} == found
+        assert corpus.communities(kind).equals(table)  # the Corpus delegate: the same table
+        assert corpus_communities(corpus, kind) is found  # found once
+    assert corpus_communities(corpus, "concept", seed=5) == communities(corpus.concept_graph(), seed=5)
+
+
+def test_partition_does_not_depend_on_blas_threads(tmp_path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "import json, paperlens as pl\n"
+        "from paperlens.graphs.structure import corpus_communities\n"
+        "print(json.dumps(corpus_communities(pl.load_sample(), 'concept'), sort_keys=True))\n"
+    )
+    runs = set()
+    for threads in ("1", "2"):
+        env = {**os.environ, "OPENBLAS_NUM_THREADS": threads, "OMP_NUM_THREADS": threads}
+        runs.add(
+            subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True).stdout
+        )
+    assert len(runs) == 1
+
+
+JABREF = (
+    Path(__file__).parent
+    / "fixtures"
+    / "bibtex"
+    / ("Maintain_the_JabRef_group_and_subgroup_structure_when_importing_a_BibTeX_db_97.bib")
+)
+# Function words of the French, German, Italian and Russian abstracts and titles of that bibliography.
+FOREIGN = {
+    "la",
+    "le",
+    "les",
+    "des",
+    "du",
+    "une",
+    "sur",
+    "der",
+    "die",
+    "und",
+    "mit",
+    "von",
+    "für",
+    "del",
+    "di",
+    "на",
+    "при",
+}
+
+
+@pytest.mark.parametrize("seed", [0, 42])
+def test_labels_drop_other_languages_stop_words_and_never_repeat(seed: int) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        corpus = pl.read(JABREF)
+    table = community_table(corpus, kind="concept", seed=seed)
+    words = {word for label in table["concepts"] for phrase in label for word in phrase.split(" ")}
+    assert not words & FOREIGN
+    named = [label for label in table["label"] if label]
+    assert len(named) == len(set(named)) and len(named) >= 15
+    # the labels say what the papers are about: each phrase of the largest communities is in its papers' text
+    text = {p.id: f"{p.title} {p.abstract or ''}".lower().replace("-", " ") for p in corpus}
+    for row in table.head(5).itertuples():
+        for phrase in row.concepts:
+            first = phrase.split(" ")[0]
+            assert sum(first in text[i] for i in row.ids) >= 2, (phrase, row.label)
+
+
+def test_english_corpus_keeps_its_words() -> None:
+    from paperlens.graphs.structure import _label_skip_words
+
+    corpus = pl.load_sample()
+    assert _label_skip_words(corpus.concept_model()) == frozenset()  # no other language found
 
 
 def test_community_table_rejects_unknown_kinds() -> None:
@@ -359,3 +503,54 @@ def test_labels_of_a_subset_of_a_large_corpus_do_not_fit_the_whole_corpus(monkey
     labels = structure.label_communities(subset, groups, n=3)
     assert not fitted and set(labels) == {0, 1} and all(labels.values())
     assert "structure.labelling_model" in subset.cached_keys()
+
+
+# --------------------------------------------------------------------------- association strength (issue 16.8)
+
+
+def test_cocitation_association_strength_by_hand(small: Corpus) -> None:
+    # counts AB 2, AC 1, BC 1; totals A 3, B 3, C 2; m = 4; s_ij = 2m c_ij / (c_i c_j)
+    graph = cocitation_graph(small, normalize="association")
+    got = {frozenset((a, b)): w for a, b, w in graph.edges(data="weight")}
+    assert got == pytest.approx({frozenset((A, B)): 16 / 9, frozenset((A, C)): 4 / 3, frozenset((B, C)): 4 / 3})
+    assert graph.edges[A, B]["count"] == 2
+    kept = cocitation_graph(small, min_weight=2, normalize="association")  # only AB: 2*2*2 / (2*2)
+    assert [(frozenset((a, b)), w) for a, b, w in kept.edges(data="weight")] == [(frozenset((A, B)), 2.0)]
+    assert weights(cocitation_graph(small, min_weight=2)) == {frozenset((A, B)): 2}
+
+
+def test_coupling_association_strength_by_hand(small: Corpus) -> None:
+    # counts P1P2 3, P1P3 1, P1P4 2, P2P3 1, P2P4 1, P3P4 2; totals P1 6, P2 5, P3 4, P4 5; m = 10
+    got = {frozenset((a, b)): w for a, b, w in small.coupling_graph(normalize="association").edges(data="weight")}
+    assert got == pytest.approx(
+        {
+            frozenset((P1, P2)): 2.0,
+            frozenset((P1, P3)): 5 / 6,
+            frozenset((P1, P4)): 4 / 3,
+            frozenset((P2, P3)): 1.0,
+            frozenset((P2, P4)): 0.8,
+            frozenset((P3, P4)): 2.0,
+        }
+    )
+    with pytest.raises(pl.PaperlensError, match="normalize must be"):
+        small.coupling_graph(normalize="cosine")
+
+
+def test_association_strength_on_a_real_set_matches_numpy() -> None:
+    import numpy as np
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", pl.LoadWarning)
+        corpus = pl.read(FIXTURE)
+    raw = coupling_graph(corpus, min_weight=2)
+    assert all(c >= 2 for _, _, c in raw.edges(data="weight"))
+    nodes = sorted(raw.nodes)
+    counts = nx.to_numpy_array(raw, nodelist=nodes, weight="weight")
+    totals = counts.sum(axis=1)
+    m = counts.sum() / 2
+    with np.errstate(divide="ignore", invalid="ignore"):
+        expected = 2 * m * counts / np.outer(totals, totals)
+    got = nx.to_numpy_array(coupling_graph(corpus, min_weight=2, normalize="association"), nodelist=nodes)
+    linked = counts > 0
+    assert linked.sum() > 100
+    np.testing.assert_allclose(got[linked], expected[linked], rtol=1e-12)

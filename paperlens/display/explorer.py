@@ -47,19 +47,24 @@ True
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import Callable
 from typing import Any
 
 import ipywidgets as widgets
+import numpy as np
 import pandas as pd
 import traitlets
 
 from ..corpus import Corpus
+from ..errors import InvalidArgumentError
 from ..record import Paper
+from ..search import QUERY_HELP
 from .explorer_controls import ANY_TOPIC, ANY_VENUE, FilterControls
 from .explorer_detail import citations, concept_neighbours, detail_html
 from .explorer_graph import NO_COLOR, GraphPane
-from .explorer_state import _COMMUNITY_AUTO_LIMIT, FILTERS, SORT_KEYS, ExplorerState
+from .explorer_labels import LabelBar, label_mark
+from .explorer_state import _COMMUNITY_AUTO_LIMIT, FILTERS, LABEL_FILTERS, LABEL_RANKING, SORT_KEYS, ExplorerState
 from .explorer_table import ResultsTable, Row
 from .tables import esc
 
@@ -187,6 +192,9 @@ class Explorer(ExplorerState, widgets.VBox):
         Fill the topic select from :func:`paperlens.graphs.structure.community_table`:
         ``True``, ``False``, or ``"auto"`` (at open time up to 5000 papers when the concept model is
         cheap, see ``graph_kind``; else on a click of "find topics").
+    map : show the field map of every paper (:class:`~paperlens.display.mapview.MapView`) below: a
+        filter or search dims the other papers, a lasso filters the table, a click opens the paper.
+        Laying out a big corpus takes a while the first time (minutes at 75,000 papers).
     debounce, graph_delay : float
         Seconds of quiet before the typed query / the graph redraw is applied.
     **filters
@@ -238,6 +246,7 @@ class Explorer(ExplorerState, widgets.VBox):
         communities: bool | str = "auto",
         debounce: float = 0.3,
         graph_delay: float = 0.6,
+        map: bool = False,
         **filters: Any,
     ) -> None:
         ExplorerState.__init__(
@@ -282,6 +291,13 @@ class Explorer(ExplorerState, widgets.VBox):
         )
         self.detail = widgets.HTML(detail_html(None))
         self.detail.add_class("pl-detail")
+        all_tags = sorted({t for tags in self.root.column("tags") for t in tags})
+        self.label_bar = LabelBar(
+            on_label=self._guard(self._label_selected),
+            on_label_page=self._guard(lambda label: self.set_labels(self.table_ids, label)),
+            filters=LABEL_FILTERS,
+            tags=all_tags,
+        )
         table_pane = widgets.Box([self.table], layout=widgets.Layout(flex="3 1 36em", min_width="0"))
         detail_pane = widgets.Box(
             [self.detail], layout=widgets.Layout(flex="2 1 22em", max_height="46em", overflow="auto")
@@ -294,9 +310,18 @@ class Explorer(ExplorerState, widgets.VBox):
         self.graph_pane = GraphPane(kind=self.graph_kind, color_by=self.color_by, max_nodes=max_nodes)
         self.status = widgets.HTML()
         self.status.add_class("pl-status")
-        children: list[widgets.Widget] = [widgets.HTML(_CSS), self.filters_box, self.count, results]
+        children: list[widgets.Widget] = [widgets.HTML(_CSS), self.filters_box, self.count, self.label_bar, results]
         if self._show_graph:
             children.append(self.graph_pane)
+        self.map_view: Any = None
+        if map:
+            # The field map of every paper: filters and searches dim the rest, a lasso filters the table,
+            # a click opens the paper in the detail pane.
+            from .mapview import MapView
+
+            self.map_view = MapView(self.root, height=460)
+            self.map_view.observe(self._guard(self._on_map_selection))
+            children.append(self.map_view.widget)
         self.children = [*children, self.status]
 
         # --- controls <-> traits
@@ -333,9 +358,14 @@ class Explorer(ExplorerState, widgets.VBox):
             lambda value: None if value == NO_COLOR else value,
         )
         self._tie("graph_kind", self.graph_pane.kind_control, _same, _same)
+        self.graph_pane.size_control.observe(self._guard(self._on_graph_option), names="value")
+        self._tie("label_filter", self.label_bar.filter, _same, _same)
+        self._tie("tag_filter", self.label_bar.tags, list, tuple)
+        traitlets.dlink((self, "sort_by"), (self.label_bar.rank, "value"), lambda key: key == LABEL_RANKING)
+        self.label_bar.rank.observe(self._guard(self._on_rank_toggle), names="value")
         traitlets.dlink((self, "page_size"), (self.table.page_size, "value"), self._page_size_option)
         self.filters_box.reset_button.on_click(self._guard(lambda _button: self.reset()))
-        self.filters_box.find_topics.on_click(self._guard(lambda _button: self.load_topics()))
+        self.filters_box.find_topics.on_click(self._guard(lambda _button: self._find_topics()))
 
         # --- traits -> panes
         self.observe(self._on_revision, names="revision")
@@ -343,7 +373,9 @@ class Explorer(ExplorerState, widgets.VBox):
         self.observe(self._on_selected, names="selected")
         self.observe(self._on_graph_option, names=["graph_kind", "color_by"])
         self.observe(self._on_topics, names=["topics", "topics_note"])
+        self.observe(self._on_labels_shown, names=["labels", "selected"])
         self._on_topics(None)
+        self._on_labels_shown(None)
         self._on_revision(None)
         if self._show_graph and len(corpus) <= _COMMUNITY_AUTO_LIMIT:
             self._graph_debouncer.cancel()  # drawn with the cell (saved notebooks keep it); big corpora: after a pause
@@ -409,6 +441,26 @@ class Explorer(ExplorerState, widgets.VBox):
             control.options = sorted({*control.options, size})
         return size
 
+    def _find_topics(self) -> threading.Thread:
+        """The "find topics" button: :meth:`load_topics` in a thread, so the kernel stays free meanwhile
+        (at 75,000 papers it fits the concept model and runs Louvain: minutes on a busy machine)."""
+        button = self.filters_box.find_topics
+        button.disabled, button.description = True, "finding topics…"
+        self.status.value = esc(f"Finding the topics of {len(self.base):,} papers in the background…")
+
+        def work() -> None:
+            try:
+                found = self.load_topics()
+                self.status.value = "" if found else esc(self.topics_note)
+            except Exception as exc:  # shown, not lost in the thread
+                self._show_error(exc)
+            finally:
+                button.disabled, button.description = False, "find topics"
+
+        self._topics_thread = threading.Thread(target=work, name="paperlens-topics", daemon=True)
+        self._topics_thread.start()
+        return self._topics_thread
+
     def _guard(self, handler: Callable[..., Any], *args: Any) -> Callable[..., Any]:
         """Wrap a UI callback: an error is shown in the status line (a click has no caller to raise to)."""
 
@@ -448,14 +500,47 @@ class Explorer(ExplorerState, widgets.VBox):
         self._update_table()
         query = self.query.strip()  # the count last: when it changes in the browser, the table already has
         best = ", best match first" if query and self.sort_by == "relevance" else ""
-        searched = f" for <q>{esc(query)}</q>{best}" if query else ""
+        searched = f" for <q>{esc(query)}</q> (every word must match){best}" if query else ""
         n = len(self.positions)
-        self.count.value = f"<span data-count='{n}'><b>{n:,}</b> of {len(self.base):,} papers</span>{searched}"
+        why = ""
+        if query and n == 0:  # say why: the term that matched nothing, or that no paper has them all
+            reason = self.root.search_explain(query) or "papers match the query, none of them passes the other filters"
+            why = f"<br><small class='pl-why' style='color:#8a5a00'>{esc(reason)}</small>"
+        hint = f"<br><small class='pl-hint' style='color:#666'>{esc(QUERY_HELP)}</small>" if query else ""
+        self.count.value = (
+            f"<span data-count='{n}'><b>{n:,}</b> of {len(self.base):,} papers</span>{searched}{why}{hint}"
+        )
         if self._show_graph:
             self._graph_debouncer()
+        if self.map_view is not None:
+            everything = len(self.positions) == len(self.root)
+            self.map_view.highlight(None if everything else self.root.subset(np.sort(self.positions)))
+
+    def _on_map_selection(self, chosen: Any) -> None:
+        rows = chosen.root_positions
+        if len(rows) == 1:
+            self.select(chosen.ids[0])
+        else:
+            self.choose(rows if len(rows) else None)
 
     def _on_page(self, _change: Any) -> None:
         self._update_table()
+
+    def _label_selected(self, label: str | None) -> None:
+        if self.selected is None:
+            raise InvalidArgumentError("select a paper first (click its title), then label it")
+        self.set_label(self.selected, label)
+
+    def _on_rank_toggle(self, change: dict[str, Any]) -> None:
+        if change["new"] and self.sort_by != LABEL_RANKING:
+            self.sort_by = LABEL_RANKING
+        elif not change["new"] and self.sort_by == LABEL_RANKING:
+            self.sort_by = "relevance"
+
+    def _on_labels_shown(self, _change: Any) -> None:
+        self.label_bar.show(self.labels, self.selected.id if self.selected is not None else None)
+        if _change is not None and _change["name"] == "labels":
+            self._update_table()
 
     def _update_table(self) -> None:
         ix = self.index
@@ -466,7 +551,7 @@ class Explorer(ExplorerState, widgets.VBox):
             rows.append(
                 Row(
                     id=ix.ids[pos],
-                    title=" ".join(str(ix.titles[pos]).split()),
+                    title=" ".join(f"{label_mark(self.labels.get(ix.ids[pos]))} {ix.titles[pos]}".split()),
                     authors=_authors_short(ix.author_lists[pos]),
                     year=str(ix.years[pos]) if ix.years[pos] >= 0 else "",
                     venue=ix.venue_values[pos] or "",
@@ -528,11 +613,24 @@ class Explorer(ExplorerState, widgets.VBox):
         if self._show_graph:
             self._graph_debouncer()
 
+    def _graph_ranking(self) -> tuple[np.ndarray | None, str]:
+        """What the graph pane ranks by: the search score with a query, else citations (if any are known)."""
+        if self.scores is not None:
+            return self.scores, "best matches"
+        counts = self.root.cached(
+            "explorer.citation_ranking",
+            lambda: self.root.column("citation_count").to_numpy(dtype="float64", na_value=-1.0),
+        )
+        return (counts, "most cited") if (counts > 0).any() else (None, "")
+
     def _draw_graph(self) -> None:
         selected = self.selected
+        ranking, ranking_name = self._graph_ranking()
         self.graph_pane.draw(
             self.root,
             self.positions,
+            ranking=ranking,
+            ranking_name=ranking_name,
             kind=self.graph_kind,
             color_by=self.color_by,
             selected=self.root.position(selected.id) if selected is not None else None,

@@ -58,7 +58,7 @@ class FilterControls(widgets.VBox):
         style = {"description_width": "6em"}
         self.controls: dict[str, widgets.ValueWidget] = {}
         self.controls["query"] = widgets.Text(
-            placeholder="search titles and abstracts (ranked)",
+            placeholder='all words · "exact phrase" · a OR b · -word · title: author: venue: year:2020..2023 tag:',
             description="search",
             continuous_update=True,
             layout=widgets.Layout(width="auto", flex="1 1 20em"),

@@ -2,8 +2,10 @@
 
 :class:`GraphPane` draws through :func:`paperlens.display.graphview.graph` into an
 ``ipywidgets.HTML`` (the view's ``<iframe srcdoc>``, which draws offline). At most
-``max_nodes`` papers are drawn: the first ones in table order, plus the selected
-paper if it would be left out. The caption says how many papers are hidden and
+``max_nodes`` papers are drawn (the "papers" box sets how many): the top ones by
+the ranking the explorer passes (the search score with a query, else citations;
+ties and a missing ranking in table order), never "the first ones of an
+alphabetical sort", plus the selected paper if it would be left out. The caption says how many papers are hidden and
 repeats any warning the graph builder gave (e.g. "no citation links").
 """
 
@@ -71,18 +73,34 @@ class GraphPane(widgets.VBox):
             layout=widgets.Layout(width="16em"),
             style={"description_width": "5em"},
         )
+        self.size_control = widgets.BoundedIntText(
+            value=self.max_nodes,
+            min=10,
+            max=5000,
+            step=50,
+            description="papers",
+            layout=widgets.Layout(width="11em"),
+            style={"description_width": "3.5em"},
+        )
+        self.size_control.observe(self._on_size, names="value")
         self.caption = widgets.HTML()
         self.view = widgets.HTML(layout=widgets.Layout(width="100%", min_height="60px"))
         self.view.add_class("pl-graph")
         super().__init__(
             [
-                widgets.HBox([self.kind_control, self.color_control], layout=widgets.Layout(align_items="center")),
+                widgets.HBox(
+                    [self.kind_control, self.color_control, self.size_control],
+                    layout=widgets.Layout(align_items="center"),
+                ),
                 self.caption,
                 self.view,
             ],
             layout=widgets.Layout(width="100%"),
         )
         self.add_class("pl-pane")
+
+    def _on_size(self, change: dict[str, Any]) -> None:
+        self.max_nodes = int(change["new"])
 
     def draw(
         self,
@@ -94,11 +112,17 @@ class GraphPane(widgets.VBox):
         selected: int | None = None,
         selected_id: str | None = None,
         busy: str | None = None,
+        ranking: np.ndarray | None = None,
+        ranking_name: str = "",
     ) -> None:
-        """Draw the papers at root ``positions`` (table order), at most ``max_nodes`` of them.
+        """Draw the papers at root ``positions`` (table order), at most ``max_nodes`` of them: the top ones
+        by ``ranking`` (root-length, higher first; ties in table order) when given.
 
         ``busy`` is shown in the caption while a slow drawing runs (e.g. a first concept model fit).
         """
+        positions = np.asarray(positions)
+        if ranking is not None and len(positions) > self.max_nodes:
+            positions = positions[np.argsort(-np.asarray(ranking, dtype=np.float64)[positions], kind="stable")]
         module = _graphview()
         if module is None:
             self.caption.value = "<i>The graph view is not available (paperlens.display.graphview is missing).</i>"
@@ -127,10 +151,9 @@ class GraphPane(widgets.VBox):
         note = ""
         if hidden > 0:
             also = " and the selected paper" if len(shown) and shown[-1] == selected else ""
-            note = (
-                f"; {hidden:,} more hidden: it shows the first {len(shown):,} in table order{also} "
-                "(narrow the filters or sort differently to see others)"
-            )
+            which = f"the {len(shown):,} {ranking_name}" if ranking is not None else ""
+            which = which or f"the first {len(shown):,} in table order"
+            note = f'; {hidden:,} more hidden: it shows {which}{also} (narrow the filters or raise "papers")'
         messages = dict.fromkeys(str(w.message).split(" See ")[0] for w in caught)
         warning = f"<br><small style='color:#8a5a00'>{esc(' '.join(messages))}</small>" if messages else ""
         self.draws += 1

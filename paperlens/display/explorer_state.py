@@ -25,7 +25,7 @@ Examples
 >>> import paperlens as pl
 >>> state = ExplorerState(pl.load_sample(), query="language model", years=(2023, 2023))
 >>> state.count_text
-'23 of 69 papers'
+'18 of 69 papers'
 >>> state.corpus.ids == pl.load_sample().search("language model").filter(year=(2023, 2023)).ids
 True
 >>> state.years = (2030, 1990)  # ordered and clamped to the papers' years
@@ -51,7 +51,7 @@ from ..errors import FieldError, InvalidArgumentError, PaperlensError
 from ..record import Paper
 from .explorer_index import SORT_KEYS, FilterIndex
 
-__all__ = ["FILTERS", "KINDS", "SORT_KEYS", "ExplorerState", "color_choices"]
+__all__ = ["FILTERS", "KINDS", "LABEL_RANKING", "SORT_KEYS", "ExplorerState", "color_choices", "relevance_to_labels"]
 
 #: The filter traits, in the order the controls show them.
 FILTERS = (
@@ -59,6 +59,31 @@ FILTERS = (
 )
 #: Kinds of links the graph pane can draw.
 KINDS = ("citation", "concept", "both")
+#: The sort key of "relevance to my labels" and the label filter's values.
+LABEL_RANKING = "my labels"
+LABEL_FILTERS = ("any", "relevant", "irrelevant", "labelled", "unlabelled")
+
+
+def relevance_to_labels(state: ExplorerState) -> np.ndarray:
+    """One score per root paper: :func:`~paperlens.graphs.recommend.recommend_table` on the state's labels.
+
+    Unlabelled papers are ranked by relatedness to the relevant ones (text model and citations); the
+    labelled ones come after them (relevant before irrelevant); with no relevant label, all score 0.
+    """
+    relevant = [pid for pid, label in state.labels.items() if label == "relevant"]
+    irrelevant = [pid for pid, label in state.labels.items() if label == "irrelevant"]
+    scores = np.zeros(state.index.n, dtype=np.float64)
+    if not relevant:
+        return scores
+    from ..graphs.recommend import recommend_table
+
+    table = recommend_table(state.root, relevant, irrelevant, n=None, corpus_labels=False, explain=False)
+    scores[:] = -1e300
+    scores[table["position"].to_numpy()] = table["score"].to_numpy()
+    scores[[state.root.position(p) for p in relevant]] = -1e299
+    return scores
+
+
 NATURAL_ASCENDING = {"relevance": False, "title": True, "authors": True, "year": False, "venue": True}
 NATURAL_ASCENDING.update({"citations": False, "id": True})
 _COMMUNITY_AUTO_LIMIT = 5000  # find topics at open time up to this many papers; beyond, on request
@@ -152,6 +177,8 @@ class ExplorerState(traitlets.HasTraits):
 
     selected = traitlets.Union([traitlets.Instance(Paper), traitlets.Unicode()], default_value=None, allow_none=True)
     labels = traitlets.Dict()
+    label_filter = traitlets.Unicode("any")
+    tag_filter = _Value(())
     highlight = _Value(())
     topics = traitlets.Dict(read_only=True)
     topics_note = traitlets.Unicode("", read_only=True)
@@ -201,6 +228,7 @@ class ExplorerState(traitlets.HasTraits):
         self._orders: dict[tuple[str, bool], np.ndarray] = {}  # every root position sorted, per sort
         self._rankings: dict[str, tuple[Callable[[ExplorerState], np.ndarray], bool]] = {}
         self._community_of: np.ndarray | None = None  # root position -> topic id (-1: none)
+        self._chosen: np.ndarray | None = None  # root positions picked on the map (None: no such filter)
         self._topic_sizes: dict[int, int] = {}
 
         base_positions = corpus.root_positions
@@ -225,8 +253,17 @@ class ExplorerState(traitlets.HasTraits):
         elif not communities:
             self.set_trait("topics_note", "topics are turned off (communities=False)")
 
-        self.observe(self._on_filter, names=list(FILTERS))
+        # Labels start as the corpus's own (Corpus.annotate); "my labels" ranks by relevance to them.
+        root_labels = corpus.root.column("label").to_numpy(dtype=object)
+        self.labels = {
+            self.index.ids[pos]: root_labels[pos]
+            for pos in base_positions.tolist()
+            if isinstance(root_labels[pos], str)
+        }
+        self.add_ranking(LABEL_RANKING, relevance_to_labels)
+        self.observe(self._on_filter, names=[*FILTERS, "label_filter", "tag_filter"])
         self.observe(self._on_order, names=["sort_by", "ascending", "page_size"])
+        self.observe(self._on_labels, names="labels")
         with self.hold_refresh():
             self._dirty = True
             for name, value in filters.items():
@@ -367,6 +404,18 @@ class ExplorerState(traitlets.HasTraits):
         ids = self._paper_ids(value)
         return {paper_id: str(label) for paper_id, label in zip(ids, value.values(), strict=True)}
 
+    @traitlets.validate("label_filter")
+    def _validate_label_filter(self, proposal: dict[str, Any]) -> str:
+        value = proposal["value"] or "any"
+        if value not in LABEL_FILTERS:
+            raise InvalidArgumentError(f"label_filter must be one of {LABEL_FILTERS}, not {value!r}")
+        return value
+
+    @traitlets.validate("tag_filter")
+    def _validate_tag_filter(self, proposal: dict[str, Any]) -> tuple[str, ...]:
+        value = proposal["value"] or ()
+        return (value,) if isinstance(value, str) else tuple(str(v) for v in value)
+
     @traitlets.validate("highlight")
     def _validate_highlight(self, proposal: dict[str, Any]) -> tuple[str, ...]:
         value = proposal["value"]
@@ -460,6 +509,31 @@ class ExplorerState(traitlets.HasTraits):
             labels[paper_id] = str(label)
         self.labels = labels
 
+    def set_labels(self, papers: Any, label: str | None) -> None:
+        """Give several papers one label at once (``None`` removes theirs); observers are told once."""
+        ids = self._paper_ids([papers] if isinstance(papers, (str, Paper)) else papers)
+        labels = dict(self.labels)
+        for paper_id in ids:
+            if label is None:
+                labels.pop(paper_id, None)
+            else:
+                labels[paper_id] = str(label)
+        self.labels = labels
+
+    def annotated(self) -> Corpus:
+        """The corpus opened, with the labels given here (``Corpus.annotate``): save it to keep them."""
+        root = self._root
+        before = {pid: lab for pid, lab in zip(root.ids, root.column("label"), strict=True) if isinstance(lab, str)}
+        out = root
+        cleared = [pid for pid in before if pid not in self.labels]
+        if cleared:
+            out = out.annotate(cleared, None)
+        for label in sorted(set(self.labels.values())):
+            ids = [pid for pid, lab in self.labels.items() if lab == label and before.get(pid) != label]
+            if ids:
+                out = out.annotate(ids, label)
+        return out if self.base is root else out.subset(self.base.root_positions)
+
     def set_filters(self, **values: Any) -> None:
         """Set several filters at once, refreshing once: ``state.set_filters(query="x", years=(2020, 2022))``."""
         unknown = sorted(set(values) - set(FILTERS))
@@ -500,6 +574,18 @@ class ExplorerState(traitlets.HasTraits):
         if key in self._rankings:
             return self._rankings[key][1]
         return NATURAL_ASCENDING[key]
+
+    def choose(self, positions: np.ndarray | list[int] | None) -> None:
+        """Keep only these papers (root positions, e.g. a lasso on the map) besides the other filters;
+        ``None`` removes this filter."""
+        if positions is None:
+            self._chosen = None
+        else:
+            chosen = np.zeros(self.index.n, dtype=bool)
+            chosen[np.asarray(positions, dtype=np.int64)] = True
+            self._chosen = chosen
+        self._reset_page = True
+        self.refresh()
 
     def refresh(self) -> None:
         """Apply the filters and the order now (done for you after every change)."""
@@ -593,7 +679,22 @@ class ExplorerState(traitlets.HasTraits):
             mask &= scores > 0
         if self.community is not None and self._community_of is not None:
             mask &= self._community_of == self.community
+        if self.label_filter != "any":
+            picked = [pid for pid, lab in self.labels.items() if self.label_filter in ("labelled", "unlabelled", lab)]
+            labelled = np.zeros(self.index.n, dtype=bool)
+            labelled[np.asarray([self._root.position(pid) for pid in picked], dtype=np.int64)] = True
+            mask &= ~labelled if self.label_filter == "unlabelled" else labelled
+        if self.tag_filter:
+            wanted_tags = set(self.tag_filter)
+            tags = self._root.cached("explorer.tags", lambda: self._root.column("tags").tolist())
+            mask &= np.fromiter((not wanted_tags.isdisjoint(t) for t in tags), bool, len(tags))
+        if self._chosen is not None:
+            mask &= self._chosen
         return mask, scores
+
+    def _on_labels(self, _change: Any) -> None:
+        if self.label_filter != "any" or self.sort_by == LABEL_RANKING:
+            self.refresh()  # the active-learning loop: every label re-ranks
 
     def _order(self, mask: np.ndarray, scores: np.ndarray | None) -> np.ndarray:
         if self.sort_by in self._rankings:

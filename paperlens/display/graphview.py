@@ -73,7 +73,9 @@ _REEXPORTED = (DIRECTED_KINDS, EDGE_STYLES, LOUVAIN_LIMIT, MAX_NODES, OTHER, PAL
 _REEXPORTED += (RAMP, UNDIRECTED_KINDS)
 
 KINDS = ("citation", "concept", "both")
-LAYOUTS = ("force", "time")
+LAYOUTS = ("force", "time", "map")
+MAP_LAYOUT_MIN = 300  # from this many papers corpus.graph() places them by the field map and thins links
+THIN_PER_NODE = 3  # ... keeping each paper's strongest few links
 COLOR_BY = ("community", "year", "category", None)
 SIZE_BY = ("pagerank", "citations", None)
 OPTIONS = ("layout", "color_by", "size_by", "max_nodes", "labels", "physics", "height", "title", "seed", "highlight")
@@ -150,6 +152,17 @@ def graph(corpus: Corpus, kind: str = "both", **options: Any) -> GraphView:
     else:
         shown = combine_graphs(corpus.citation_graph(), corpus.concept_graph(**concept_options))
         title = "Citations and concept similarity"
+    if len(corpus) >= MAP_LAYOUT_MIN and "layout" not in options:
+        # A big graph as one force layout is a hairball: place papers by the field map (clusters apart,
+        # spread by rank so each gets room) and keep each paper's strongest links (paperlens.graphs.layout).
+        from ..graphs.layout import map_positions, set_positions, spread, strongest_edges
+
+        placed = map_positions(corpus)
+        placed[["x", "y"]] = spread(placed[["x", "y"]].to_numpy())
+        shown, hidden = strongest_edges(set_positions(shown.copy(), placed), THIN_PER_NODE)
+        options["layout"] = "map"
+        if hidden:
+            title += f" (the {THIN_PER_NODE} strongest links of each paper; {hidden:,} more hidden)"
     options.setdefault("title", title)
     return GraphView.from_networkx(shown, corpus, **options)
 
@@ -181,8 +194,10 @@ class GraphView:
         are arrows, ``"similar"`` an undirected dashed line (``weight`` sets its width).
     corpus : where titles, abstracts and links of the papers come from (node
         attributes are used for papers not in it).
-    layout : ``"force"`` (linked papers close together) or ``"time"`` (x follows the
-        publication date; papers without a date stand in a column on the left).
+    layout : ``"force"`` (linked papers close together), ``"time"`` (x follows the
+        publication date; papers without a date stand in a column on the left) or ``"map"``
+        (the nodes' own ``x``, ``y`` attributes, e.g. from :func:`paperlens.graphs.layout.set_positions`;
+        :func:`graph` uses it from 300 papers, with the field map's positions and thinned links).
     color_by : ``"community"``, ``"year"``, ``"category"`` or ``None``.
     size_by : ``"pagerank"``, ``"citations"`` or ``None``.
     max_nodes : show at most this many papers, those with the highest PageRank

@@ -31,7 +31,9 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 import math
+import re
 import warnings
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -42,7 +44,7 @@ import pandas as pd
 from ..errors import PaperlensWarning, RecordError
 from ..graphs import structure
 from ..io.mapping import parse_date
-from ..text import plural
+from ..text import plural, readable
 from .layout import force_layout, time_layout
 
 if TYPE_CHECKING:
@@ -263,9 +265,18 @@ def _as_int(value: Any) -> int | None:
         return None
 
 
+_NOT_PLAIN_SPACE = re.compile(r"[^\S ]|  |^ | $")
+
+
 def shorten(text: str, limit: int) -> str:
-    """``text`` with whitespace collapsed, cut at a word boundary to at most ``limit`` characters (+ "…")."""
-    text = " ".join(text[: 2 * limit + 40].split())  # whitespace runs collapse, so twice the limit is plenty
+    """``text`` with whitespace collapsed, cut at a word boundary to at most ``limit`` characters (+ "…").
+
+    >>> shorten("  a   b  c ", 10), shorten("one two three four", 12)
+    ('a b c', 'one two…')
+    """
+    text = text[: 2 * limit + 40]  # whitespace runs collapse, so twice the limit is plenty
+    if _NOT_PLAIN_SPACE.search(text):  # only single spaces between words: nothing to collapse (the usual case)
+        text = " ".join(text.split())
     if len(text) <= limit:
         return text
     cut = text[:limit].rsplit(" ", 1)[0]
@@ -323,22 +334,15 @@ def _is_arrow(graph: nx.Graph, kind: str) -> bool:
 
 
 def _edges(graph: nx.Graph, index: dict[Any, int]) -> _Edges:
-    """One pass over the edges: endpoints as integers, kinds as small integers."""
+    """One pass over the edges: endpoints as integers, kinds as small integers (in order of first use)."""
     records = list(graph.edges(keys=True, data=True) if graph.is_multigraph() else graph.edges(data=True))
-    kind_names: list[str] = []
-    kind_index: dict[str, int] = {}
-    codes = np.empty(len(records), dtype=np.int64)
-    for i, edge in enumerate(records):
-        kind = edge[-1].get("kind")
-        kind = str(kind) if kind else "link"
-        code = kind_index.get(kind)
-        if code is None:
-            code = kind_index[kind] = len(kind_names)
-            kind_names.append(kind)
-        codes[i] = code
+    kinds = [str(kind) if (kind := edge[-1].get("kind")) else "link" for edge in records]
+    codes, uniques = pd.factorize(pd.Series(kinds, dtype=object), sort=False)
+    kind_names = [str(kind) for kind in uniques]
     src = np.fromiter((index[edge[0]] for edge in records), np.int64, len(records))
     dst = np.fromiter((index[edge[1]] for edge in records), np.int64, len(records))
-    return _Edges(records, src, dst, codes, kind_names, [_is_arrow(graph, kind) for kind in kind_names])
+    arrows = [_is_arrow(graph, kind) for kind in kind_names]
+    return _Edges(records, src, dst, codes.astype(np.int64), kind_names, arrows)
 
 
 def rank_of(n: int, edges: _Edges) -> np.ndarray:
@@ -394,6 +398,24 @@ def paper_columns(graph: nx.Graph, nodes: list[Any], corpus: Corpus | None) -> d
 # --------------------------------------------------------------------------- colours
 
 
+# The partitions of the last few graphs drawn, by content: redrawing the same papers and links (the explorer
+# after a click, another colouring and back, a notebook re-run) reuses the communities instead of finding them again.
+_PARTITIONS: dict[bytes, np.ndarray] = {}
+_PARTITIONS_KEPT = 8
+
+
+def _partition_key(
+    nodes: list[Any], src: np.ndarray, dst: np.ndarray, weights: np.ndarray, seed: int, method: str
+) -> bytes:
+    """A digest of everything the partition depends on: node ids in order, links, weights, seed, method."""
+    digest = hashlib.blake2b(digest_size=20)
+    digest.update(f"{method}|{seed}|{structure.LOUVAIN_LIMIT}|".encode())
+    digest.update("\x1f".join(map(repr, nodes)).encode("utf-8", "surrogatepass"))
+    for array in (src, dst, weights):
+        digest.update(np.ascontiguousarray(array).tobytes())
+    return digest.digest()
+
+
 def _community_groups(n: int, edges: _Edges, nodes: list[Any], seed: int) -> tuple[np.ndarray, list[np.ndarray], str]:
     """Community number of each node (largest first), members per community, and the method used.
 
@@ -414,17 +436,24 @@ def _community_groups(n: int, edges: _Edges, nodes: list[Any], seed: int) -> tup
     where = keep[first[order]]
     simple = nx.Graph()
     simple.add_nodes_from(nodes)
-    simple.add_weighted_edges_from(
-        zip(
-            [nodes[i] for i in src[where].tolist()],
-            [nodes[i] for i in dst[where].tolist()],
-            summed[order].tolist(),
-            strict=True,
-        )
-    )
     method = structure.community_method(simple, "auto")
-    found = structure.communities(simple, seed=seed, method="auto")  # numbered by size, largest first
-    community = np.fromiter((found[node] for node in nodes), np.int64, n)
+    key = _partition_key(nodes, src[where], dst[where], summed[order], seed, method)
+    community = _PARTITIONS.get(key)
+    if community is None:
+        simple.add_weighted_edges_from(
+            zip(
+                [nodes[i] for i in src[where].tolist()],
+                [nodes[i] for i in dst[where].tolist()],
+                summed[order].tolist(),
+                strict=True,
+            )
+        )
+        found = structure.communities(simple, seed=seed, method="auto")  # numbered by size, largest first
+        community = np.fromiter((found[node] for node in nodes), np.int64, n)
+        community.flags.writeable = False
+        _PARTITIONS[key] = community
+        while len(_PARTITIONS) > _PARTITIONS_KEPT:
+            _PARTITIONS.pop(next(iter(_PARTITIONS)))
     if not n:
         return community, [], _METHOD_NAMES[method]
     members = np.argsort(community, kind="stable")
@@ -685,6 +714,11 @@ def build_scene(
     if layout == "time":
         positions, axis, undated = time_positions(papers["date"], papers["year"], src, dst, w, seed)
         use_physics = False
+    elif layout == "map":  # the nodes' own x, y (the field map: paperlens.graphs.layout), missing ones at 0
+        view = graph.subgraph(nodes) if capped else graph
+        coords = [[float(view.nodes[node].get(a, 0.0) or 0.0) for a in ("x", "y")] for node in nodes]
+        positions = np.array(coords, dtype=np.float64).reshape(-1, 2) * (25.0 * math.sqrt(max(n, 1)))
+        use_physics = False
     else:
         # Without physics this is the layout; with physics, a good start that the browser polishes.
         positions = force_layout(n, src, dst, w, seed=seed) * spacing(n)
@@ -693,7 +727,7 @@ def build_scene(
     shown_index = {node: i for i, node in enumerate(nodes)} if capped else index
     marked = [shown_index[node] for node in highlight if node in shown_index]
     biggest = np.argsort(-np.asarray(sizes, dtype=float), kind="stable")[: max(labels, 0)].tolist() if n else []
-    canvas_labels = {i: shorten(papers["title"][i], 28) for i in sorted(set(biggest) | set(marked))}
+    canvas_labels = {i: shorten(readable(papers["title"][i]), 28) for i in sorted(set(biggest) | set(marked))}
 
     legend = []
     if any(k.count for k in edge_kinds):

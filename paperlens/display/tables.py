@@ -12,6 +12,8 @@ import traceback
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
+from ..text import readable
+
 if TYPE_CHECKING:
     from ..corpus import Corpus
     from ..record import Paper
@@ -100,7 +102,7 @@ def corpus_html(corpus: Corpus) -> str:
     for paper, score in zip(shown, scores, strict=True):
         cells = [
             f"<td><code>{esc(paper.id)}</code></td>",
-            f"<td>{esc(paper.title) or '<i>(untitled)</i>'}</td>",
+            f"<td>{esc(readable(paper.title)) or '<i>(untitled)</i>'}</td>",
             f"<td>{esc(_authors(paper.authors))}</td>",
             f"<td>{esc(paper.year if paper.year is not None else '')}</td>",
             f"<td>{esc(paper.venue or '')}</td>",
@@ -134,9 +136,10 @@ def paper_html(paper: Paper) -> str:
         )
         if x
     )
-    abstract = esc(paper.abstract) if paper.abstract else "<i>no abstract</i>"
+    abstract = esc(readable(paper.abstract)) if paper.abstract else "<i>no abstract</i>"
+    title = esc(readable(paper.title)) or "<i>(untitled)</i>"
     return (
-        f"<div class='paperlens-paper'><b>{esc(paper.title) or '<i>(untitled)</i>'}</b><br><small>{meta}</small><br>"
+        f"<div class='paperlens-paper'><b>{title}</b><br><small>{meta}</small><br>"
         f"<small><code>{esc(paper.id)}</code> {_link_html(paper)}</small>"
         f"<p style='max-width:60em'>{abstract}</p></div>"
     )

@@ -286,29 +286,48 @@ class ConceptModel:
 
     Parameters
     ----------
-    max_features : keep only the most frequent phrases (``None``: all).
-    ngram_range : shortest and longest phrase in words; ``(1, 2)`` = words and word pairs.
-    min_df, max_df : drop phrases in fewer / more papers than this (a count, or a fraction of papers if float).
-    stop_words : ``"english"`` (paperlens's list plus scikit-learn's), ``None``, or your own list of words.
-    title_weight : how many times the title counts (the abstract counts once).
-    sublinear_tf : use ``1 + log(tf)`` instead of raw counts.
-    n_neighbors : how many neighbours :attr:`neighbors_` holds per paper.
-    method : ``"auto"``, ``"exact"`` or ``"approximate"`` neighbour search; see :mod:`paperlens.graphs.knn`.
-    n_jobs : processes the approximate search may use (``None``: :func:`paperlens.graphs.knn.default_jobs`,
+    max_features : int, optional
+        Keep only the most frequent phrases (``None``: all).
+    ngram_range : (int, int), default (1, 2)
+        Shortest and longest phrase in words; ``(1, 2)`` = words and word pairs.
+    min_df, max_df : int or float
+        Drop phrases in fewer / more papers than this (a count, or a fraction of papers if float).
+    stop_words : "english", list of str or None, default "english"
+        ``"english"`` (paperlens's list plus scikit-learn's), ``None``, or your own list of words.
+    title_weight : int, default 2
+        How many times the title counts (the abstract counts once).
+    sublinear_tf : bool, default True
+        Use ``1 + log(tf)`` instead of raw counts.
+    n_neighbors : int, default 10
+        How many neighbours :attr:`neighbors_` holds per paper.
+    method : {"auto", "exact", "approximate"}, default "auto"
+        The neighbour search; see :mod:`paperlens.graphs.knn`.
+    n_jobs : int, optional
+        Processes the approximate search may use (``None``: :func:`paperlens.graphs.knn.default_jobs`,
         one per CPU up to 4 from 40,000 papers; ``1``: this process only). The result does not depend on it.
-    random_state : kept for scikit-learn compatibility (both neighbour searches are deterministic).
+    random_state : int or None, default 0
+        Kept for scikit-learn compatibility (both neighbour searches are deterministic).
 
-    Attributes (after :meth:`fit`)
-    ------------------------------
-    vocabulary_ : dict mapping each phrase (as written in the papers) to its column.
-    terms_ : array of the phrases, by column.
-    idf_ : inverse document frequency of each phrase.
-    matrix_ : ``scipy.sparse.csr_matrix`` (papers x phrases), float32, rows L2-normalised (empty rows stay 0).
-    ids_ : the paper ids, one per row.
-    has_text_ : boolean array, ``False`` for papers with no phrase (no title words, no abstract).
-    corpus_ : the fitted :class:`~paperlens.Corpus`.
-    neighbors_, similarities_ : ``(n_papers, n_neighbors)`` arrays of row positions (-1: none) and
-        cosine similarities, best first; computed on first access.
+    Attributes
+    ----------
+    vocabulary_ : dict
+        Each phrase (as written in the papers) mapped to its column (set by :meth:`fit`, like every
+        attribute here).
+    terms_ : numpy.ndarray
+        The phrases, by column.
+    idf_ : numpy.ndarray
+        Inverse document frequency of each phrase.
+    matrix_ : scipy.sparse.csr_matrix
+        Papers x phrases, float32, rows L2-normalised (empty rows stay 0).
+    ids_ : list of str
+        The paper ids, one per row.
+    has_text_ : numpy.ndarray
+        Boolean, ``False`` for papers with no phrase (no title words, no abstract).
+    corpus_ : Corpus
+        The fitted corpus.
+    neighbors_, similarities_ : numpy.ndarray
+        ``(n_papers, n_neighbors)`` arrays of row positions (-1: none) and cosine similarities, best
+        first; computed on first access.
 
     Examples
     --------
@@ -577,14 +596,63 @@ class ConceptModel:
         >>> "low rank" in model.describe(corpus.search("low-rank").ids, 3)
         True
         """
+        return self.describe_groups([ids], n)[0]
+
+    def describe_groups(
+        self, groups: Iterable[Iterable[str]], n: int = 5, *, skip_words: Iterable[str] = ()
+    ) -> list[list[str]]:
+        """:meth:`describe` of many groups at once (one sparse product, not one dense row per group).
+
+        A phrase containing any of ``skip_words`` is left out (e.g. the stop
+        words of other languages, which the English model keeps as phrases).
+
+        >>> import paperlens as pl
+        >>> corpus = pl.load_sample()
+        >>> model = pl.ConceptModel().fit(corpus)
+        >>> groups = [corpus.search("low-rank").ids, corpus.search("semi-supervised").ids]
+        >>> model.describe_groups(groups, 3) == [model.describe(group, 3) for group in groups]
+        True
+        """
+        from scipy import sparse
+
         self._check_fitted()
-        rows = np.unique([self._row(i) for i in ids]).astype(np.int64)
-        if len(rows) == 0:
-            return []
-        group = np.asarray(self.matrix_[rows].mean(axis=0)).ravel()
-        if len(rows) < len(self.ids_):
-            group = group - np.asarray(self.matrix_.mean(axis=0)).ravel()
-        return [phrase for phrase, _ in _readable(self.terms_, group, n)]
+        members = [np.unique([self._row(i) for i in ids]).astype(np.int64) for ids in groups]
+        sizes = np.array([len(rows) for rows in members], dtype=np.int64)
+        n_rows = len(self.ids_)
+        indicator = sparse.csr_matrix(
+            (
+                np.repeat(1.0 / np.maximum(sizes, 1), sizes),
+                np.concatenate(members) if members else np.zeros(0, dtype=np.int64),
+                np.concatenate([[0], np.cumsum(sizes)]),
+            ),
+            shape=(len(members), n_rows),
+        )
+        means = (indicator @ self.matrix_.astype(np.float64)).tocsr()  # each group's mean row
+        means.sort_indices()
+        overall = np.asarray(self.matrix_.astype(np.float64).mean(axis=0)).ravel()
+        skip = frozenset(skip_words)
+        allowed = None
+        if skip:  # kept for the next call with the same words (a pass over every phrase)
+            held = self.__dict__.get("_allowed")
+            if held is None or held[0] != skip:
+                terms = self.terms_.tolist()
+                held = (skip, np.array([not skip.intersection(term.split(" ")) for term in terms], dtype=bool))
+                self.__dict__["_allowed"] = held
+            allowed = held[1]
+        out = []
+        for g, size in enumerate(sizes.tolist()):
+            if size == 0:
+                out.append([])
+                continue
+            lo, hi = means.indptr[g], means.indptr[g + 1]
+            cols, scores = means.indices[lo:hi], means.data[lo:hi]
+            if size < n_rows:  # what sets the group apart; only its own phrases can score above 0
+                scores = scores - overall[cols]
+            if allowed is not None:
+                keep = allowed[cols]
+                cols, scores = cols[keep], scores[keep]
+            out.append([phrase for phrase, _ in _readable(self.terms_[cols], scores, n)])
+        return out
 
 
 # --------------------------------------------------------------------------- corpus functions

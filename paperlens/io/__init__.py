@@ -35,11 +35,15 @@ import zipfile
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from ..docstrings import shared_doc
 from ..errors import InvalidArgumentError, MissingFileError, ParseError, UnknownFormatError
 from ..report import FileReport
 from .base import Parsed, assemble, decode
+
+if TYPE_CHECKING:
+    from ..corpus import Corpus
 
 __all__ = ["FORMATS", "Format", "detect_format", "read"]
 
@@ -440,31 +444,47 @@ def _paths(paths: Any) -> list[Path]:
     raise TypeError(f"read() takes a path or a list of paths, not {type(paths).__name__}")
 
 
+@shared_doc
 def read(
     paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
     format: str | None = None,
     *,
     warn: bool = True,
+    dedupe: bool = True,
     **options: Any,
-):
+) -> Corpus:
     """Read papers from one or several files into one Corpus, the format of each told from its content and name.
+
+    Also reads ``.zip`` archives (each file inside by its own format) and
+    gzip-compressed files.
 
     Parameters
     ----------
-    paths : a path or several paths; records of the same paper across files are
+    paths : str, path-like or iterable of them
+        A path or several paths; records of the same paper across files are
         merged (counted as ``merged`` in ``corpus.report``).
-    format : the format name when it cannot be guessed (see :data:`FORMATS`):
+    format : str, optional
+        The format name when it cannot be guessed (see :data:`FORMATS`):
         ``"bibtex"``, ``"ris"``, ``"csv"``, ``"tsv"``, ``"parquet"``, ``"json"``,
         ``"jsonl"``, ``"daily-papers-json"``, ``"daily-papers-text"``,
         ``"openalex"``, ``"semantic-scholar"``, ``"arxiv-atom"``.
-    warn : warn (:class:`~paperlens.LoadWarning`) when records were skipped or merged.
-    **options : passed to the reader, e.g. ``columns={"title": "Article Title"}``
+    {warn}
+    dedupe : bool, default True
+        Merge records of the same work (the rules: :mod:`paperlens.dedupe`); each
+        merge is a row of ``corpus.report.merges`` and ``corpus.unmerge()`` undoes them.
+        ``False`` keeps every record as read (ids made distinct).
+    **options
+        Passed to the reader, e.g. ``columns={"title": "Article Title"}``
         and ``sep=";"`` for tables.
 
-    Also reads ``.zip`` archives (each file inside by its own format) and
-    gzip-compressed files. A directory or a missing file raises
-    :class:`~paperlens.ParseError`; a file whose format cannot be told raises
-    :class:`~paperlens.UnknownFormatError` listing the formats.
+    {reader returns}
+
+    Raises
+    ------
+    ParseError
+        For a directory or a missing file.
+    UnknownFormatError
+        For a file whose format cannot be told; the message lists the formats.
 
     Examples
     --------
@@ -487,4 +507,4 @@ def read(
         if not path.exists():
             raise MissingFileError(str(path))
         parts.extend(_read_one(path.read_bytes(), str(path), path, format, dict(options)))
-    return assemble(parts, warn=warn)
+    return assemble(parts, warn=warn, dedupe=dedupe)

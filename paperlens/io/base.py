@@ -12,10 +12,12 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from ..corpus import Corpus, deduplicate
+from ..corpus import Corpus
+from ..dedupe import deduplicate
 from ..errors import MissingFileError, ParseError
 from ..record import Paper
 from ..report import FileReport, LoadReport, warn_report
@@ -84,11 +86,12 @@ def decode(data: bytes, file: str | None = None) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def assemble(parts: Sequence[Parsed], *, warn: bool = True) -> Corpus:
+def assemble(parts: Sequence[Parsed], *, warn: bool = True, dedupe: bool = True) -> Corpus:
     """One corpus from the papers of several files, duplicates merged and counted.
 
     Each paper merged into an earlier one counts as ``merged`` (not ``loaded``)
-    in the report of the file it came from.
+    in the report of the file it came from, and is listed in ``report.merges``
+    (rules: :mod:`paperlens.dedupe`). ``dedupe=False`` keeps every record.
     """
     papers: list[Paper] = []
     owners: list[FileReport] = []
@@ -110,11 +113,11 @@ def assemble(parts: Sequence[Parsed], *, warn: bool = True) -> Corpus:
         papers.extend(found)
         owners.extend([file_report] * len(found))
         file_report.loaded = len(found)
-    unique, merges = deduplicate(papers)
-    for index, _ in merges:
-        owners[index].loaded -= 1
-        owners[index].merged += 1
-    report = LoadReport([r for _, r in parts])
+    unique, merges = deduplicate(papers, dedupe=dedupe)
+    for merge in merges:
+        owners[merge.record].loaded -= 1
+        owners[merge.record].merged += 1
+    report = LoadReport([r for _, r in parts], [replace(m, file=owners[m.record].file) for m in merges])
     for file_report in report.files:
         if not file_report.accounted:  # a reader bug, never the user's
             raise AssertionError(f"load report does not add up: {file_report}")

@@ -25,8 +25,11 @@ paperlens writes them) → categories, doi, eprint/arxiv → arxiv_id, url. Ever
 field is kept in ``extra`` under its lower-case name, with the entry key in
 ``extra["bibtex_key"]`` and the entry type in ``extra["bibtex_type"]``.
 
-Every entry is accounted for: a block the library could not parse, a duplicate
-entry key or an entry without a title is a skip in the report, with its line.
+Every entry is accounted for: a block the library could not parse is a skip in
+the report, with its line. An entry without a key (``@article{,``) or with a key
+an earlier entry has is kept, as Zotero does, under a generated key (``line12``,
+``smith2020-2``), the key as written in ``extra["bibtex_key_original"]`` and the
+clash in the report's notes (``report.counts["generated keys"]``).
 """
 
 from __future__ import annotations
@@ -39,15 +42,20 @@ import os
 import re
 import unicodedata
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from ..docstrings import shared_doc
 from ..errors import PaperlensError, ParseError
 from ..ids import normalize_arxiv_id, normalize_doi, parse_identifier
 from ..record import Paper
 from ..report import FileReport
 from ..text import normalize_space
+from .annotations import annote_text, parse_annote, split_tags, tag_keywords
 from .base import Parsed, assemble, one_or_many, output, read_text
 from .mapping import RecordError, parse_year
+
+if TYPE_CHECKING:
+    from ..corpus import Corpus
 
 __all__ = ["latex_to_text", "parse_bibtex", "read_bibtex", "write_bibtex"]
 
@@ -67,7 +75,9 @@ _MONTH_NAMES = (
     "December",
 )
 # Fields whose value is not LaTeX text: kept as written (escaped characters unescaped).
-_VERBATIM = frozenset({"url", "doi", "eprint", "file", "pdf", "arxiv", "arxivid", "isbn", "issn", "crossref"})
+_VERBATIM = frozenset(
+    {"url", "doi", "eprint", "file", "pdf", "arxiv", "arxivid", "isbn", "issn", "crossref", "bibtex_key_original"}
+)
 # Fields a crossref child never takes from its parent.
 _NOT_INHERITED = frozenset(
     {"title", "abstract", "doi", "url", "eprint", "arxiv", "arxivid", "archiveprefix", "eprinttype", "crossref", "ids"}
@@ -83,6 +93,79 @@ _KEY = re.compile(r"^[^\s,{}()=#%\"\\]+$")
 
 
 _decoder_cache: dict[str, Any] = {}
+
+LOGOS = {
+    "TeX": "TeX",
+    "LaTeX": "LaTeX",
+    "LaTeXe": "LaTeX2ε",
+    "BibTeX": "BibTeX",
+    "MF": "METAFONT",
+    "MP": "METAPOST",
+    "METAFONT": "METAFONT",
+    "METAPOST": "METAPOST",
+    "AmS": "AMS",
+    "AMS": "AMS",
+    "AmSTeX": "AMS-TeX",
+    "AMSTeX": "AMS-TeX",
+    "AmSLaTeX": "AMS-LaTeX",
+    "LAMSTeX": "LAMS-TeX",
+    "SliTeX": "SliTeX",
+    "PiCTeX": "PiCTeX",
+    "XeTeX": "XeTeX",
+    "XeLaTeX": "XeLaTeX",
+    "LuaTeX": "LuaTeX",
+    "LuaLaTeX": "LuaLaTeX",
+    "ConTeXt": "ConTeXt",
+    "eTeX": "ε-TeX",
+    "pdfTeX": "pdfTeX",
+    "pdfLaTeX": "pdfLaTeX",
+    "plainTeX": "plain TeX",
+    "TUB": "TUGboat",
+    "TUG": "TUG",
+    "WEB": "WEB",
+    "CWEB": "CWEB",
+}
+"""TeX-world logos (as TUGboat and the LaTeX companion spell them) and the names they read as."""
+
+# Spacing, font switches and other layout commands: no text of their own.
+_SILENT = frozenset(
+    """
+    bf it sc rm em tt sf sl md up small large Large LARGE footnotesize scriptsize tiny normalsize huge Huge
+    upshape itshape slshape bfseries mdseries scshape rmfamily sffamily ttfamily normalfont relax noindent kern
+    null break hfil hfill hss hskip vskip protect ignorespaces unskip nobreak allowbreak linebreak newline par
+    smallskip medskip bigskip thinspace enspace enskip penalty strut leavevmode phantom hphantom vphantom
+    nolinebreak nopagebreak pagebreak newpage clearpage mathstrut displaystyle textstyle scriptstyle
+    """.split()  # noqa: SIM905
+)
+
+_unknown_seen: list[str] = []
+"""Names of the unknown macros kept as text since the reader last looked (it counts them per file)."""
+
+
+def _source_after(node: Any) -> str:
+    """The LaTeX source right after a macro's name."""
+    source = getattr(getattr(node, "parsing_state", None), "s", None) or ""
+    return source[node.pos + 1 + len(node.macroname) :]
+
+
+def _as_text(text: str) -> Any:
+    """A logo's replacement; a space written after ``\\MF`` stays (TeX would eat it: "METAFONTfonts")."""
+
+    def replace(node: Any) -> str:
+        return text + " " if _source_after(node)[:1].isspace() else text
+
+    return replace
+
+
+def _unknown_macro(node: Any) -> str:
+    """An unknown macro reads as its name (``\\VAX`` → "VAX"), unless a braced argument follows
+    (``\\acro{GNU}``): then it is markup around that text, which reads as itself."""
+    after = _source_after(node)
+    rest = after.lstrip()
+    if rest.startswith("{") and not rest.startswith("{}"):
+        return ""
+    _unknown_seen.append(node.macroname)
+    return node.macroname + " " if after[:1].isspace() else node.macroname
 
 
 def _decoder() -> tuple[Any, Any]:
@@ -118,12 +201,12 @@ def _decoder() -> tuple[Any, Any]:
                 MacroTextSpec("url", simplify_repl="%s"),
                 MacroTextSpec("href", simplify_repl="%(2)s"),
                 MacroTextSpec("mbox", simplify_repl="%s"),
-                MacroTextSpec("LaTeX", simplify_repl="LaTeX"),
-                MacroTextSpec("TeX", simplify_repl="TeX"),
-                MacroTextSpec("BibTeX", simplify_repl="BibTeX"),
                 MacroTextSpec("textasciicircum", simplify_repl="^"),
+                *(MacroTextSpec(name, simplify_repl=_as_text(logo)) for name, logo in LOGOS.items()),
+                *(MacroTextSpec(name, discard=True) for name in _SILENT),
             ],
         )
+        text.set_unknown_macro_spec(MacroTextSpec("", simplify_repl=_unknown_macro))
         _decoder_cache["text"] = LatexNodes2Text(latex_context=text, math_mode="verbatim")
         _decoder_cache["parsing"] = parsing
     return _decoder_cache["text"], _decoder_cache["parsing"]
@@ -199,6 +282,11 @@ def latex_to_text(value: str) -> str:
     else:
         text = value
     return normalize_space(text.replace("\xad", ""))
+
+
+def _annote(value: str) -> str:
+    """An ``annote`` as text with its paragraphs (blank-line separated) as lines."""
+    return "\n".join(latex_to_text(part) for part in re.split(r"\n[ \t]*\n", value))
 
 
 _PATHS = frozenset({"file", "pdf"})
@@ -463,6 +551,7 @@ def parse_bibtex(text: str, file: str = "<bibtex>") -> Parsed:
     from bibtexparser import model
 
     report = FileReport(file=file, format="bibtex")
+    _unknown_seen.clear()
     try:
         with _quiet_library():
             library = bibtexparser.parse_string(_without_comment_lines(text), parse_stack=[])
@@ -485,15 +574,13 @@ def parse_bibtex(text: str, file: str = "<bibtex>") -> Parsed:
         if isinstance(block, model.ParsingFailedBlock):
             kind = _block_kind(block.raw)
             if isinstance(block, model.DuplicateBlockKeyBlock):
-                first = first_line.get(block.key.lower())
-                since = f" (first defined on line {first})" if first else ""
                 if kind == "string":
+                    first = first_line.get(block.key.lower())
+                    since = f" (first defined on line {first})" if first else ""
                     report.notes.append(f"line {line}: @string {block.key} defined again{since}; first value kept")
                     continue
-                report.records += 1
-                report.skip(f"line {line}", f"duplicate entry key {block.key!r}{since}")
-                continue
-            if isinstance(block, model.DuplicateFieldKeyBlock):
+                block = block.ignore_error_block  # a reused key: the entry is kept under a new key below
+            elif isinstance(block, model.DuplicateFieldKeyBlock):
                 entry = block.ignore_error_block
                 report.notes.append(
                     f"line {line}: entry {entry.key!r} repeats field(s) "
@@ -515,7 +602,7 @@ def parse_bibtex(text: str, file: str = "<bibtex>") -> Parsed:
         if not isinstance(block, model.Entry):
             continue
         report.records += 1
-        first_line.setdefault(block.key.lower(), line)
+        original = _distinct_key(block, line, first_line, report)
         values: dict[str, str] = {}
         for field in block.fields:
             name = field.key.strip().lower()
@@ -534,6 +621,8 @@ def parse_bibtex(text: str, file: str = "<bibtex>") -> Parsed:
                     f"line {field.start_line + 1}: field {name} of {block.key!r} uses undefined macro(s) "
                     f"{', '.join(unknown)}; kept as text"
                 )
+        if original is not None:
+            values["bibtex_key_original"] = "{" + original + "}"
         entries.append((block, values))
 
     by_key = {entry.key.lower(): values for entry, values in entries}
@@ -548,7 +637,47 @@ def parse_bibtex(text: str, file: str = "<bibtex>") -> Parsed:
             report.skip(where, f"entry {entry.key!r}: {exc}")
             continue
         papers.append(paper)
+    if _unknown_seen:
+        from collections import Counter
+
+        names = Counter(_unknown_seen)
+        report.counts["unknown macros kept as text"] = sum(names.values())
+        shown = ", ".join(f"\\{name} ({n})" for name, n in names.most_common(8))
+        report.notes.append(f"unknown LaTeX macros read as their names: {shown}{' ...' if len(names) > 8 else ''}")
+        _unknown_seen.clear()
     return papers, report
+
+
+def _distinct_key(entry: Any, line: int, first_line: dict[str, int], report: FileReport) -> str | None:
+    """Give an entry without a key, or with a key an earlier entry has, a key of its own (as Zotero keeps both).
+
+    The generated key is ``line<N>`` (no key) or ``<key>-2``, ``<key>-3`` ...; the key as
+    written is kept in ``extra["bibtex_key_original"]`` and the clash is a note of the report.
+    Keys are compared as BibTeX does, ignoring case.
+    """
+    original = entry.key.strip()
+    if original and original.lower() not in first_line:
+        first_line[original.lower()] = line
+        return None
+    if not original:
+        key, n = f"line{line}", 1
+        while key.lower() in first_line:
+            n += 1
+            key = f"line{line}-{n}"
+        report.notes.append(f"line {line}: entry without a key kept as {key!r}")
+    else:
+        n = 2
+        while f"{original}-{n}".lower() in first_line:
+            n += 1
+        key = f"{original}-{n}"
+        report.notes.append(
+            f"line {line}: entry key {original!r} already used on line {first_line[original.lower()]}; "
+            f"this entry kept as {key!r}"
+        )
+    report.counts["generated keys"] = report.counts.get("generated keys", 0) + 1
+    first_line[key.lower()] = line
+    entry.key = key
+    return original
 
 
 def _with_crossref(
@@ -615,7 +744,7 @@ def _join_words(words: tuple[str, ...]) -> str:
 
 def _paper(entry: Any, fields: dict[str, str], groups: list[str] | None, report: FileReport, where: str) -> Paper:
     key = entry.key
-    used = {"title", "author", "abstract", "keywords", "primaryclass", "categories", "url", "doi"}
+    used = {"title", "author", "abstract", "keywords", "primaryclass", "categories", "url", "doi", "annote"}
     title = latex_to_text(fields.get("title", ""))  # may be empty: Paper.create decides
     extra: dict[str, Any] = {"bibtex_key": key, "bibtex_type": entry.entry_type.lower()}
 
@@ -672,6 +801,9 @@ def _paper(entry: Any, fields: dict[str, str], groups: list[str] | None, report:
 
     categories = [latex_to_text(fields.get("primaryclass", "")), *_split_words(fields.get("categories", ""))]
     keywords = _split_words(fields.get("keywords", ""))
+    plain, tags = split_tags(keywords)
+    keywords = tuple(plain)
+    label, note = parse_annote(_annote(fields["annote"]) if "annote" in fields else None)
 
     doi = None
     if fields.get("doi"):
@@ -712,15 +844,18 @@ def _paper(entry: Any, fields: dict[str, str], groups: list[str] | None, report:
         arxiv_id=arxiv,
         url=url,
         source="bibtex",
+        label=label,
+        tags=tuple(tags),
+        note=note,
         extra=extra,
     )
 
 
-def read_bibtex(path: str | os.PathLike[str] | Any, *, warn: bool = True):
+@shared_doc
+def read_bibtex(path: str | os.PathLike[str] | Any, *, warn: bool = True) -> Corpus:
     """Read BibTeX files into a Corpus (several paths: one corpus, duplicates merged).
 
-    Examples
-    --------
+    {reader sections}
     >>> import paperlens as pl, tempfile, os
     >>> path = os.path.join(tempfile.mkdtemp(), "refs.bib")
     >>> _ = open(path, "w", encoding="utf-8").write(r'''
@@ -865,14 +1000,19 @@ def _entry(paper: Paper, used: set[str]) -> str:
         fields.append(("booktitle" if in_book else "journal", "{" + _escape_text(paper.venue) + "}"))
     if paper.abstract:
         fields.append(("abstract", "{" + _escape_text(paper.abstract) + "}"))
-    if paper.keywords:
-        fields.append(("keywords", "{" + _escape_text(_join_words(paper.keywords)) + "}"))
+    listed = (*paper.keywords, *tag_keywords(paper.tags))
+    if listed:
+        fields.append(("keywords", "{" + _escape_text(_join_words(listed)) + "}"))
     if paper.categories:
         # arXiv's own BibTeX gives the primary class; every category is kept in a field of its own.
         if paper.arxiv_id:
             fields.append(("primaryclass", "{" + _escape_text(paper.categories[0]) + "}"))
         if not paper.arxiv_id or len(paper.categories) > 1:
             fields.append(("categories", "{" + _escape_text(_join_words(paper.categories)) + "}"))
+    annote = annote_text(paper.label, paper.note)
+    if annote:
+        # A line break is a blank line (a paragraph); the file's own line breaks are white space.
+        fields.append(("annote", "{" + "\n\n".join(_escape_text(line) for line in annote.split("\n")) + "}"))
     if paper.doi:
         fields.append(("doi", "{" + _escape_verbatim(paper.doi) + "}"))
     if paper.arxiv_id:
@@ -883,7 +1023,7 @@ def _entry(paper: Paper, used: set[str]) -> str:
     written = {name for name, _ in fields}
     for name, value in extra.items():
         lowered = str(name).lower()
-        if lowered in ("bibtex_key", "bibtex_type", "et_al") or lowered in written:
+        if lowered in ("bibtex_key", "bibtex_type", "bibtex_key_original", "et_al") or lowered in written:
             continue
         if not isinstance(value, str) or not _FIELD_NAME.match(str(name)):
             continue  # BibTeX holds text fields only
@@ -903,7 +1043,8 @@ def write_bibtex(corpus: Any, path: str | os.PathLike[str] | None = None) -> str
     reads back to the same titles, authors and fields. Kept: title, authors,
     year, date, venue, abstract, keywords, categories (the first as
     ``primaryclass`` for an arXiv paper, all in a ``categories`` field), DOI,
-    arXiv id (as eprint), URL, and the text values of ``extra`` (the fields a BibTeX file
+    arXiv id (as eprint), URL, tags (``paperlens:`` keywords), label and note
+    (``annote``; see :mod:`paperlens.io.annotations`), and the text values of ``extra`` (the fields a BibTeX file
     had); not kept: references, citation count, OpenAlex/S2 ids, non-text extras.
 
     Examples

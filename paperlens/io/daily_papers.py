@@ -11,8 +11,9 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from ..docstrings import shared_doc
 from ..errors import PaperlensError
 from ..ids import normalize_arxiv_id
 from ..record import Paper
@@ -20,6 +21,9 @@ from ..report import FileReport
 from ..text import normalize_space
 from .base import Parsed, read_files
 from .mapping import RecordError, parse_date
+
+if TYPE_CHECKING:
+    from ..corpus import Corpus
 
 __all__ = ["parse_daily_papers_json", "parse_daily_papers_text", "read_daily_papers"]
 
@@ -92,9 +96,11 @@ def parse_daily_papers_text(text: str, file: str = "<text>") -> Parsed:
     return papers, report
 
 
-def read_daily_papers(path: str | os.PathLike[str] | Any, *, warn: bool = True):
+@shared_doc
+def read_daily_papers(path: str | os.PathLike[str] | Any, *, warn: bool = True) -> Corpus:
     """Read Daily Papers listings: the page copied as text, or the ``api/daily_papers`` JSON.
 
+    {reader sections}
     >>> import paperlens as pl
     >>> from importlib.resources import files
     >>> corpus = pl.read_daily_papers(files("paperlens.data") / "seed" / "daily_papers_snapshot.txt")

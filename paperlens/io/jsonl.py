@@ -10,13 +10,17 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from ..docstrings import shared_doc
 from ..errors import ParseError
 from ..record import Paper
 from ..report import FileReport
 from .base import Parsed, output, read_files
 from .mapping import RecordError, paper_from_mapping
+
+if TYPE_CHECKING:
+    from ..corpus import Corpus
 
 __all__ = ["parse_json", "parse_jsonl", "read_json", "read_jsonl", "write_jsonl"]
 
@@ -74,9 +78,13 @@ def parse_json(text: str, file: str = "<json>") -> Parsed:
     return papers, report
 
 
-def read_jsonl(path: str | os.PathLike[str] | Any, *, warn: bool = True):
+@shared_doc
+def read_jsonl(path: str | os.PathLike[str] | Any, *, warn: bool = True) -> Corpus:
     """Read JSON Lines files (one paper object a line) into a Corpus.
 
+    The fields are those of :class:`~paperlens.Paper`, as :meth:`Corpus.to_jsonl` writes them.
+
+    {reader sections}
     >>> import paperlens as pl, tempfile, os
     >>> path = os.path.join(tempfile.mkdtemp(), "sample.jsonl")
     >>> _ = pl.load_sample().to_jsonl(path)
@@ -86,8 +94,12 @@ def read_jsonl(path: str | os.PathLike[str] | Any, *, warn: bool = True):
     return read_files(path, parse_jsonl, warn=warn)
 
 
-def read_json(path: str | os.PathLike[str] | Any, *, warn: bool = True):
-    """Read JSON files holding a list of paper objects into a Corpus."""
+@shared_doc
+def read_json(path: str | os.PathLike[str] | Any, *, warn: bool = True) -> Corpus:
+    """Read JSON files holding a list of paper objects into a Corpus.
+
+    {reader parameters}
+    """
     return read_files(path, parse_json, warn=warn)
 
 

@@ -21,7 +21,7 @@ from ..ids import normalize_arxiv_id, normalize_doi, normalize_openalex_id, norm
 from ..record import Paper
 from ..text import normalize_space
 
-__all__ = ["ALIASES", "RecordError", "paper_from_mapping", "parse_date", "split_list"]
+__all__ = ["ALIASES", "RecordError", "paper_from_mapping", "parse_date", "parse_label", "split_list"]
 
 # Field -> accepted column names (compared case-insensitively, spaces/dashes as underscores).
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -33,7 +33,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "date": ("date", "published", "publication_date", "pub_date", "published_date", "da"),
     "date_source": ("date_source",),
     "venue": ("venue", "journal", "booktitle", "source_title", "publication", "container_title", "jo", "t2"),
-    "categories": ("categories", "category", "primary_category", "topics", "subjects", "tags"),
+    "categories": ("categories", "category", "primary_category", "topics", "subjects"),
     "keywords": ("keywords", "keyword", "author_keywords", "kw", "de"),
     "doi": ("doi", "do"),
     "arxiv_id": ("arxiv_id", "arxiv", "eprint", "arxivid", "arxiv_id_"),
@@ -43,6 +43,9 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "references": ("references", "referenced_works", "cited", "refs"),
     "citation_count": ("citation_count", "cited_by_count", "citations", "citationcount", "times_cited", "cited_by"),
     "source": ("source",),
+    "label": ("label", "label_included", "included"),
+    "tags": ("tags", "tag"),
+    "note": ("note", "notes", "annote", "annotation"),
     "extra": ("extra",),
 }
 _LOOKUP = {alias: field for field, aliases in ALIASES.items() for alias in aliases}
@@ -192,6 +195,35 @@ def put_publication(out: dict[str, Any], *, year: Any, date: Any, venue: Any, ca
         out["categories"] = categories
 
 
+_LABEL_VALUES = {
+    "relevant": "relevant",
+    "irrelevant": "irrelevant",
+    "1": "relevant",
+    "0": "irrelevant",
+    "-1": None,  # ASReview: not seen
+    "true": "relevant",
+    "false": "irrelevant",
+    "included": "relevant",
+    "excluded": "irrelevant",
+}
+
+
+def parse_label(value: Any) -> str | None:
+    """A screening label from ``relevant``/``irrelevant``, ASReview's ``1``/``0``/``-1`` or a boolean.
+
+    >>> parse_label("relevant"), parse_label(1), parse_label("0"), parse_label(-1), parse_label(None)
+    ('relevant', 'relevant', 'irrelevant', None, None)
+    """
+    if _missing(value):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    key = str(value).strip().lower()
+    if key not in _LABEL_VALUES:
+        raise RecordError(f"label {value!r:.40} is not relevant/irrelevant (or 1/0, -1 for not seen)")
+    return _LABEL_VALUES[key]
+
+
 def normalize_reference(value: str) -> str:
     """A reference as its normalised identifier when it is one, else the text as given."""
     parsed = parse_identifier(value)
@@ -294,5 +326,8 @@ def paper_from_mapping(record: Mapping[str, Any], *, source: str | None = None) 
         references=tuple(normalize_reference(r) for r in split_list(values.get("references"))),
         citation_count=_count(values.get("citation_count")),
         source=source if _missing(values.get("source")) else str(values["source"]),
+        label=parse_label(values.get("label")),
+        tags=split_list(values.get("tags")),
+        note=None if _missing(values.get("note")) else str(values["note"]).strip(),
         extra=extra,
     )

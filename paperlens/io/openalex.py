@@ -28,15 +28,19 @@ import re
 import zipfile
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from ..docstrings import shared_doc
 from ..errors import ParseError
 from ..ids import normalize_arxiv_id, normalize_doi, normalize_openalex_id
 from ..record import Paper
 from ..report import FileReport
-from ..text import normalize_space
+from ..text import normalize_space, strip_markup
 from .base import Parsed, assemble, decode, one_or_many, read_text
 from .mapping import RecordError, put_publication
+
+if TYPE_CHECKING:
+    from ..corpus import Corpus
 
 __all__ = [
     "abstract_from_inverted_index",
@@ -172,11 +176,11 @@ def work_fields(work: Mapping[str, Any]) -> dict[str, Any]:
         out["arxiv_id"] = arxiv
     title = work.get("title") or work.get("display_name")
     if isinstance(title, str) and title.strip():
-        out["title"] = normalize_space(title)
+        out["title"] = strip_markup(normalize_space(title))  # publisher tags: <i>, <scp>, <sub> ...
     if "abstract_inverted_index" in work:
         abstract = abstract_from_inverted_index(work.get("abstract_inverted_index"))
         if abstract:
-            out["abstract"] = abstract
+            out["abstract"] = strip_markup(abstract) or None
     if "authorships" in work:
         out["authors"] = _authors(work)
     put_publication(
@@ -287,11 +291,13 @@ def _natural(name: str) -> list[Any]:
     return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", name)]
 
 
-def read_openalex(path: str | os.PathLike[str] | Any, *, warn: bool = True):
+@shared_doc
+def read_openalex(path: str | os.PathLike[str] | Any, *, warn: bool = True) -> Corpus:
     """Read OpenAlex works from ``.json`` files and ``.zip`` files of JSON pages into a Corpus.
 
     Each page inside a zip gets its own entry in the load report.
 
+    {reader sections}
     >>> import paperlens as pl, json, tempfile, os
     >>> path = os.path.join(tempfile.mkdtemp(), "page.json")
     >>> page = {"meta": {"count": 1}, "results": [{"id": "W9", "display_name": "Nine", "referenced_works": []}]}

@@ -22,15 +22,20 @@ import datetime as dt
 import os
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from ..docstrings import shared_doc
 from ..errors import PaperlensError
 from ..ids import normalize_arxiv_id, normalize_doi
 from ..record import Paper
 from ..report import FileReport
 from ..text import normalize_space
+from .annotations import parse_ris_notes, ris_notes, split_tags, tag_keywords
 from .base import Parsed, assemble, one_or_many, output, read_text
 from .mapping import RecordError, parse_year
+
+if TYPE_CHECKING:
+    from ..corpus import Corpus
 
 __all__ = ["parse_ris", "read_ris", "write_ris"]
 
@@ -161,8 +166,13 @@ def _paper(record: dict[str, Any], report: FileReport, where: str) -> Paper:
             used.add(name)
             break
 
-    keywords = tuple(dict.fromkeys(normalize_space(k) for k in record.get("keywords", []) if normalize_space(k)))
+    plain, tags = split_tags(normalize_space(k) for k in record.get("keywords", []) if normalize_space(k))
+    keywords = tuple(dict.fromkeys(plain))
     used.add("keywords")
+    label, note, other_notes = parse_ris_notes([str(n) for n in record.get("notes", [])])
+    used.add("notes")
+    if other_notes:
+        extra["notes"] = [normalize_space(n) for n in other_notes if normalize_space(n)]
 
     doi = None
     if _text(record.get("doi")):
@@ -212,6 +222,9 @@ def _paper(record: dict[str, Any], report: FileReport, where: str) -> Paper:
         arxiv_id=arxiv,
         url=url,
         source="ris",
+        label=label,
+        tags=tuple(tags),
+        note=note,
         extra=extra,
     )
 
@@ -252,11 +265,11 @@ def parse_ris(text: str, file: str = "<ris>") -> Parsed:
     return papers, report
 
 
-def read_ris(path: str | os.PathLike[str] | Any, *, warn: bool = True):
+@shared_doc
+def read_ris(path: str | os.PathLike[str] | Any, *, warn: bool = True) -> Corpus:
     """Read RIS files into a Corpus (several paths: one corpus, duplicates merged).
 
-    Examples
-    --------
+    {reader sections}
     >>> import paperlens as pl, tempfile, os
     >>> path = os.path.join(tempfile.mkdtemp(), "sample.ris")
     >>> _ = pl.load_sample().to_ris(path)
@@ -297,7 +310,8 @@ def write_ris(corpus: Any, path: str | os.PathLike[str] | None = None) -> str:
     """RIS text of a corpus (written to ``path`` if given).
 
     Kept: title, authors, abstract, year, date, venue (T2), keywords (KW), DOI,
-    URL (the arXiv id as an ``arxiv.org/abs`` URL), and the ``extra`` values named
+    URL (the arXiv id as an ``arxiv.org/abs`` URL), tags (``paperlens:``
+    keywords), label and note (N1, see :mod:`paperlens.io.annotations`), and the ``extra`` values named
     like rispy fields (what a RIS file had). Not kept: categories (RIS has no tag
     for subject classes; KW read back would make them keywords), references,
     citation count, OpenAlex/S2 ids, other extras.
@@ -330,8 +344,14 @@ def write_ris(corpus: Any, path: str | os.PathLike[str] | None = None) -> str:
             record["date"] = paper.date.strftime("%Y/%m/%d" if paper.date_source is None else "%Y/%m//")
         if paper.venue:
             record["secondary_title"] = normalize_space(paper.venue)
-        if paper.keywords:
-            record["keywords"] = list(paper.keywords)
+        if paper.keywords or paper.tags:
+            record["keywords"] = [*paper.keywords, *tag_keywords(paper.tags)]
+        notes = ris_notes(paper.label, paper.note)
+        extra_notes = extra.get("notes")
+        if isinstance(extra_notes, (list, tuple)):
+            notes.extend(str(n) for n in extra_notes)
+        if notes:
+            record["notes"] = notes
         if paper.doi:
             record["doi"] = paper.doi
         urls = [paper.url] if paper.url else []
@@ -345,7 +365,7 @@ def write_ris(corpus: Any, path: str | os.PathLike[str] | None = None) -> str:
         if urls:
             record["urls"] = urls
         for name, value in extra.items():
-            if name in record or name not in known or name == "urls":
+            if name in record or name not in known or name in ("urls", "notes"):
                 continue
             if name == "unknown_tag" and isinstance(value, Mapping):
                 record[name] = {str(t): [normalize_space(str(v)) for v in vs] for t, vs in value.items()}

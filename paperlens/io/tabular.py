@@ -19,13 +19,17 @@ import json
 import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from ..docstrings import shared_doc
 from ..errors import FieldError, MissingFileError, PaperlensError, ParseError
 from ..record import LIST_FIELDS, PAPER_FIELDS, Paper
 from ..report import FileReport
 from .base import Parsed, assemble, one_or_many, output, read_text
 from .mapping import RecordError, paper_from_mapping
+
+if TYPE_CHECKING:
+    from ..corpus import Corpus
 
 __all__ = [
     "from_dataframe",
@@ -171,23 +175,25 @@ def parse_csv(
     return papers, report
 
 
+@shared_doc
 def read_csv(
     path: str | os.PathLike[str] | Any,
     *,
     columns: Mapping[str, str] | None = None,
     sep: str | None = None,
     warn: bool = True,
-):
+) -> Corpus:
     """Read CSV or TSV files (header row first) into a Corpus.
 
     Parameters
     ----------
-    path : a path or several paths (one corpus, duplicates merged).
-    columns : ``{paper_field: column_name}`` for columns the aliases do not recognise.
-    sep : the separator; guessed from the header line when not given (``.tsv``: tab).
+    {path}
+    {columns}
+    sep : str, optional
+        The separator; guessed from the header line when not given (``.tsv``: tab).
+    {warn}
 
-    Examples
-    --------
+    {reader returns and examples}
     >>> import paperlens as pl, tempfile, os
     >>> path = os.path.join(tempfile.mkdtemp(), "sample.csv")
     >>> _ = pl.load_sample().to_csv(path)
@@ -225,7 +231,7 @@ def write_csv(corpus: Any, path: str | os.PathLike[str] | None = None, *, sep: s
 
     >>> import paperlens as pl
     >>> print(pl.load_sample().to_csv().splitlines()[0])
-    id,title,abstract,authors,year,date,date_source,venue,categories,keywords,doi,arxiv_id,openalex_id,s2_id,url,references,citation_count,source,extra
+    id,title,abstract,authors,year,date,date_source,venue,categories,keywords,doi,arxiv_id,openalex_id,s2_id,url,references,citation_count,source,label,tags,note,extra
     """
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=sep, lineterminator="\n")
@@ -238,9 +244,18 @@ def write_csv(corpus: Any, path: str | os.PathLike[str] | None = None, *, sep: s
 # --------------------------------------------------------------------------- DataFrame
 
 
-def from_dataframe(df: Any, columns: Mapping[str, str] | None = None, *, warn: bool = True):
+@shared_doc
+def from_dataframe(df: Any, columns: Mapping[str, str] | None = None, *, warn: bool = True) -> Corpus:
     """A Corpus from a pandas DataFrame, one paper per row (see :func:`read_csv` for ``columns``).
 
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        One paper per row; columns are recognised by name (``title``, ``Title``, ``TI``, ...).
+    {columns}
+    {warn}
+
+    {reader returns and examples}
     >>> import paperlens as pl
     >>> sample = pl.load_sample()
     >>> pl.from_dataframe(sample.df) == sample
@@ -325,9 +340,19 @@ def parse_parquet(path: str | os.PathLike[str], file: str | None = None, **optio
     return papers, report
 
 
-def read_parquet(path: str | os.PathLike[str] | Any, *, columns: Mapping[str, str] | None = None, warn: bool = True):
+@shared_doc
+def read_parquet(
+    path: str | os.PathLike[str] | Any, *, columns: Mapping[str, str] | None = None, warn: bool = True
+) -> Corpus:
     """Read Parquet files (a saved corpus, or another tool's table) into a Corpus.
 
+    Parameters
+    ----------
+    {path}
+    {columns}
+    {warn}
+
+    {reader returns and examples}
     >>> import paperlens as pl, tempfile, os
     >>> path = pl.load_sample().save(os.path.join(tempfile.mkdtemp(), "sample.parquet"))
     >>> len(pl.read_parquet(path))

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..corpus import Corpus
+from ..docstrings import shared_doc
 from ..errors import InvalidArgumentError, ParseError, SourceError
 from ..ids import normalize_arxiv_id
 from ..io.arxiv_atom import check_arxiv_xml, parse_arxiv_feed
@@ -38,6 +39,7 @@ def _fetch(client: http.Client, params: dict[str, Any], name: str) -> Any:
         raise SourceError(str(exc)) from None
 
 
+@shared_doc
 def from_arxiv(
     query: str | None = None,
     ids: Iterable[str] | None = None,
@@ -52,16 +54,21 @@ def from_arxiv(
 ) -> Corpus:
     """Load papers from the arXiv API: a search query, or arXiv ids.
 
+    The Atom feed it answers goes through the parser that reads saved ``.atom`` files.
+
     Parameters
     ----------
-    query : an arXiv search query (``"all:model soups"``, ``"cat:cs.LG AND ti:adapter"``).
-    ids : arXiv ids, old or new style, with or without version (``"quant-ph/0201082"``,
-        ``"2104.12255v1"``).
-    max_results : the most papers a search returns.
-    sort_by, sort_order : arXiv's ``sortBy`` (relevance, lastUpdatedDate, submittedDate) and ``sortOrder``.
-    page_size : papers a request (arXiv allows up to 2000; small pages are gentler).
-    progress : show a progress bar (default: for more than a few requests).
-    **http_options : :class:`~paperlens.sources.http.HttpSettings` values for this call.
+    query : str, optional
+        An arXiv search query (``"all:model soups"``, ``"cat:cs.LG AND ti:adapter"``).
+    ids : iterable of str, optional
+        arXiv ids, old or new style, with or without version (``"quant-ph/0201082"``, ``"2104.12255v1"``).
+    max_results : int, default 100
+        The most papers a search returns.
+    sort_by, sort_order : str
+        arXiv's ``sortBy`` (relevance, lastUpdatedDate, submittedDate) and ``sortOrder``.
+    page_size : int, default 100
+        Papers a request (arXiv allows up to 2000; small pages are gentler).
+    {source options}
 
     Examples
     --------

@@ -13,6 +13,7 @@ import re
 from typing import Any
 
 from ..corpus import Corpus
+from ..docstrings import shared_doc
 from ..errors import InvalidArgumentError, ParseError, SourceError
 from . import http
 from .loading import Collector, describe
@@ -66,6 +67,7 @@ def _entry_key(entry: Any) -> str | None:
     return str(key) if key else None
 
 
+@shared_doc
 def from_daily_papers(
     date: str | dt.date | None = None,
     week: str | tuple[int, int] | dt.date | None = None,
@@ -79,11 +81,13 @@ def from_daily_papers(
 
     Parameters
     ----------
-    date : a day (``"2025-03-17"`` or a ``datetime.date``).
-    week : an ISO week (``"2025-W12"``, ``(2025, 12)``, or any date in it).
-    month : a month (``"2025-03"`` or any date in it).
-    progress : show a progress bar (default: for more than a few requests).
-    **http_options : :class:`~paperlens.sources.http.HttpSettings` values for this call.
+    date : str or datetime.date, optional
+        A day (``"2025-03-17"`` or a ``datetime.date``).
+    week : str, (int, int) or datetime.date, optional
+        An ISO week (``"2025-W12"``, ``(2025, 12)``, or any date in it).
+    month : str or datetime.date, optional
+        A month (``"2025-03"`` or any date in it).
+    {source options}
 
     Examples
     --------

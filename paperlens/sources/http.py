@@ -94,6 +94,8 @@ DEFAULT_MIN_INTERVAL: dict[str, float] = {
 }
 """Seconds to leave between two requests to the same host (polite defaults)."""
 
+DEFAULT_OPENALEX_URL = "https://api.openalex.org"
+
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 PROGRESS_MIN_REQUESTS = 4  # a bar appears when a job needs more than a few requests
 
@@ -129,6 +131,8 @@ class HttpSettings:
     min_interval : seconds between two requests to one host, by host name.
     progress : ``True``/``False`` to force the progress bar on or off; ``None``: on for long jobs.
     sleep, clock : the wait and the monotonic clock (tests replace them so nothing sleeps).
+    openalex_url : the OpenAlex API root (``None`` or ``""``: ``$PAPERLENS_OPENALEX_URL`` or the public API);
+        an institution's mirror, or a stand-in server in tests.
     """
 
     cache_dir: str | os.PathLike[str] | None = None
@@ -144,9 +148,19 @@ class HttpSettings:
     progress: bool | None = None
     sleep: Callable[[float], Any] = time.sleep
     clock: Callable[[], float] = time.monotonic
+    openalex_url: str | None = None
 
     def resolved_cache_dir(self) -> Path:
         return Path(self.cache_dir) if self.cache_dir is not None else _default_cache_dir()
+
+    def resolved_openalex_url(self) -> str:
+        """The OpenAlex API root in use, without a trailing slash."""
+        url = self.openalex_url or os.environ.get("PAPERLENS_OPENALEX_URL") or DEFAULT_OPENALEX_URL
+        if not re.match(r"https?://[^/\s]+", url):
+            from ..errors import PaperlensError
+
+            raise PaperlensError(f"the OpenAlex URL must start with http:// or https://, not {url!r}")
+        return url.rstrip("/")
 
     def _key(self) -> tuple[Any, ...]:
         values = []

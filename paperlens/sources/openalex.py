@@ -15,15 +15,24 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..corpus import Corpus
+from ..docstrings import shared_doc
 from ..errors import InvalidArgumentError, OfflineError, SourceError
 from ..ids import normalize_doi, normalize_openalex_id, parse_identifier
 from ..io.openalex import parse_openalex
 from . import http
 from .loading import Collector, batches, check_max_results, describe
 
-__all__ = ["BASE_URL", "LOOKUP_FIELDS", "WorkLookup", "arxiv_doi", "from_openalex", "lookup_works"]
+__all__ = ["BASE_URL", "LOOKUP_FIELDS", "WorkLookup", "arxiv_doi", "from_openalex", "lookup_works", "works_url"]
 
-BASE_URL = "https://api.openalex.org/works"
+BASE_URL = f"{http.DEFAULT_OPENALEX_URL}/works"
+"""The public API's works endpoint; requests go to :func:`works_url` (configurable)."""
+
+
+def works_url(client: http.Client) -> str:
+    """The works endpoint of the OpenAlex API this client talks to (``openalex_url`` setting)."""
+    return client.settings.resolved_openalex_url() + "/works"
+
+
 PER_PAGE = 100  # OpenAlex's largest page, and its cap on values OR-ed in one filter
 BASIC_PAGING_LIMIT = 10_000  # page * per_page may not pass this; cursor paging goes further
 
@@ -103,7 +112,7 @@ def _list_works(
             else:
                 query["page"] = page
             try:
-                data = client.get_json(BASE_URL, query, source="openalex")
+                data = client.get_json(works_url(client), query, source="openalex")
             except SourceError as exc:
                 if page == 1:
                     raise
@@ -199,7 +208,7 @@ def lookup_works(
             seen: set[str] = set()
             try:
                 while True:
-                    data = client.get_json(BASE_URL, {**params, "page": page}, source="openalex")
+                    data = client.get_json(works_url(client), {**params, "page": page}, source="openalex")
                     result.requests += 1
                     results = data.get("results") if isinstance(data, Mapping) else None
                     if not isinstance(results, list):
@@ -249,6 +258,7 @@ def _split_ids(values: Iterable[str]) -> tuple[list[str], list[str], list[str]]:
 # --------------------------------------------------------------------------- loader
 
 
+@shared_doc
 def from_openalex(
     search: str | None = None,
     dois: Iterable[str] | None = None,
@@ -264,21 +274,31 @@ def from_openalex(
 ) -> Corpus:
     """Load works from OpenAlex into a Corpus: a search, a filter, or DOIs / ids looked up.
 
+    Each page of works goes through the parser of :func:`paperlens.read_openalex`.
+
     Parameters
     ----------
-    search : full-text search words (OpenAlex's ``search=``).
-    dois : DOIs to look up (arXiv ids are accepted and looked up by their arXiv DOI).
-    ids : OpenAlex work ids (``W…``) or any DOI / arXiv id to look up.
-    filter : an OpenAlex filter, as text (``"publication_year:2023,type:article"``) or a dict.
-    max_results : the most works a search or filter returns (paged 100 at a time).
-    sort : OpenAlex ``sort=`` (``"cited_by_count:desc"``).
-    select : fields to ask for (OpenAlex ``select=``); the parser reads partial records.
-    progress : show a progress bar (default: for more than a few requests).
-    **http_options : :class:`~paperlens.sources.http.HttpSettings` values for this call
-        (``offline=True``, ``cache_dir=...``).
+    search : str, optional
+        Full-text search words (OpenAlex's ``search=``).
+    dois : iterable of str, optional
+        DOIs to look up (arXiv ids are accepted and looked up by their arXiv DOI).
+    ids : iterable of str, optional
+        OpenAlex work ids (``W…``) or any DOI / arXiv id to look up.
+    filter : str or mapping, optional
+        An OpenAlex filter, as text (``"publication_year:2023,type:article"``) or a dict.
+    max_results : int, default 200
+        The most works a search or filter returns (paged 100 at a time).
+    sort : str, optional
+        OpenAlex ``sort=`` (``"cited_by_count:desc"``).
+    select : iterable of str, optional
+        Fields to ask for (OpenAlex ``select=``); the parser reads partial records.
+    {source options}
 
-    Returns a Corpus whose ``report`` names the query, counts the works, and lists
-    ids that were not found or failed.
+    Returns
+    -------
+    Corpus
+        The works; its ``report`` names the query, counts the works, and lists
+        ids that were not found or failed.
 
     Examples
     --------

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..corpus import Corpus
+from ..docstrings import shared_doc
 from ..errors import InvalidArgumentError, OfflineError, SourceError
 from ..ids import parse_identifier
 from ..io.semantic_scholar import parse_semantic_scholar
@@ -179,6 +180,7 @@ def _search(
     return records
 
 
+@shared_doc
 def from_semantic_scholar(
     query: str | None = None,
     ids: Iterable[str] | None = None,
@@ -193,16 +195,22 @@ def from_semantic_scholar(
 ) -> Corpus:
     """Load papers from Semantic Scholar: a relevance search, or ids looked up in batches.
 
+    Its JSON goes through the parser that reads saved Semantic Scholar responses.
+
     Parameters
     ----------
-    query : search words (Semantic Scholar relevance search; at most 1000 results).
-    ids : identifiers to look up: arXiv ids, DOIs, Semantic Scholar ids, or prefixed ids
-        such as ``CorpusId:470667`` or ``PMID:19872477``.
-    max_results : the most papers a search returns (100 a page).
-    references : also fetch each paper's references (one batch request per 100 papers).
-    year, fields_of_study : search filters (``year="2020-2023"``, ``fields_of_study="Computer Science"``).
-    progress : show a progress bar (default: for more than a few requests).
-    **http_options : :class:`~paperlens.sources.http.HttpSettings` values for this call.
+    query : str, optional
+        Search words (Semantic Scholar relevance search; at most 1000 results).
+    ids : iterable of str, optional
+        Identifiers to look up: arXiv ids, DOIs, Semantic Scholar ids, or prefixed ids such as
+        ``CorpusId:470667`` or ``PMID:19872477``.
+    max_results : int, default 100
+        The most papers a search returns (100 a page).
+    references : bool, default True
+        Also fetch each paper's references (one batch request per 100 papers).
+    year, fields_of_study : str or int, optional
+        Search filters (``year="2020-2023"``, ``fields_of_study="Computer Science"``).
+    {source options}
 
     Examples
     --------

@@ -1,0 +1,314 @@
+"""Positions of papers on a 2-D map of the field, and edge thinning for readable graphs.
+
+The map places every paper by concept similarity: a UMAP embedding (umap-learn) of the concept kNN
+graph that :class:`~paperlens.graphs.concepts.ConceptModel` already computes, so the layout costs no
+neighbour search of its own (``benchmarks/bench_map.py`` measures it against umap-learn's defaults,
+openTSNE, PaCMAP, TruncatedSVD and a random layout). The layout is seeded and runs umap-learn's
+single-threaded optimiser from a start computed without threaded BLAS, so the same corpus and seed give
+the same positions on any machine and any number of threads.
+
+Examples
+--------
+>>> import paperlens as pl
+>>> positions = map_positions(pl.load_sample())
+>>> list(positions.columns), len(positions)
+(['id', 'x', 'y', 'community'], 69)
+>>> bool(positions[["x", "y"]].abs().max().max() <= 1.0)
+True
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from scipy import sparse
+
+from ..errors import PaperlensError
+
+if TYPE_CHECKING:
+    import networkx as nx
+    import pandas as pd
+
+    from ..corpus import Corpus
+
+__all__ = ["knn_matrix", "map_layout", "map_links", "map_positions", "set_positions", "spread", "strongest_edges"]
+
+MAP_NEIGHBORS = 15
+"""Neighbours per paper in the graph the map is laid out from (umap-learn's default ``n_neighbors``)."""
+
+
+def knn_matrix(indices: np.ndarray, similarities: np.ndarray) -> sparse.csr_matrix:
+    """The kNN graph as a sparse ``n x n`` matrix of similarities (row ``i``: the neighbours of ``i``).
+
+    Slots with index ``-1`` or a similarity of 0 or less are left out.
+
+    >>> m = knn_matrix(np.array([[1, -1], [0, 2], [1, -1]]), np.array([[0.5, 0], [0.5, 0.2], [0.2, 0]]))
+    >>> m.toarray().tolist()
+    [[0.0, 0.5, 0.0], [0.5, 0.0, 0.2], [0.0, 0.2, 0.0]]
+    """
+    indices = np.asarray(indices, dtype=np.int64)
+    similarities = np.asarray(similarities, dtype=np.float64)
+    n = len(indices)
+    rows = np.repeat(np.arange(n), indices.shape[1] if indices.ndim == 2 else 0)
+    keep = (indices.ravel() >= 0) & (similarities.ravel() > 0)
+    return sparse.csr_matrix((similarities.ravel()[keep], (rows[keep], indices.ravel()[keep])), shape=(n, n))
+
+
+def _start(graph: sparse.csr_matrix, seed: int) -> np.ndarray:
+    """A deterministic starting layout: a few rounds of neighbour averaging of seeded random points.
+
+    Sparse products in SciPy run on one thread, so this start (unlike a spectral one through threaded
+    BLAS/ARPACK) is bit-for-bit the same everywhere. Averaging pulls neighbours together, which gives
+    UMAP's optimiser a start with the coarse structure already in place.
+    """
+    rng = np.random.default_rng(seed)
+    n = graph.shape[0]
+    points = rng.standard_normal((n, 2))
+    degree = np.asarray(graph.sum(axis=1)).ravel()
+    step = sparse.diags(np.where(degree > 0, 1 / np.maximum(degree, 1e-12), 0)) @ graph
+    lonely = degree == 0
+    for _ in range(30):
+        moved = step @ points
+        moved[lonely] = points[lonely]
+        moved -= moved.mean(axis=0)
+        spread = moved.std(axis=0)
+        points = moved / np.where(spread > 0, spread, 1)
+    return points
+
+
+def _fit_box(points: np.ndarray) -> np.ndarray:
+    """Centred and scaled into [-1, 1] on both axes (aspect kept)."""
+    points = np.asarray(points, dtype=np.float64)
+    if len(points) == 0:
+        return points.reshape(0, 2)
+    points = points - (points.max(axis=0) + points.min(axis=0)) / 2
+    extent = np.abs(points).max()
+    return points / extent if extent > 0 else points
+
+
+def map_layout(
+    indices: np.ndarray, similarities: np.ndarray, *, seed: int = 0, n_epochs: int | None = None, min_dist: float = 0.1
+) -> np.ndarray:
+    """2-D positions (``n x 2``, within [-1, 1]) from a kNN graph: umap-learn with a precomputed kNN.
+
+    ``indices`` / ``similarities`` are what :meth:`ConceptModel.kneighbors` returns (cosine
+    similarities; -1: no neighbour). Papers without neighbours are placed at random around the map.
+    ``n_epochs`` defaults to umap-learn's (200 above 10,000 points, 500 below).
+
+    >>> import paperlens as pl
+    >>> i, s = pl.load_sample().concept_model().kneighbors(15)
+    >>> p = map_layout(i, s, seed=1)
+    >>> p.shape, bool((map_layout(i, s, seed=1) == p).all())
+    ((69, 2), True)
+    """
+    indices = np.asarray(indices, dtype=np.int64)
+    similarities = np.asarray(similarities, dtype=np.float32)
+    n = len(indices)
+    if n < 4 or indices.shape[1] == 0 or not (indices >= 0).any():
+        # Too few papers (or links) for an embedding: a seeded scatter in the box.
+        return _fit_box(np.random.default_rng(seed).standard_normal((n, 2)))
+    import umap
+
+    k = min(indices.shape[1], n - 2)
+    indices, similarities = indices[:, :k], similarities[:, :k]
+    graph = knn_matrix(indices, similarities)
+    # umap-learn's kNN includes each point itself first (distance 0); distances are cosine distances.
+    knn_i = np.hstack([np.arange(n)[:, None], indices]).astype(np.int32)
+    knn_d = np.hstack([np.zeros((n, 1), np.float32), np.where(indices >= 0, 1 - similarities, 0)]).astype(np.float32)
+    knn_i[:, 1:][indices < 0] = -1
+    reducer = umap.UMAP(
+        n_neighbors=k + 1,
+        metric="cosine",
+        precomputed_knn=(knn_i, knn_d, None),
+        init=_start(graph + graph.T, seed),
+        random_state=seed,
+        n_epochs=n_epochs,
+        min_dist=min_dist,
+        verbose=False,
+    )
+    # The data are not read again once the kNN graph is given: a one-column placeholder of the right length.
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # "n_jobs overridden by random_state", precomputed-kNN notes
+        points = reducer.fit_transform(np.zeros((n, 1), dtype=np.float32))
+    points = np.asarray(points, dtype=np.float64)
+    return _fit_box(np.nan_to_num(points))
+
+
+def _root_positions(root: Corpus, seed: int) -> pd.DataFrame:
+    import pandas as pd
+
+    from .concepts import fitted_model
+    from .structure import community_table
+
+    model = fitted_model(root)
+    indices, sims = model.kneighbors(MAP_NEIGHBORS)
+    points = map_layout(indices, sims, seed=seed)
+    community = np.full(len(root), -1, dtype=np.int64)
+    position = root.identifier_index()
+    for number, ids in zip(*_community_groups(root, community_table), strict=True):
+        community[[position[i] for i in ids]] = number
+    return pd.DataFrame({"id": root.ids, "x": points[:, 0], "y": points[:, 1], "community": community})
+
+
+def _community_groups(root: Corpus, community_table: Any) -> tuple[list[int], list[list[str]]]:
+    table = root.cached("layout.communities", lambda: community_table(root, kind="concept"))
+    return table["community"].tolist(), table["ids"].tolist()
+
+
+def community_labels(corpus: Corpus) -> dict[int, str]:
+    """The label (top concepts) of each concept community of the corpus's root, by number."""
+    from .structure import community_table
+
+    table = corpus.root.cached("layout.communities", lambda: community_table(corpus.root, kind="concept"))
+    return dict(zip(table["community"].tolist(), table["label"].tolist(), strict=True))
+
+
+def map_positions(corpus: Corpus, *, seed: int = 0) -> pd.DataFrame:
+    """Every paper's place on the field map: a DataFrame with ``id``, ``x``, ``y`` and ``community``.
+
+    The map is laid out once for the root corpus (a filter or search keeps every paper where it was on
+    the map of everything loaded) and cached there; ``community`` is the paper's concept community
+    (:func:`~paperlens.graphs.structure.community_table`, numbered by size). ``x`` and ``y`` lie in
+    [-1, 1]. The same corpus and seed give the same positions on any machine.
+
+    >>> import paperlens as pl
+    >>> corpus = pl.load_sample()
+    >>> subset = corpus.filter(year=2024)
+    >>> whole = map_positions(corpus).set_index("id")
+    >>> part = map_positions(subset).set_index("id")
+    >>> bool((whole.loc[part.index] == part).all().all())
+    True
+    """
+    seed = int(seed)
+    root = corpus.root
+    table = root.cached(f"layout.map_positions:{seed}", lambda: _root_positions(root, seed))
+    return table.iloc[corpus.root_positions].reset_index(drop=True)
+
+
+def spread(points: np.ndarray, evenness: float = 0.75) -> np.ndarray:
+    """Positions spread more evenly over [-1, 1]: each axis blended with its rank (a monotone change).
+
+    A map keeps far-apart topics far apart, which leaves each cluster a dot in a node-link picture;
+    ranks give each cluster room in proportion to its papers while keeping every paper's order along
+    both axes. ``evenness`` = 0 leaves the points as they are, 1 uses the ranks alone.
+
+    >>> spread(np.array([[0.0, 0.0], [0.1, 0.1], [1.0, 1.0]]), evenness=1.0).tolist()
+    [[-1.0, -1.0], [0.0, 0.0], [1.0, 1.0]]
+    """
+    points = _fit_box(points)
+    n = len(points)
+    if n < 2:
+        return points
+    ranks = np.argsort(np.argsort(points, axis=0, kind="stable"), axis=0, kind="stable") / (n - 1) * 2 - 1
+    return _fit_box((1 - evenness) * points + evenness * ranks)
+
+
+def set_positions(graph: nx.Graph, positions: pd.DataFrame) -> nx.Graph:
+    """Write ``x``, ``y`` (and ``community``) of ``positions`` as node attributes of ``graph`` (in place).
+
+    Nodes not in ``positions`` are left as they are. Returns the graph.
+
+    >>> import paperlens as pl
+    >>> corpus = pl.load_sample()
+    >>> g = set_positions(corpus.citation_graph(), map_positions(corpus))
+    >>> sorted(k for k in g.nodes["2103.00020"] if k in ("x", "y", "community"))
+    ['community', 'x', 'y']
+    """
+    for node, x, y, community in positions[["id", "x", "y", "community"]].itertuples(index=False):
+        if node in graph:
+            graph.nodes[node].update(x=float(x), y=float(y), community=int(community))
+    return graph
+
+
+def strongest_edges(graph: nx.Graph, per_node: int = 3, weight: str = "weight") -> tuple[nx.Graph, int]:
+    """A copy of ``graph`` keeping, for every node, only its ``per_node`` strongest edges; and how many were hidden.
+
+    An edge stays when it is among the strongest ``per_node`` of either end (ties broken by the other
+    end's id), so every node with an edge keeps at least one. Edges without ``weight`` count 1.
+
+    >>> import networkx as nx
+    >>> g = nx.Graph()
+    >>> g.add_weighted_edges_from([("a", "b", 3), ("a", "c", 2), ("a", "d", 1), ("c", "d", 0.5)])
+    >>> kept, hidden = strongest_edges(g, per_node=1)
+    >>> sorted(kept.edges()), hidden
+    ([('a', 'b'), ('a', 'c'), ('a', 'd')], 1)
+    """
+    if per_node < 1:
+        raise PaperlensError(f"per_node must be at least 1, not {per_node!r}")
+    keep: set[tuple[Any, Any]] = set()
+    for node in graph.nodes:
+        ranked = []
+        for u, v, data in graph.edges(node, data=True) if not graph.is_directed() else _both_ways(graph, node):
+            other = v if u == node else u
+            ranked.append((-float(data.get(weight, 1) or 0), str(other), (u, v)))
+        ranked.sort()
+        keep.update(edge for _, _, edge in ranked[:per_node])
+    kept = graph.copy()
+    directed = graph.is_directed()
+    drop = [(u, v) for u, v in graph.edges() if (u, v) not in keep and (directed or (v, u) not in keep)]
+    kept.remove_edges_from(drop)
+    kept.graph["hidden_edges"] = len(drop)
+    return kept, len(drop)
+
+
+def _both_ways(graph: nx.DiGraph, node: Any):
+    yield from graph.out_edges(node, data=True)
+    yield from graph.in_edges(node, data=True)
+
+
+def map_links(
+    corpus: Corpus, chosen: Corpus, kind: str = "citation", *, neighbourhood: bool = False, limit: int = 2000
+) -> tuple[list[tuple[str, str]], int]:
+    """Links to draw on a map of ``corpus``: ``(pairs of ids, how many there are in all)``.
+
+    ``kind="citation"``: citation links of the corpus; ``"similar"``: its concept kNN links
+    (:data:`MAP_NEIGHBORS` per paper). With ``neighbourhood=True`` the links touching a paper of
+    ``chosen``, otherwise those with both ends in ``chosen``. The ``limit`` kept are the strongest:
+    similar links by similarity, citations by how often the cited paper is cited in the corpus (ties
+    by ids), so the backbone of the field stays visible.
+
+    >>> import paperlens as pl
+    >>> corpus = pl.load_sample()
+    >>> pairs, total = map_links(corpus, corpus, "citation", limit=5)
+    >>> len(pairs), total == corpus.citation_graph().number_of_edges()
+    (5, True)
+    """
+    inside = set(chosen.ids)
+    present = set(corpus.ids)
+    scored: list[tuple[float, str, str]] = []
+    if kind == "citation":
+        graph = corpus.citation_graph()
+        cited = dict(graph.in_degree())
+        for a, b in graph.edges():
+            if not (a in present and b in present):
+                continue
+            if (a in inside or b in inside) if neighbourhood else (a in inside and b in inside):
+                scored.append((-float(cited.get(b, 0)), str(a), str(b)))
+    elif kind == "similar":
+        from .concepts import fitted_model
+
+        model = fitted_model(corpus)
+        indices, sims = model.kneighbors(MAP_NEIGHBORS)
+        ids = model.ids_
+        rows = corpus.root_positions if neighbourhood else chosen.root_positions
+        member = np.zeros(len(ids), dtype=bool)
+        member[corpus.root_positions] = True
+        chosen_rows = np.zeros(len(ids), dtype=bool)
+        chosen_rows[chosen.root_positions] = True
+        seen: set[tuple[int, int]] = set()
+        for i in rows.tolist():
+            for j, s in zip(indices[i].tolist(), sims[i].tolist(), strict=True):
+                if j < 0 or s <= 0 or not member[j]:
+                    continue
+                ok = (chosen_rows[i] or chosen_rows[j]) if neighbourhood else (chosen_rows[i] and chosen_rows[j])
+                pair = (min(i, j), max(i, j))
+                if ok and pair not in seen:
+                    seen.add(pair)
+                    scored.append((-float(s), ids[pair[0]], ids[pair[1]]))
+    else:
+        raise PaperlensError(f"link kind must be 'citation' or 'similar', not {kind!r}")
+    scored.sort()
+    return [(a, b) for _, a, b in scored[: max(int(limit), 0)]], len(scored)

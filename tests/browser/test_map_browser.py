@@ -1,0 +1,123 @@
+"""The field map in a real JupyterLab and Notebook 7 (headless Chromium).
+
+A corpus of 20,000 papers with hostile titles and authors is drawn with ``corpus.map(positions=...)``
+(twelve clusters of points: the drawing, not the layout, is under test; the layout has its own
+in-process tests). The test checks the WebGL canvas has ink, draws a lasso with the mouse and waits for
+the selection to reach Python (an ``observe`` callback writes the count into a widget), presses a
+button that highlights one cluster and checks the map is dimmed (far fewer strong pixels), hovers a
+point (the tooltip shows the hostile title as text) and checks no script ran and no request left
+127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from lab import JupyterLab, require_chromium, write_notebook
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+N = 20_000
+PAYLOAD = '<img src=x onerror="window.__pwned=1">'
+
+SETUP = f"""\
+import time
+import ipywidgets as widgets
+import numpy as np
+import pandas as pd
+import paperlens as pl
+
+rng = np.random.default_rng(0)
+n = {N}
+centres = rng.normal(size=(12, 2)) * 6
+group = rng.integers(0, 12, n)
+xy = centres[group] + rng.normal(size=(n, 2))
+PAYLOAD = {PAYLOAD!r}
+corpus = pl.Corpus(
+    pl.Paper.create(title=f"{{PAYLOAD}} paper {{i}} </script><script>window.__pwned=2</script>",
+                    authors=(PAYLOAD, "B. Author"), year=2000 + int(group[i]), arxiv_id=f"2401.{{i:05d}}")
+    for i in range(n)
+)
+positions = pd.DataFrame({{"id": corpus.ids, "x": xy[:, 0], "y": xy[:, 1], "community": group,
+                          "label": [f"cluster {{g}} " + PAYLOAD for g in group]}})
+view = corpus.map(positions=positions, size_by=None, height=500)
+check = widgets.HTML("selected 0")
+check.add_class("pl-map-check")
+view.observe(lambda chosen: setattr(check, "value", f"selected {{len(chosen)}}"))
+dim = widgets.Button(description="dim")
+dim.add_class("pl-map-dim")
+dim.on_click(lambda _: view.highlight(corpus.filter(year=2003)))
+display(widgets.HBox([check, dim]))
+view"""
+
+CANVAS = ".jp-OutputArea canvas"
+
+
+def strong_pixels(png: bytes) -> int:
+    """Pixels clearly darker than the white background (points drawn at full strength)."""
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(png)).convert("L")
+    return sum(1 for value in image.get_flattened_data() if value < 200)
+
+
+@pytest.mark.parametrize("app", ["lab", "notebook"])
+def test_map_draws_selects_dims_and_stays_safe(tmp_path, app):
+    require_chromium()
+    write_notebook(tmp_path / "map.ipynb", [SETUP])
+    with JupyterLab(tmp_path, app=app) as lab:
+        page = lab.open("map.ipynb")
+        lab.run_all(page, timeout_ms=240_000)
+        assert lab.cell_errors(page) == []
+        canvas = page.locator(CANVAS).first
+        canvas.wait_for(state="visible", timeout=60_000)
+        canvas.scroll_into_view_if_needed()
+        ink = 0
+        for _ in range(40):  # the first frame may follow the output by a moment
+            ink = strong_pixels(canvas.screenshot())
+            if ink > 2000:
+                break
+            page.wait_for_timeout(250)
+        assert ink > 2000, f"the map's canvas has no ink ({ink} strong pixels)"
+        lab.screenshot(canvas, f"map_{app}_20k.png")
+
+        # A lasso (the toolbar's lasso button, then a drag) around the middle of the map reaches
+        # view.selected in the kernel.
+        box = canvas.bounding_box()
+        cx, cy, r = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2, box["height"] / 4
+        page.locator(".jp-OutputArea button[title='Activate lasso selection']").first.click()
+        page.mouse.move(cx - r, cy - r)
+        page.mouse.down()
+        for x, y in [(cx + r, cy - r), (cx + r, cy + r), (cx - r, cy + r), (cx - r, cy - r + 2)]:
+            page.mouse.move(x, y, steps=8)
+            page.wait_for_timeout(30)
+        page.mouse.up()
+        check = page.locator(".pl-map-check")
+        page.wait_for_function(
+            "() => { const e = document.querySelector('.pl-map-check'); "
+            "return e && !/selected 0$/.test(e.textContent.trim()); }",
+            timeout=20_000,
+        )
+        chosen = int(check.inner_text().split()[-1])
+        assert 0 < chosen < N
+
+        # The filter button dims every paper outside one cluster: far fewer strong pixels.
+        page.keyboard.press("Escape")
+        page.locator(".pl-map-dim button, button.pl-map-dim").first.click()
+        dimmed = ink
+        for _ in range(40):
+            page.wait_for_timeout(250)
+            dimmed = strong_pixels(canvas.screenshot())
+            if dimmed < ink * 0.6:
+                break
+        assert dimmed < ink * 0.6, f"the map was not dimmed ({ink} -> {dimmed} strong pixels)"
+        lab.screenshot(canvas, f"map_{app}_dimmed.png")
+
+        # Hovering points shows tooltips with the hostile title as text; nothing ran.
+        for dx in range(-40, 41, 8):
+            page.mouse.move(cx + dx, cy)
+            page.wait_for_timeout(60)
+        assert page.evaluate("() => window.__pwned === undefined")
+        assert page.locator(".jp-OutputArea img[src='x']").count() == 0
+        assert lab.external_requests == []

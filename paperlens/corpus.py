@@ -242,7 +242,10 @@ class Corpus:
         positions : sequence of int
             Row positions in this corpus, in the order wanted.
         scores : sequence of float, optional
-            Search scores to attach, one per position.
+            Search scores to attach, one per position (the ``score`` column).
+        columns : mapping of str to sequence, optional
+            Per-row results to attach, by column name, one value per position (a name may not be a paper
+            field or ``"score"``).
 
         Examples
         --------
@@ -268,6 +271,13 @@ class Corpus:
     def search_explain(self, query: str) -> str | None:
         """Why ``query`` matches no paper here (``None`` if it matches one), e.g. "no paper matches 'zebra'".
 
+        Parameters
+        ----------
+        query : str
+            The search words, as given to :meth:`search`.
+
+        Examples
+        --------
         >>> import paperlens as pl
         >>> pl.load_sample().search_explain("attention zzyzx")
         "no paper matches 'zzyzx'"
@@ -663,16 +673,24 @@ class Corpus:
     ) -> Corpus:
         """A copy with these papers labelled, tagged or annotated; every other paper unchanged.
 
-        Parameters
-        ----------
-        ids : paper ids (any identifier form) or Papers.
-        label : ``"relevant"``, ``"irrelevant"``, or ``None`` to clear the label; left as is when not given.
-        tags : the papers' new tags (replacing theirs); ``add_tags`` / ``remove_tags`` change them instead.
-        note : a free-text note (``None`` or ``""`` clears it).
-
         The copy keeps this corpus's row order and, for a filtered corpus, its place in an annotated copy of
         the root; what was computed from the papers' text and citations (search index, concept model) is
         carried over, not recomputed. Annotations survive ``save()``, JSONL, CSV, BibTeX and RIS.
+
+        Parameters
+        ----------
+        ids : str, Paper or iterable of str or Paper
+            The papers, by id (any identifier form) or Paper.
+        label : {"relevant", "irrelevant"} or None, optional
+            The new label, or ``None`` to clear it; left as is when not given.
+        tags : iterable of str or None, optional
+            The papers' new tags, replacing theirs (``None`` or ``[]`` clears them); left as is when not given.
+        add_tags : iterable of str, default ()
+            Tags to add, after ``tags`` (if given) is applied; tags already there are kept once.
+        remove_tags : iterable of str, default ()
+            Tags to remove, after ``tags`` and ``add_tags``.
+        note : str or None, optional
+            A free-text note (``None`` or ``""`` clears it); left as is when not given.
 
         Examples
         --------
@@ -731,8 +749,10 @@ class Corpus:
 
         Parameters
         ----------
-        *others
-            The corpora to merge into this one.
+        *others : Corpus
+            The corpora to merge into this one (earlier corpora win over later ones).
+        dedupe : bool, default True
+            Merge records of the same work (``False``: keep every record, ids made distinct).
 
         Examples
         --------
@@ -748,6 +768,15 @@ class Corpus:
     def unmerge(self, ids: str | Iterable[str] | None = None) -> Corpus:
         """Merged papers split back into the records they were made of; see :func:`paperlens.dedupe.unmerge`.
 
+        Each paper is replaced, where it stands, by its records as read (with distinct ids).
+
+        Parameters
+        ----------
+        ids : str or iterable of str, optional
+            The merged papers to split, by id as in ``report.merges["id"]`` (default: every merged paper).
+
+        Examples
+        --------
         >>> import paperlens as pl
         >>> sample = pl.load_sample()
         >>> len(sample.merge(sample[:5]).unmerge()) == len(sample) + 5
@@ -920,13 +949,37 @@ class Corpus:
         return community_table(self, kind=kind, resolution=resolution, seed=seed, n=n)
 
     def cocitation_graph(self, *, min_weight: float = 1, normalize: str | None = None) -> nx.Graph:
-        """Papers cited together, weight = number of corpus papers citing both (or association strength)."""
+        """Papers cited together, weight = number of corpus papers citing both (or association strength).
+
+        See :func:`paperlens.graphs.structure.cocitation_graph`.
+
+        Parameters
+        ----------
+        min_weight : float, default 1
+            Links cited together fewer times than this (by raw count) are dropped.
+        normalize : {None, "association"}, default None
+            ``"association"`` weighs links by association strength, ``2m c_ij / (c_i c_j)``, as VOSviewer
+            normalises (van Eck & Waltman 2009), totals taken over the links kept; the raw count stays in
+            the ``count`` edge attribute. ``None`` keeps the raw count as the weight.
+        """
         from .graphs.structure import cocitation_graph
 
         return cocitation_graph(self, min_weight=min_weight, normalize=normalize)
 
     def coupling_graph(self, *, min_weight: float = 1, normalize: str | None = None) -> nx.Graph:
-        """Bibliographic coupling, weight = number of shared references (or association strength)."""
+        """Bibliographic coupling, weight = number of shared references (or association strength).
+
+        See :func:`paperlens.graphs.structure.coupling_graph`.
+
+        Parameters
+        ----------
+        min_weight : float, default 1
+            Links sharing fewer references than this (by raw count) are dropped.
+        normalize : {None, "association"}, default None
+            ``"association"`` weighs links by association strength, ``2m c_ij / (c_i c_j)``, as VOSviewer
+            normalises (van Eck & Waltman 2009), totals taken over the links kept; the raw count stays in
+            the ``count`` edge attribute. ``None`` keeps the raw count as the weight.
+        """
         from .graphs.structure import coupling_graph
 
         return coupling_graph(self, min_weight=min_weight, normalize=normalize)
@@ -989,8 +1042,21 @@ class Corpus:
     ) -> Corpus:
         """Unlabelled papers to read next, best first, with ``score`` and ``reasons``.
 
-        ``relevant``/``irrelevant`` default to this corpus's labels; see
-        :func:`paperlens.graphs.recommend.recommend_table` for the model and the options.
+        See :func:`paperlens.graphs.recommend.recommend_table` for the model.
+
+        Parameters
+        ----------
+        relevant : str, Paper or iterable of str or Paper, optional
+            The papers to find more like, by id (any identifier form) or Paper; ``None``: the papers
+            labelled ``"relevant"`` (:meth:`annotate`).
+        irrelevant : str, Paper or iterable of str or Paper, optional
+            Papers to steer away from; ``None``: the papers labelled ``"irrelevant"``. Papers given or
+            labelled either way are not recommended.
+        n : int or None, default 20
+            How many papers to return (``None``: all).
+        **options
+            Passed to :func:`~paperlens.graphs.recommend.recommend_table`: ``citations``,
+            ``citation_weight``, ``seed``, ``corpus_labels``, ``explain``.
         """
         from .graphs.recommend import recommend
 
@@ -1055,8 +1121,25 @@ class Corpus:
     def expand(
         self, direction: str = "both", depth: int = 1, keep: int = 200, source: str = "openalex", **options: Any
     ) -> Corpus:
-        """This corpus plus the most related works citing or cited by its (relevant) papers, fetched from
-        OpenAlex; see :func:`paperlens.sources.expand.expand`."""
+        """This corpus plus the most related works citing or cited by its (relevant) papers, from OpenAlex.
+
+        See :func:`paperlens.sources.expand.expand`; the report gains an ``expand-openalex`` step.
+
+        Parameters
+        ----------
+        direction : {"both", "references", "citations"}, default "both"
+            Follow what the papers cite (``"references"``), what cites them (``"citations"``), or both.
+        depth : int, default 1
+            Rounds of expansion; each round expands the papers kept by the one before.
+        keep : int, default 200
+            How many new works to add at most, the most related to the seed papers first.
+        source : {"openalex"}, default "openalex"
+            The service to fetch from (only OpenAlex).
+        **options
+            Passed to :func:`paperlens.sources.expand.expand`: ``seeds`` (the papers to start from;
+            default the relevant ones, else all), ``progress``, ``warn`` and
+            :class:`~paperlens.sources.http.HttpSettings` values.
+        """
         from .sources.expand import expand
 
         return expand(self, direction=direction, depth=depth, keep=keep, source=source, **options)

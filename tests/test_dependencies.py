@@ -14,10 +14,14 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "paperlens"
 
 
-def _declared() -> set[str]:
+def _declared(extras: bool = False) -> set[str]:
+    """The [project] dependencies (with ``extras``: and those of the optional extras, e.g. ``lab``)."""
     tomllib = pytest.importorskip("tomllib")  # Python 3.11+
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    return {_canonical(re.match(r"[A-Za-z0-9._-]+", spec).group()) for spec in project["dependencies"]}
+    specs = list(project["dependencies"])
+    if extras:
+        specs += [spec for group in project.get("optional-dependencies", {}).values() for spec in group]
+    return {_canonical(re.match(r"[A-Za-z0-9._-]+", spec).group()) for spec in specs}
 
 
 def _canonical(name: str) -> str:
@@ -59,7 +63,8 @@ def _used_distributions() -> dict[str, set[str]]:
 
 
 def test_every_imported_package_is_declared():
-    used, declared = _used_distributions(), _declared()
+    # An optional extra's package may be looked for (``paperlens lab`` checks for JupyterLab), never needed.
+    used, declared = _used_distributions(), _declared(extras=True)
     missing = {dist: sorted(files) for dist, files in used.items() if dist not in declared}
     assert not missing, f"imported but not in [project] dependencies: {missing}"
 

@@ -192,11 +192,12 @@ class Explorer(ExplorerState, widgets.VBox):
         Fill the topic select from :func:`paperlens.graphs.structure.community_table`:
         ``True``, ``False``, or ``"auto"`` (at open time up to 5000 papers when the concept model is
         cheap, see ``graph_kind``; else on a click of "find topics").
-    map : show the field map of every paper (:class:`~paperlens.display.mapview.MapView`) below: a
-        filter or search dims the other papers, a lasso filters the table, a click opens the paper.
-        Laying out a big corpus takes a while the first time (minutes at 75,000 papers).
     debounce, graph_delay : float
         Seconds of quiet before the typed query / the graph redraw is applied.
+    map : bool
+        Show the field map of every paper (:class:`~paperlens.display.mapview.MapView`) below: a
+        filter or search dims the other papers, a lasso filters the table, a click opens the paper.
+        Laying out a big corpus takes a while the first time (minutes at 75,000 papers).
     **filters
         Initial values of the filter traits (``query=``, ``years=``, ...).
 

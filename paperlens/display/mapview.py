@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from ..errors import FieldError, PaperlensError
+from ..errors import FieldError, InvalidArgumentError
 
 if TYPE_CHECKING:
     from ..corpus import Corpus
@@ -251,7 +251,7 @@ class MapView:
         index = self.corpus.identifier_index()
         missing = [i for i in ids if i not in index]
         if missing:
-            raise PaperlensError(f"not on this map: {', '.join(map(repr, missing[:5]))}")
+            raise InvalidArgumentError(f"not on this map: {', '.join(map(repr, missing[:5]))}")
         return np.unique(np.asarray([index[i] for i in ids], dtype=np.int64))
 
     def select(self, ids: Iterable[str] | Corpus) -> MapView:
@@ -468,11 +468,11 @@ class MapView:
 def _given_positions(corpus: Corpus, given: pd.DataFrame) -> tuple[pd.DataFrame, dict[int, str]]:
     missing = [c for c in ("id", "x", "y") if c not in given.columns]
     if missing:
-        raise PaperlensError(f"map positions need the columns id, x, y; missing: {', '.join(missing)}")
+        raise InvalidArgumentError(f"map positions need the columns id, x, y; missing: {', '.join(missing)}")
     table = given.drop_duplicates("id").set_index("id")
     absent = [i for i in corpus.ids if i not in table.index]
     if absent:
-        raise PaperlensError(f"map positions lack {len(absent):,} papers of the corpus, e.g. {absent[0]!r}")
+        raise InvalidArgumentError(f"map positions lack {len(absent):,} papers of the corpus, e.g. {absent[0]!r}")
     table = table.loc[corpus.ids]
     community = table["community"] if "community" in table else pd.Series(-1, index=table.index)
     positions = pd.DataFrame(

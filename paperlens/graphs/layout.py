@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from scipy import sparse
 
-from ..errors import PaperlensError
+from ..errors import InvalidArgumentError
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -237,7 +237,7 @@ def strongest_edges(graph: nx.Graph, per_node: int = 3, weight: str = "weight") 
     ([('a', 'b'), ('a', 'c'), ('a', 'd')], 1)
     """
     if per_node < 1:
-        raise PaperlensError(f"per_node must be at least 1, not {per_node!r}")
+        raise InvalidArgumentError(f"per_node must be at least 1, not {per_node!r}")
     keep: set[tuple[Any, Any]] = set()
     for node in graph.nodes:
         ranked = []
@@ -309,6 +309,6 @@ def map_links(
                     seen.add(pair)
                     scored.append((-float(s), ids[pair[0]], ids[pair[1]]))
     else:
-        raise PaperlensError(f"link kind must be 'citation' or 'similar', not {kind!r}")
+        raise InvalidArgumentError(f"link kind must be 'citation' or 'similar', not {kind!r}")
     scored.sort()
     return [(a, b) for _, a, b in scored[: max(int(limit), 0)]], len(scored)

@@ -54,7 +54,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlencode, urlsplit
 
-from ..errors import OfflineError, RequestFailedError, SourceWarning
+from ..errors import InvalidArgumentError, OfflineError, RequestFailedError, SourceWarning
 
 __all__ = [
     "API_KEY_ENV",
@@ -157,9 +157,7 @@ class HttpSettings:
         """The OpenAlex API root in use, without a trailing slash."""
         url = self.openalex_url or os.environ.get("PAPERLENS_OPENALEX_URL") or DEFAULT_OPENALEX_URL
         if not re.match(r"https?://[^/\s]+", url):
-            from ..errors import PaperlensError
-
-            raise PaperlensError(f"the OpenAlex URL must start with http:// or https://, not {url!r}")
+            raise InvalidArgumentError(f"the OpenAlex URL must start with http:// or https://, not {url!r}")
         return url.rstrip("/")
 
     def _key(self) -> tuple[Any, ...]:

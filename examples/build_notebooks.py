@@ -753,7 +753,8 @@ EXERCISE = [
 
         *For teachers*: the questions and their checks live in `paperlens.teaching.TASKS`; the answers are
         computed from the corpus when a student checks, so nothing in this notebook gives them away.
-        `paperlens.teaching.solution("task1")` gives the answer key.
+        The teachers' guide (`docs/teaching.md` in the paperlens repository) says how to write tasks
+        about your own corpus.
         """
     ),
 ]

@@ -40,7 +40,9 @@ from .errors import InvalidArgumentError, PaperlensError, PaperNotFoundError
 from .record import Paper
 from .sample import load_sample
 
-__all__ = ["TASKS", "Check", "Task", "check", "hint", "solution"]
+# What a student's notebook uses. Teachers: solution() gives the answer key, and a Task of your own
+# can ask about your own corpus; docs/teaching.md says how.
+__all__ = ["TASKS", "Check", "Task", "check", "hint"]
 
 
 @dataclass(frozen=True)
@@ -49,7 +51,23 @@ class Task:
 
     ``kind`` is ``"count"`` (a whole number, or a corpus whose papers are counted as a set),
     ``"number"`` (a whole number), ``"paper"`` or ``"papers"``. ``truth`` computes the
-    right answer from the corpus: an int, a paper id, or a set of paper ids.
+    right answer from the corpus: a set of paper ids (``"count"``, ``"papers"``), an int
+    (``"number"``) or a paper id (``"paper"``). The corpus is the bundled sample named by
+    ``sample``, or what ``corpus`` returns (a teacher's own library, say).
+
+    Examples
+    --------
+    A task about a corpus of your own (docs/teaching.md has the whole recipe):
+
+    >>> import paperlens as pl
+    >>> from paperlens.teaching import TASKS, Task, check
+    >>> TASKS["lora"] = Task(
+    ...     "lora", "How many papers mention low-rank adaptation?", "Search for it in the explorer.",
+    ...     "count", lambda corpus: set(corpus.search("low-rank adaptation").ids),
+    ...     corpus=lambda: pl.load_sample()[:40])
+    >>> bool(check("lora", 0)), bool(check("lora", len(pl.load_sample()[:40].search("low-rank adaptation"))))
+    (False, True)
+    >>> del TASKS["lora"]
     """
 
     name: str
@@ -58,6 +76,11 @@ class Task:
     kind: str
     truth: Callable[[Corpus], Any]
     sample: str = "daily-papers"
+    corpus: Callable[[], Corpus] | None = None
+
+    def load(self) -> Corpus:
+        """The corpus the question is about."""
+        return self.corpus() if self.corpus is not None else load_sample(self.sample)
 
 
 @dataclass(frozen=True)
@@ -227,7 +250,7 @@ def check(task: str, answer: Any, corpus: Corpus | None = None) -> Check:
     task : the task name, ``"task1"`` ... (see :data:`TASKS`).
     answer : the student's answer (see the module docs for the forms each kind takes);
         ``None`` means "not answered yet".
-    corpus : the corpus the question is about (default: the task's bundled sample).
+    corpus : the corpus the question is about (default: the task's own, see :class:`Task`).
 
     Returns
     -------
@@ -239,7 +262,7 @@ def check(task: str, answer: Any, corpus: Corpus | None = None) -> Check:
         return Check(
             spec.name, False, f"{spec.name}: no answer yet. Replace None with your answer and run the cell again."
         )
-    corpus = corpus if corpus is not None else load_sample(spec.sample)
+    corpus = corpus if corpus is not None else spec.load()
     truth = spec.truth(corpus)
     try:
         if spec.kind == "count":
@@ -281,10 +304,15 @@ def hint(task: str) -> str:
 
 
 def solution(task: str, corpus: Corpus | None = None) -> Any:
-    """For the teacher: the right answer, computed from the corpus (a count, a number, an id or a set of ids).
+    """For the teacher: the answer key of a task, computed from its corpus (a count, a number, an id or a set of ids).
 
-    The exercise notebook never calls it.
+    Not part of what students are shown: the exercise notebook neither calls nor names it
+    (see docs/teaching.md).
+
+    >>> from paperlens.teaching import solution
+    >>> solution("task5")
+    3
     """
     spec = _task(task)
-    truth = spec.truth(corpus if corpus is not None else load_sample(spec.sample))
+    truth = spec.truth(corpus if corpus is not None else spec.load())
     return len(truth) if spec.kind == "count" else truth

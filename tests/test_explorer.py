@@ -729,6 +729,39 @@ def test_the_year_slider_says_why_it_is_off_when_no_paper_has_a_year():
     assert dated.filters_box.years_note.layout.display == "none"
 
 
+def _press_enter(box) -> None:
+    """What the front end sends when Enter is pressed in a text box."""
+    box._handle_custom_msg({"event": "submit"}, [])
+
+
+def test_enter_in_the_type_ahead_boxes_adds_the_typed_value(corpus):
+    explorer = Explorer(corpus, graph=False)
+    boxes = explorer.filters_box
+    boxes.author_box.value = "hop"  # part of a name, no suggestion picked
+    assert explorer.authors == ()
+    _press_enter(boxes.author_box)
+    assert explorer.authors == ("hop",) and boxes.author_box.value == ""
+    assert ids_of(explorer.corpus) == ids_of(corpus.filter(authors="hop"))
+    boxes.category_box.value = CATEGORIES[1].upper()  # any case; added as the papers spell it
+    _press_enter(boxes.category_box)
+    assert explorer.categories == (CATEGORIES[1],) and boxes.category_box.value == ""
+    assert ids_of(explorer.corpus) == ids_of(corpus.filter(authors="hop", categories=CATEGORIES[1]))
+    boxes.category_box.value = "no such category"
+    _press_enter(boxes.category_box)
+    assert explorer.categories == (CATEGORIES[1],) and boxes.category_box.value == "no such category"
+    boxes.category_box.value = CATEGORIES[2]  # picking a suggestion adds it without Enter
+    assert explorer.categories == (CATEGORIES[1], CATEGORIES[2])
+
+
+def test_enter_adds_a_keyword():
+    explorer = Explorer(_keyword_corpus(), graph=False)
+    explorer.filters_box.keyword_box.value = "to read"
+    assert explorer.keywords == ("to read",)  # a suggestion: added as typed
+    explorer.filters_box.keyword_box.value = "WEIGHT AVERAGING"
+    _press_enter(explorer.filters_box.keyword_box)
+    assert explorer.keywords == ("to read", "Weight averaging")
+
+
 def test_graph_draws_the_top_papers_by_ranking_not_table_order_and_its_size_is_chosen(monkeypatch):
     # issue 16.8 on a real OpenAlex set: after an alphabetical sort the graph still shows the most cited
     # papers (or the best matches of a query), and the "papers" box sets how many.

@@ -11,12 +11,13 @@ import json
 import re
 from collections import Counter, deque
 from importlib.resources import files
+from pathlib import Path
 
 import pytest
 
 import paperlens as pl
 from paperlens.errors import PaperlensError
-from paperlens.teaching import TASKS, Check, check, hint, solution
+from paperlens.teaching import TASKS, Check, Task, check, hint, solution
 
 
 @pytest.fixture(scope="module")
@@ -219,3 +220,45 @@ def test_check_takes_another_corpus(sample):
     smaller = sample.filter(where=lambda p: p.id != "2302.09268")
     assert check("task4", ["2112.07869"], corpus=smaller)
     assert not check("task4", ["2112.07869"])
+
+
+# --------------------------------------------------------------------------- issue 11: for teachers only
+
+
+def test_the_exercise_does_not_tell_students_about_the_answer_key():
+    import nbformat
+
+    notebook = nbformat.read(Path(__file__).parent.parent / "examples" / "05_teaching_exercise.ipynb", as_version=4)
+    text = "\n".join(cell.source for cell in notebook.cells)
+    assert "solution(" not in text and "teaching.solution" not in text and "import solution" not in text
+    assert "docs/teaching.md" in text  # where the teacher finds it
+    import paperlens.teaching as teaching
+
+    assert "solution" not in teaching.__all__ and callable(teaching.solution)  # kept, not exported
+
+
+def test_the_teachers_guide_documents_the_answer_key_and_own_tasks():
+    guide = (Path(__file__).parent.parent / "docs" / "teaching.md").read_text(encoding="utf-8")
+    assert "solution(" in guide and "Task(" in guide and "corpus=" in guide
+
+
+def test_a_teacher_task_about_their_own_corpus(tmp_path):
+    own = pl.load_sample().filter(year=(2023, None))
+    path = tmp_path / "ours.jsonl"
+    own.to_jsonl(path)
+    truth = {p.id for p in own if "cs.CL" in p.categories}  # computed here, not by the task
+    TASKS["nlp"] = Task(
+        "nlp",
+        "Which papers of our library are about language (cs.CL)?",
+        "Pick the cs.CL category in the explorer.",
+        "papers",
+        lambda corpus: set(corpus.filter(categories="cs.CL").ids),
+        corpus=lambda: pl.read(path, warn=False),
+    )
+    try:
+        assert truth and solution("nlp") == truth
+        assert check("nlp", sorted(truth)) and not check("nlp", sorted(truth)[:-1])
+        reply = check("nlp", ["2203.05482"])  # not in the teacher's corpus (2022)
+        assert not reply and "2203.05482" in reply.message
+    finally:
+        del TASKS["nlp"]

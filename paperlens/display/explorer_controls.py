@@ -1,12 +1,14 @@
-"""The explorer's filter controls: standard ipywidgets, one per filter, plus author type-ahead and reset.
+"""The explorer's filter controls: standard ipywidgets, one per filter, plus type-ahead boxes and reset.
 
 :class:`FilterControls` only builds and lays out the widgets;
 :class:`paperlens.display.explorer.Explorer` links each control's ``value`` to its
-filter trait (both ways). The author picker is the one control with behaviour of
-its own: a ``Combobox`` whose suggestions follow what is typed (the authors with
-the most papers first); picking a suggestion adds that name to the ``TagsInput``
-of chosen authors. Free text typed into the tags box works too: a tag matches
-every author whose name contains it, as in ``Corpus.filter(authors=...)``.
+filter trait (both ways). Authors, categories and keywords are each typed into a
+``Combobox`` whose suggestions follow what is typed; picking a suggestion, or
+pressing Enter, adds the text to the ``TagsInput`` of chosen values beside it. (A
+``TagsInput``'s own text box lets the notebook take the Enter key in JupyterLab 4;
+a ``Combobox`` keeps it and reports it.) A typed author is part of a name, as in
+``Corpus.filter(authors=...)``; a typed category or keyword must be one of the
+papers' (any case).
 """
 
 from __future__ import annotations
@@ -81,7 +83,7 @@ class FilterControls(widgets.VBox):
         )
         self.years_note.add_class("pl-years-note")
         self.author_box = widgets.Combobox(
-            placeholder="type a name, pick to add",
+            placeholder="type part of a name, Enter",
             options=tuple(index.suggest_authors("", _SUGGESTIONS)),
             description="authors",
             ensure_option=False,
@@ -89,27 +91,29 @@ class FilterControls(widgets.VBox):
             layout=widgets.Layout(width="22em"),
             style=style,
         )
+        self.author_box.add_class("pl-add-authors")
         self.author_box.observe(self._on_author_typed, names="value")
         self.controls["authors"] = widgets.TagsInput(
             allowed_tags=[],
             allow_duplicates=False,
-            placeholder="chosen authors (or type part of a name, Enter)",
+            placeholder="chosen authors",
             layout=widgets.Layout(width="auto", flex="1 1 24em", min_width="16em"),
         )
-        example = f", e.g. {categories[0]}" if categories else ""
         self.controls["categories"] = widgets.TagsInput(
             allowed_tags=list(categories),
             allow_duplicates=False,
-            placeholder=f"type a category{example}, Enter",
+            placeholder="chosen categories",
             layout=widgets.Layout(width="auto", flex="1 1 24em", min_width="16em"),
         )
-        example = f", e.g. {keywords[0]}" if keywords else ""
         self.controls["keywords"] = widgets.TagsInput(
             allowed_tags=list(keywords),
             allow_duplicates=False,
-            placeholder=f"type a keyword{example}, Enter",
+            placeholder="chosen keywords",
             layout=widgets.Layout(width="auto", flex="1 1 24em", min_width="16em"),
         )
+        self.category_box = self._picker("categories", "category", categories)
+        self.keyword_box = self._picker("keywords", "keyword", keywords)
+        _on_enter(self.author_box, lambda text: self.add("authors", text))
         self.controls["venue"] = widgets.Dropdown(
             options=[("any venue", ANY_VENUE), *((v, v) for v in venues[:_VENUE_OPTIONS])],
             value=ANY_VENUE,
@@ -155,11 +159,9 @@ class FilterControls(widgets.VBox):
             [
                 widgets.HBox([c["query"], c["years"], self.years_note], layout=row),
                 widgets.HBox([self.author_box, c["authors"]], layout=row),
+                widgets.HBox([self.category_box, c["categories"]], layout=row),
                 widgets.HBox(
-                    [widgets.Label("categories", layout=widgets.Layout(width="6.5em")), c["categories"]], layout=row
-                ),
-                widgets.HBox(
-                    [widgets.Label("keywords", layout=widgets.Layout(width="6.5em")), c["keywords"]],
+                    [self.keyword_box, c["keywords"]],
                     layout=widgets.Layout(
                         width="100%", align_items="center", flex_flow="row wrap", display=None if keywords else "none"
                     ),
@@ -179,6 +181,49 @@ class FilterControls(widgets.VBox):
             layout=widgets.Layout(width="100%"),
         )
         self.add_class("pl-controls")
+
+    def _picker(self, name: str, noun: str, values: Sequence[str]) -> widgets.Combobox:
+        """A type-ahead box for a list filter: picking one of ``values`` or pressing Enter adds it."""
+        box = widgets.Combobox(
+            placeholder=f"type a {noun}, Enter",
+            options=tuple(values[:_VENUE_OPTIONS]),
+            description=name,
+            ensure_option=False,
+            continuous_update=True,
+            layout=widgets.Layout(width="22em"),
+            style={"description_width": "6em"},
+        )
+        box.add_class(f"pl-add-{name}")
+
+        def typed(change: dict[str, Any]) -> None:
+            text = change["new"].strip()
+            if text and text in box.options:  # a suggestion picked
+                self.add(name, text)
+
+        box.observe(typed, names="value")
+        _on_enter(box, lambda text: self.add(name, text))
+        return box
+
+    def add(self, name: str, text: str) -> bool:
+        """Add ``text`` to the chosen ``authors``, ``categories`` or ``keywords`` (a category or keyword
+        as the papers spell it, matched in any case); clear the box it was typed in. False if not one of them.
+        """
+        text = text.strip()
+        tags = self.controls[name]
+        if not text:
+            return False
+        if name != "authors":  # one of the papers' categories / keywords
+            spelt = [t for t in tags.allowed_tags if t == text] or [
+                t for t in tags.allowed_tags if t.casefold() == text.casefold()
+            ]
+            if not spelt:
+                return False
+            text = spelt[0]
+        if text not in tags.value:
+            tags.value = [*tags.value, text]
+        box = {"authors": self.author_box, "categories": self.category_box, "keywords": self.keyword_box}[name]
+        box.value = ""
+        return True
 
     def _on_author_typed(self, change: dict[str, Any]) -> None:
         """A suggestion picked (the text equals one): add it to the chosen authors; else refresh suggestions."""
@@ -203,3 +248,13 @@ class FilterControls(widgets.VBox):
         self.controls["community"].disabled = True
         self.controls["community"].tooltip = why
         self.find_topics.layout.display = "none"
+
+
+def _on_enter(box: widgets.Text, add: Any) -> None:
+    """Call ``add(text)`` when Enter is pressed in ``box`` (the front end's "submit" message)."""
+
+    def handle(_widget: Any, content: dict[str, Any], _buffers: Any) -> None:
+        if isinstance(content, dict) and content.get("event") == "submit":
+            add(box.value)
+
+    box.on_msg(handle)

@@ -882,7 +882,7 @@ READ_NEXT = [
         explorer
         """
     ),
-    code("explorer.corpus.df[[\"title\", \"year\"]].head(5)"),
+    code('explorer.corpus.df[["title", "year"]].head(5)'),
     md(
         """
         ## Beyond the corpus: `expand`

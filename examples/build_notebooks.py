@@ -855,7 +855,14 @@ READ_NEXT = [
     code(
         """
         picks = marked.recommend(n=8)
-        picks.df[["title", "year", "score", "reasons"]]
+        picks.df[["title", "year", "score"]]
+        """
+    ),
+    md("The reasons of the first three, in full:"),
+    code(
+        """
+        for paper, why in zip(picks.head(3), picks.df["reasons"]):
+            print(f"{paper.title[:90]}\n    {why}\n")
         """
     ),
     md("How good is that? Count how many of the eight the reviewers included in the end:"),

@@ -861,8 +861,8 @@ READ_NEXT = [
     md("The reasons of the first three, in full:"),
     code(
         """
-        for paper, why in zip(picks.head(3), picks.df["reasons"]):
-            print(f"{paper.title[:90]}\n    {why}\n")
+        for title, why in picks.df[["title", "reasons"]].head(3).itertuples(index=False):
+            print(f"{title[:90]}\n    {why}\n")
         """
     ),
     md("How good is that? Count how many of the eight the reviewers included in the end:"),

@@ -457,7 +457,7 @@ def test_what_to_read_next_labels_recommends_and_explains(executed):
 
     picks = html_of(code_cell(nb, "picks = marked.recommend(n=8)"))
     assert picks.split("<tbody>")[1].count("<tr") == 8
-    reasons = text_of(code_cell(nb, "for paper, why in zip(picks.head(3)"))
+    reasons = text_of(code_cell(nb, "for title, why in picks.df"))
     assert reasons.count("of your relevant papers") >= 3 and "shares" in reasons
     labelled = {"10.1056/nejmoa1511769", "10.1016/s2352-3026(19)30054-7", "10.1186/s13643-016-0384-4"}
     assert not any(reviewed[i].title[:40] in picks for i in labelled)  # labelled papers are not recommended

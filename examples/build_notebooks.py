@@ -862,7 +862,7 @@ READ_NEXT = [
     code(
         """
         for title, why in picks.df[["title", "reasons"]].head(3).itertuples(index=False):
-            print(f"{title[:90]}\n    {why}\n")
+            print(f"{title[:90]}\\n    {why}\\n")
         """
     ),
     md("How good is that? Count how many of the eight the reviewers included in the end:"),

@@ -86,6 +86,33 @@ QUICKSTART = [
     ),
     md(
         """
+        The query language narrows a search: `"exact phrases"`, `-word` to exclude, `a OR b`, and fields
+        such as `title:`, `author:` and `year:2023..2024`. Every word must match.
+        """
+    ),
+    code(
+        """
+        focused = corpus.search('"language model" -vision year:2023..2024')
+        focused.df[["id", "title", "year", "score"]].head(5)
+        """
+    ),
+    md(
+        """
+        ## The field at a glance
+
+        `corpus.map()` puts every paper on one map: papers that talk about the same things sit together,
+        colours are topics (labelled at their clusters), size is citations. Hover for a paper; draw a lasso
+        to select some, then read them back as a corpus with `.selected`.
+        """
+    ),
+    code(
+        """
+        field = corpus.map()
+        field
+        """
+    ),
+    md(
+        """
         ## Filter
 
         `filter` keeps the papers that meet every criterion: `year`, `authors`, `categories`, `venue`,
@@ -180,6 +207,7 @@ QUICKSTART = [
         - `03_concepts_and_topics.ipynb`: concept similarity, why two papers are similar, topics.
         - `04_your_own_library.ipynb`: your Zotero library in, merge with new papers, export out.
         - `05_teaching_exercise.ipynb`: a classroom exercise with answers checked for you.
+        - `06_what_to_read_next.ipynb`: label a few papers, get the next ones to read, and why.
         """
     ),
 ]
@@ -460,6 +488,20 @@ CONCEPTS = [
         """
     ),
     code('corpus.graph("both", color_by="community")'),
+    md(
+        """
+        The field map shows the same topics for the whole corpus at once. Its layout is data too:
+        `map_positions()` gives each paper's place and community (seeded, so it repeats on any machine),
+        ready for your own plots or to pass back with `positions=`.
+        """
+    ),
+    code(
+        """
+        positions = corpus.map_positions()
+        print(positions.groupby("community").size().sort_values(ascending=False).head(5))
+        corpus.map(color_by="community", positions=positions)
+        """
+    ),
     md(
         """
         ## Paths through concepts
@@ -760,12 +802,129 @@ EXERCISE = [
 ]
 
 
+# --------------------------------------------------------------------------- 06 what to read next
+
+READ_NEXT = [
+    md(
+        """
+        # What to read next
+
+        You have found a few papers that answer your question, and a few that do not. Which ones should
+        you read next? paperlens learns from your labels: it ranks the papers you have not labelled yet by
+        how close they are to your relevant ones, in their words and in their citations, and says why.
+
+        This notebook uses the systematic review of `02_citation_network.ipynb`: 258 works screened for a
+        review of emicizumab (Donners et al., 2021), where `extra["included"]` records the reviewers'
+        decision. We play the reviewer: label three papers, and see whether the ranking finds the rest.
+        """
+    ),
+    code(
+        """
+        import paperlens as pl
+
+        reviewed = pl.load_sample("donners2021")
+        included = [paper.id for paper in reviewed if paper.extra["included"]]
+        print(len(reviewed), "works screened,", len(included), "included by the reviewers")
+        """
+    ),
+    md(
+        """
+        ## Label a few papers
+
+        `annotate` returns a copy with labels (`"relevant"`, `"irrelevant"`), tags or a note; the original
+        never changes. Two early studies of the drug are relevant; a paper about screening software is not.
+        """
+    ),
+    code(
+        """
+        marked = reviewed.annotate(
+            ["10.1056/nejmoa1511769", "10.1016/s2352-3026(19)30054-7"], "relevant"
+        ).annotate("10.1186/s13643-016-0384-4", "irrelevant")
+        for paper_id, label in marked.labels.items():
+            print(f"{label:>10}  {marked[paper_id].title[:80]}")
+        """
+    ),
+    md(
+        """
+        ## Recommendations, with reasons
+
+        `recommend` ranks the unlabelled papers: a text model trained on your labels, plus citation
+        evidence (the paper cites or is cited by your relevant ones, shares their references, is cited
+        together with them). Each recommendation says which of these it rests on.
+        """
+    ),
+    code(
+        """
+        picks = marked.recommend(n=8)
+        picks.df[["title", "year", "score"]]
+        """
+    ),
+    md("The reasons of the first three, in full:"),
+    code(
+        """
+        for title, why in picks.df[["title", "reasons"]].head(3).itertuples(index=False):
+            print(f"{title[:90]}\\n    {why}\\n")
+        """
+    ),
+    md("How good is that? Count how many of the eight the reviewers included in the end:"),
+    code(
+        """
+        found = [paper_id for paper_id in picks.ids if reviewed[paper_id].extra["included"]]
+        print(f"{len(found)} of the top {len(picks)} were included by the reviewers")
+        print(f"(at random, about {len(picks) * (len(included) - 2) / (len(reviewed) - 3):.1f} would be)")
+        """
+    ),
+    md(
+        """
+        ## The explorer, sorted by your labels
+
+        The explorer starts with the corpus's labels. Sorted by **my labels**, its table puts the papers
+        closest to your relevant ones first; label more with the buttons under a paper's details and
+        the order follows. `explorer.annotated()` gives back the corpus with every label you set.
+        """
+    ),
+    code(
+        """
+        explorer = marked.explore(graph_kind="citation")
+        explorer.sort_by = "my labels"
+        explorer
+        """
+    ),
+    code('explorer.corpus.df[["title", "year"]].head(5)'),
+    md(
+        """
+        ## Beyond the corpus: `expand`
+
+        The papers worth reading are not all in your corpus yet. `expand` asks OpenAlex for the works that
+        cite or are cited by your relevant papers and keeps the most related ones. It needs the internet,
+        so it is shown here, not run:
+
+        ```python
+        grown = marked.expand(direction="both", keep=50)  # the corpus plus up to 50 related works
+        print(grown.report.files[-1].detail.summary())  # what was fetched, kept and why
+        grown.recommend(n=10)  # rank the new works with the same labels
+        ```
+        """
+    ),
+    md(
+        """
+        ## Try it yourself
+
+        - Label one of the recommendations relevant and recommend again: what moves up?
+        - `marked.recommend(citations=False)` uses the words alone. How many included works does it find?
+        - Save your labels with `marked.save("review.parquet")`: they come back with `pl.read`.
+        """
+    ),
+]
+
+
 NOTEBOOKS = {
     "01_quickstart.ipynb": QUICKSTART,
     "02_citation_network.ipynb": CITATIONS,
     "03_concepts_and_topics.ipynb": CONCEPTS,
     "04_your_own_library.ipynb": LIBRARY,
     "05_teaching_exercise.ipynb": EXERCISE,
+    "06_what_to_read_next.ipynb": READ_NEXT,
 }
 
 

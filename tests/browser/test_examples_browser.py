@@ -115,3 +115,27 @@ def test_quickstart_and_exercise_run_and_draw_in_jupyterlab(tmp_path):
     assert lab.external_requests == []
     assert not [e for e in lab.events["page_errors"] if "paperlens" in e.lower()], lab.events["page_errors"]
     print("\nbrowser timings (s):", lab.timings)
+
+
+def test_what_to_read_next_runs_in_jupyterlab(tmp_path):
+    """06: labels, recommendations and the explorer sorted by "my labels" show in a real JupyterLab."""
+    require_chromium()
+    shutil.copy2(EXAMPLES / "06_what_to_read_next.ipynb", tmp_path / "06_what_to_read_next.ipynb")
+    reviewed = pl.load_sample("donners2021")
+    with JupyterLab(tmp_path, viewport=(1400, 1000)) as lab:
+        page = lab.open("06_what_to_read_next.ipynb")
+        lab.run_all(page)
+        assert lab.cell_errors(page) == []
+        explorer = page.locator(UI).first
+        explorer.wait_for(state="visible", timeout=30_000)
+        page.wait_for_function(JS_COUNT_STARTS, arg=f"{len(reviewed)} of {len(reviewed)} papers", timeout=30_000)
+        # the table's first row is the top recommendation (same ranking as recommend() on the labels)
+        top = reviewed.annotate(["10.1056/nejmoa1511769", "10.1016/s2352-3026(19)30054-7"], "relevant").annotate(
+            "10.1186/s13643-016-0384-4", "irrelevant"
+        )
+        first = top.recommend(n=1)[0]
+        row = explorer.locator(".pl-table button.pl-row").first
+        row.wait_for(timeout=30_000)
+        assert first.title[:30] in row.inner_text()
+        lab.screenshot(page, "examples-read-next-notebook.png", whole_notebook=True)
+    assert lab.external_requests == []

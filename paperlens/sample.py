@@ -46,11 +46,8 @@ def load_sample(name: str = "daily-papers") -> Corpus:
     Examples
     --------
     >>> import paperlens as pl
-    >>> corpus = pl.load_sample()
-    >>> corpus
-    <Corpus: 69 papers, 2019–2025>
-    >>> sum(len(p.references) for p in corpus)
-    13
+    >>> pl.load_sample() is pl.load_sample(), sum(len(p.references) for p in pl.load_sample())
+    (True, 13)
     >>> reviewed = pl.load_sample("donners2021")
     >>> len(reviewed), sum(bool(p.extra["included"]) for p in reviewed)
     (258, 15)

@@ -736,10 +736,12 @@ def _split_words(value: str) -> list[str]:
 
 
 def _join_words(words: tuple[str, ...]) -> str:
-    """The field text :func:`_split_words` reads back as ``words``."""
+    """The field value :func:`_split_words` reads back as ``words``: each word escaped on its own, so that
+    math signs of two words never pair up across the separator."""
+    escaped = [_escape_text(w) for w in words]
     if not any("," in w for w in words):
-        return ", ".join(words)
-    return "; ".join(words) + (";" if len(words) == 1 else "")
+        return ", ".join(escaped)
+    return "; ".join(escaped) + (";" if len(words) == 1 else "")
 
 
 def _paper(entry: Any, fields: dict[str, str], groups: list[str] | None, report: FileReport, where: str) -> Paper:
@@ -1002,13 +1004,13 @@ def _entry(paper: Paper, used: set[str]) -> str:
         fields.append(("abstract", "{" + _escape_text(paper.abstract) + "}"))
     listed = (*paper.keywords, *tag_keywords(paper.tags))
     if listed:
-        fields.append(("keywords", "{" + _escape_text(_join_words(listed)) + "}"))
+        fields.append(("keywords", "{" + _join_words(listed) + "}"))
     if paper.categories:
         # arXiv's own BibTeX gives the primary class; every category is kept in a field of its own.
         if paper.arxiv_id:
             fields.append(("primaryclass", "{" + _escape_text(paper.categories[0]) + "}"))
         if not paper.arxiv_id or len(paper.categories) > 1:
-            fields.append(("categories", "{" + _escape_text(_join_words(paper.categories)) + "}"))
+            fields.append(("categories", "{" + _join_words(paper.categories) + "}"))
     annote = annote_text(paper.label, paper.note)
     if annote:
         # A line break is a blank line (a paragraph); the file's own line breaks are white space.

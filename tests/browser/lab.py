@@ -454,7 +454,7 @@ class JupyterLab:
             try:
                 return self._probe_frame(iframe.element_handle(), timeout_ms)
             except Exception as error:  # the frame was replaced (closed, detached) under the probe
-                if attempt == 2 or not re.search(r"closed|detached", str(error), re.I):
+                if attempt == 2 or not re.search(r"closed|detached|not attached", str(error), re.I):
                     raise
         raise AssertionError("unreachable")
 

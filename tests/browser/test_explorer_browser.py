@@ -80,6 +80,9 @@ def _notebook(tmp_path: Path) -> str:
 
     if QUICKSTART.exists():
         notebook = nbformat.read(QUICKSTART, as_version=4)
+        # Without the field map's cell: jupyter-scatter's regl logs "invalid renderbuffer size" page errors when
+        # its canvas is laid out off-screen, and this test asserts no page error of the explorer's.
+        notebook.cells = [c for c in notebook.cells if ".map(" not in c.source]
         notebook.cells.append(new_code_cell(HOSTILE))
         nbformat.write(notebook, tmp_path / "quickstart.ipynb")
         return "quickstart.ipynb"

@@ -32,8 +32,6 @@ Run from the repository root, when the machine is quiet::
 from __future__ import annotations
 
 import argparse
-import json
-import lzma
 import os
 import resource
 import statistics
@@ -45,34 +43,15 @@ from pathlib import Path
 import numpy as np
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))  # also when imported as benchmarks.bench_map by the child processes
+from bench_concept_graph import load_corpus  # noqa: E402  (the same papers as the concept graph benchmark)
+
 ROOT = HERE.parent
-DATA = ROOT.parent / "shared" / "bench" / "arxiv_abstracts_75k.jsonl.xz"
 K_GRAPH = 15
 K_TRUE = 10
 K_MAP = 30
 METHODS = ("random", "svd", "umap-knn", "tsne-knn", "pacmap", "umap-default")
 CHEAP = ("random", "svd")
-
-
-def load_corpus(n: int):
-    import paperlens as pl
-
-    papers = []
-    with lzma.open(DATA, "rt", encoding="utf-8") as handle:
-        for line in handle:
-            if len(papers) >= n:
-                break
-            row = json.loads(line)
-            papers.append(
-                pl.Paper.create(
-                    title=row["title"],
-                    abstract=row.get("abstract"),
-                    authors=tuple(row.get("authors") or ()),
-                    categories=tuple(row.get("categories") or ()),
-                    arxiv_id=row["id"],
-                )
-            )
-    return pl.Corpus(papers)
 
 
 def preservation(positions: np.ndarray, true_neighbours: np.ndarray) -> float:

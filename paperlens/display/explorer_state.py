@@ -91,6 +91,13 @@ _CONCEPT_AUTO_LIMIT = 20_000  # fit the concept model without being asked up to 
 _CORPUS_WATCHED = ("corpus", traitlets.All)
 
 
+def _read_only(array: np.ndarray) -> np.ndarray:
+    """A view of ``array`` that cannot be written through (the state's own arrays are handed out so)."""
+    view = array.view()
+    view.flags.writeable = False
+    return view
+
+
 def color_choices() -> tuple[str | None, ...]:
     """What can colour the graph pane's nodes (:data:`paperlens.display.graphview.COLOR_BY`)."""
     from .graphview import COLOR_BY
@@ -442,18 +449,12 @@ class ExplorerState(traitlets.HasTraits):
     @property
     def positions(self) -> np.ndarray:
         """Root positions of the filtered papers, in table order (a read-only array)."""
-        view = self._positions.view()
-        view.flags.writeable = False
-        return view
+        return _read_only(self._positions)
 
     @property
     def scores(self) -> np.ndarray | None:
         """Root-length search scores of the current query (``None`` without a query; read-only)."""
-        if self._scores is None:
-            return None
-        view = self._scores.view()
-        view.flags.writeable = False
-        return view
+        return None if self._scores is None else _read_only(self._scores)
 
     @property
     def root(self) -> Corpus:
@@ -463,9 +464,7 @@ class ExplorerState(traitlets.HasTraits):
     @property
     def base_mask(self) -> np.ndarray:
         """Boolean mask over root positions: ``True`` for the papers of :attr:`base` (read-only)."""
-        view = self._base_mask.view()
-        view.flags.writeable = False
-        return view
+        return _read_only(self._base_mask)
 
     @property
     def count_text(self) -> str:

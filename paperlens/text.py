@@ -12,6 +12,7 @@ __all__ = [
     "normalize_space",
     "plural",
     "readable",
+    "repair_mojibake",
     "sort_key",
     "strip_latex",
     "strip_markup",
@@ -161,6 +162,40 @@ def readable(text: object) -> str:
     if "$" not in text and "\\" not in text:
         return text
     return _readable(text)
+
+
+# A character that starts a UTF-8 sequence read as Latin-1/Windows-1252 ("Ã", "Î", "â"...), followed by one
+# that continues it (U+0080-U+00BF, or what Windows-1252 shows for the bytes 0x80-0x9F).
+_MOJIBAKE_HINT = re.compile(
+    "[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
+    "\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]|\u00c2\\s"
+)
+
+# A no-break space garbled to "Â\xa0" whose second character a reader already turned into a plain space:
+# "20Â mg", "-Â 300 mV", "from Â 7.5". Â ends a word only in capitals (Vietnamese, Portuguese): kept there.
+_LOST_NO_BREAK_SPACE = re.compile(r"(?<![A-Z\u00c0-\u00de])\u00c2(?=\s)")
+
+
+def repair_mojibake(text: str) -> str:
+    r"""Text whose UTF-8 bytes were once decoded as Latin-1 or Windows-1252, read back as meant.
+
+    Recorded arXiv answers, old exports and copy-pasted abstracts carry such text ("Î±" for "α",
+    "â€™" for "’"). Only the encoding is fixed (ftfy's ``fix_encoding``, which changes nothing it is
+    not sure of); quotes, spaces and everything else stay as written. ASCII and text without a
+    telltale pair of characters are returned as they are, at once.
+
+    >>> repair_mojibake("type-I error at most $Î±$ and $Ï\x89$Test")
+    'type-I error at most $α$ and $ω$Test'
+    >>> repair_mojibake("at 300Â Â°C for 2Â h")  # a garbled no-break space, already read as a space
+    'at 300 °C for 2 h'
+    >>> repair_mojibake("Müller’s café, naïve"), repair_mojibake("ROMÂNIA, CÂMARA"), repair_mojibake("plain")
+    ('Müller’s café, naïve', 'ROMÂNIA, CÂMARA', 'plain')
+    """
+    if text.isascii() or not _MOJIBAKE_HINT.search(text):
+        return text
+    import ftfy  # a few ms to import, only when a text needs it
+
+    return ftfy.fix_encoding(_LOST_NO_BREAK_SPACE.sub("", text))
 
 
 def sort_key(text: object) -> str | None:

@@ -21,6 +21,7 @@ from ..dedupe import deduplicate
 from ..errors import MissingFileError, ParseError
 from ..record import Paper
 from ..report import FileReport, LoadReport, warn_report
+from ..text import normalize_space, repair_mojibake
 
 __all__ = ["Parsed", "assemble", "decode", "one_or_many", "output", "read_files", "read_text"]
 
@@ -86,6 +87,56 @@ def decode(data: bytes, file: str | None = None) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+def _repaired(paper: Paper) -> Paper:
+    """``paper`` with the mojibake of its texts repaired (the same object when there is none)."""
+    changes: dict[str, Any] = {}
+    for name in ("title", "abstract", "venue", "note"):
+        value = getattr(paper, name)
+        if value and (fixed := repair_mojibake(value)) != value:
+            changes[name] = normalize_space(fixed)  # a repaired "Â\xa0" is a no-break space
+    for name in ("authors", "keywords"):
+        values = getattr(paper, name)
+        fixed_all = tuple(normalize_space(repair_mojibake(v)) for v in values)
+        if fixed_all != values:
+            changes[name] = fixed_all
+    return replace(paper, **changes) if changes else paper
+
+
+def _difference(before: Any, after: Any) -> tuple[str, str]:
+    """The two values around where they first differ (about 40 characters each)."""
+    a, b = (", ".join(v) if isinstance(v, tuple) else str(v) for v in (before, after))
+    at = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
+    start = max(0, at - 12)
+    return a[start : start + 40], b[start : start + 40]
+
+
+def repair_encoding(found: list[Paper], file_report: FileReport) -> list[Paper]:
+    """The papers with their mojibake repaired, counted and shown in the file's report.
+
+    >>> from paperlens.record import Paper
+    >>> report = FileReport(file="feed.xml", format="arxiv")
+    >>> papers = repair_encoding([Paper.create(title="$Ï\x89$Test: testing apps", arxiv_id="2310.01234")], report)
+    >>> papers[0].title, report.counts
+    ('$ω$Test: testing apps', {'papers with mojibake repaired': 1})
+    """
+    out = [_repaired(p) for p in found]
+    changed = [(old, new) for old, new in zip(found, out, strict=True) if old is not new]
+    if changed:
+        file_report.counts["papers with mojibake repaired"] = len(changed)
+        old, new = changed[0]
+        field = next(
+            name
+            for name in ("title", "abstract", "authors", "venue", "keywords", "note")
+            if getattr(old, name) != getattr(new, name)
+        )
+        before, after = _difference(getattr(old, field), getattr(new, field))
+        file_report.notes.append(
+            f"{len(changed)} paper{'s' if len(changed) > 1 else ''} had UTF-8 text read as Latin-1/Windows-1252 "
+            f"upstream, repaired (e.g. {old.id} {field}: {before!r} -> {after!r})"
+        )
+    return out
+
+
 def assemble(parts: Sequence[Parsed], *, warn: bool = True, dedupe: bool = True) -> Corpus:
     """One corpus from the papers of several files, duplicates merged and counted.
 
@@ -96,6 +147,7 @@ def assemble(parts: Sequence[Parsed], *, warn: bool = True, dedupe: bool = True)
     papers: list[Paper] = []
     owners: list[FileReport] = []
     for found, file_report in parts:
+        found = repair_encoding(found, file_report)
         untitled = sum(1 for p in found if not p.title)
         if untitled:
             file_report.notes.append(

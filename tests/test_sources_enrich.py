@@ -217,3 +217,15 @@ def test_arguments_are_checked():
         corpus.enrich("openalex", fields=["abstrakt"])
     with pytest.raises(PaperlensError, match="source must be"):
         corpus.enrich("crossref")
+
+
+def test_keywords_are_filled_from_a_current_openalex_record(net):
+    work = json.loads((FIXTURES / "openalex" / "work_2026.json").read_text(encoding="utf-8"))
+    server = FakeOpenAlex([work])
+    net.mock.add_callback("GET", URL, callback=server)
+    exported = bare([work])
+    assert exported[0].keywords == ()
+    enriched = exported.enrich("openalex", progress=False)
+    assert "keywords" in enriched.enrichment.to_frame()["added"].iloc[0].split(", ")
+    assert enriched[0].keywords == tuple(k["display_name"] for k in work["keywords"])
+    assert enriched.filter(keywords="Bibliometrics").ids == exported.ids

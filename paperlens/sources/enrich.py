@@ -47,6 +47,7 @@ ENRICHABLE_FIELDS = (
     "date",
     "venue",
     "categories",
+    "keywords",
     "citation_count",
     "references",
     "doi",
@@ -196,7 +197,7 @@ def _empty(value: Any) -> bool:
 def _describe(name: str, value: Any) -> str:
     if name == "references":
         return f"{len(value)} reference{'s' if len(value) != 1 else ''}"
-    if name in ("authors", "categories"):
+    if name in ("authors", "categories", "keywords"):
         return f"{name} ({len(value)})"
     if name == "abstract":
         return f"abstract ({len(value)} chars)"

@@ -48,6 +48,7 @@ LOOKUP_FIELDS = (
     "primary_location",
     "locations",
     "topics",
+    "keywords",
     "cited_by_count",
     "referenced_works",
     "abstract_inverted_index",

@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 
 import paperlens as pl
-from paperlens.graphs.layout import knn_matrix, map_layout, map_links, set_positions, strongest_edges
+from paperlens.graphs.layout import knn_matrix, map_layout, map_links, pack_components, set_positions, strongest_edges
 
 HOSTILE = '<img src=x onerror="window.__pwned=1">'
 
@@ -88,6 +88,26 @@ def test_layout_of_tiny_and_linkless_inputs():
     assert map_layout(np.zeros((0, 3), dtype=int), np.zeros((0, 3))).shape == (0, 2)
     lonely = map_layout(np.full((3, 2), -1), np.zeros((3, 2)), seed=3)
     assert lonely.shape == (3, 2) and np.isfinite(lonely).all()
+
+
+def test_parts_without_links_between_them_are_packed_side_by_side(sample):
+    # Two copies of the sample's own kNN graph with no link between them: UMAP alone lets the copies
+    # drift apart; packed, each copy fills its own box, the boxes touch (no sea of white) and never overlap.
+    indices, sims = sample.concept_model().kneighbors(10)
+    n = len(indices)
+    both_i = np.vstack([indices, np.where(indices >= 0, indices + n, -1)])
+    both_s = np.vstack([sims, sims])
+    points = map_layout(both_i, both_s, seed=0)
+    left, right = points[:n], points[n:]
+    boxes = [(p.min(axis=0), p.max(axis=0)) for p in (left, right)]
+    overlap = np.minimum(boxes[0][1], boxes[1][1]) - np.maximum(boxes[0][0], boxes[1][0])
+    assert (overlap <= 0).any()  # apart on at least one axis
+    gap = -overlap.min()
+    assert 0 < gap < 0.25 * 2  # a margin, not a sea: under a quarter of the map's width
+    # Within a part the layout is only moved and scaled: the same neighbours stay nearest.
+    packed = pack_components(np.vstack([left, right * 3 + 100]), knn_matrix(both_i, both_s))
+    assert np.allclose(np.corrcoef(packed[:n, 0], left[:, 0])[0, 1], 1)
+    assert np.allclose(np.corrcoef(packed[n:, 1], right[:, 1])[0, 1], 1)
 
 
 def test_knn_matrix_against_hand_built_matrix():

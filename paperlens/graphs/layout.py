@@ -32,7 +32,16 @@ if TYPE_CHECKING:
 
     from ..corpus import Corpus
 
-__all__ = ["knn_matrix", "map_layout", "map_links", "map_positions", "set_positions", "spread", "strongest_edges"]
+__all__ = [
+    "knn_matrix",
+    "map_layout",
+    "map_links",
+    "map_positions",
+    "pack_components",
+    "set_positions",
+    "spread",
+    "strongest_edges",
+]
 
 MAP_NEIGHBORS = 15
 """Neighbours per paper in the graph the map is laid out from (umap-learn's default ``n_neighbors``)."""
@@ -93,7 +102,8 @@ def map_layout(
     """2-D positions (``n x 2``, within [-1, 1]) from a kNN graph: umap-learn with a precomputed kNN.
 
     ``indices`` / ``similarities`` are what :meth:`ConceptModel.kneighbors` returns (cosine
-    similarities; -1: no neighbour). Papers without neighbours are placed at random around the map.
+    similarities; -1: no neighbour). Parts of the graph with no link to the rest (papers without
+    neighbours among them) are packed beside the largest (:func:`pack_components`).
     ``n_epochs`` defaults to umap-learn's (200 above 10,000 points, 500 below).
 
     >>> import paperlens as pl
@@ -134,7 +144,48 @@ def map_layout(
         warnings.simplefilter("ignore")  # "n_jobs overridden by random_state", precomputed-kNN notes
         points = reducer.fit_transform(np.zeros((n, 1), dtype=np.float32))
     points = np.asarray(points, dtype=np.float64)
-    return _fit_box(np.nan_to_num(points))
+    return _fit_box(pack_components(np.nan_to_num(points), graph))
+
+
+def pack_components(points: np.ndarray, graph: sparse.spmatrix, *, gap: float = 0.15) -> np.ndarray:
+    """Each connected part of ``graph`` drawn in its own box, the boxes packed in rows (largest first).
+
+    UMAP lets parts with no link between them drift apart as far as they like: three systematic reviews
+    on one map became three dots in a sea of white. Here each part keeps its own layout, scaled so its
+    box's area follows its number of papers, and the boxes are set side by side in rows about as wide
+    as the whole is tall (``gap``: the margin around each box, as a share of its side). One part: the
+    points are returned as they are.
+
+    >>> g = sparse.csr_matrix(([1.0, 1.0], ([0, 2], [1, 3])), shape=(4, 4))
+    >>> far = np.array([[0.0, 0.0], [1.0, 0.0], [1000.0, 0.0], [1001.0, 0.0]])
+    >>> packed = pack_components(far, g)
+    >>> bool(np.ptp(packed[:, 0]) < 10), bool(packed[1, 0] > packed[0, 0])
+    (True, True)
+    """
+    from scipy.sparse.csgraph import connected_components
+
+    points = np.asarray(points, dtype=np.float64)
+    count, part = connected_components(graph, directed=False)
+    if count <= 1:
+        return points
+    sizes = np.bincount(part, minlength=count)
+    first = np.full(count, len(part))
+    np.minimum.at(first, part, np.arange(len(part)))
+    order = np.lexsort((first, -sizes))  # largest first, ties by the part's first paper: the same everywhere
+    sides = np.sqrt(sizes.astype(np.float64)) * (1 + gap)
+    width = max(np.sqrt((sides**2).sum()), sides.max())
+    out = np.empty_like(points)
+    x = y = row_height = 0.0
+    for c in order:
+        side = sides[c]
+        if x > 0 and x + side > width:
+            x, y, row_height = 0.0, y + row_height, 0.0
+        members = part == c
+        box = _fit_box(points[members]) * (side / (1 + gap) / 2)  # within [-side/2, side/2], margins left
+        out[members] = box + np.array([x + side / 2, -(y + side / 2)])
+        x += side
+        row_height = max(row_height, side)
+    return out
 
 
 def _root_positions(root: Corpus, seed: int) -> pd.DataFrame:

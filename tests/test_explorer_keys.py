@@ -124,3 +124,26 @@ def test_ticking_rows_in_the_table_labels_them_all(reviewed):
     assert not explorer.table.check_all.value and not any(b.value for b in explorer.table._boxes[:10])
     explorer.label_bar.untick.click()
     assert explorer.checked == () and explorer.label_bar.untick.layout.display == "none"
+
+
+def test_a_shift_click_ticks_the_rows_between(reviewed):
+    state = ExplorerState(reviewed, communities=False, page_size=10)
+    order = [reviewed.ids[p] for p in state.positions]
+    state.shift_tick()  # nothing clicked yet: nothing happens
+    assert state.checked == ()
+    state.check(order[6])
+    state.check(order[2])  # then shift-clicked: rows 2..6 ticked
+    state.shift_tick()
+    assert set(state.checked) == set(order[2:7]) and len(state.checked) == 5
+    state.check(order[3], on=False)  # a shift-click that unticks unticks the range
+    state.check(order[5], on=False)
+    state.shift_tick()
+    assert set(state.checked) == {order[2], order[6]}
+
+    explorer = reviewed.explore(graph=False, communities=False, page_size=10)
+    page = list(explorer.table_ids)
+    explorer.table.tick(page[1])
+    explorer.table.tick(page[4])  # the box's own change arrives, then the front end's shift-click count
+    explorer.key_catcher.shift_click += 1
+    assert set(explorer.checked) == set(page[1:5])
+    assert [box.value for box in explorer.table._boxes[:10]] == [1 <= i <= 4 for i in range(10)]

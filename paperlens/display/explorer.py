@@ -308,6 +308,7 @@ class Explorer(ExplorerState, widgets.VBox):
         )
         self.key_catcher = KeyCatcher()  # r / i / u label, j / k move: explorer_keys says why an anywidget
         self.key_catcher.observe(self._guard(lambda change: press(self, change["new"].get("key", ""))), "keypress")
+        self.key_catcher.observe(self._guard(lambda _change: self.shift_tick()), "shift_click")
         table_pane = widgets.Box([self.table], layout=widgets.Layout(flex="3 1 36em", min_width="0"))
         detail_pane = widgets.Box(
             [widgets.VBox([self.key_catcher, self.detail])],

@@ -109,6 +109,11 @@ export default {
       model.set("keypress", { key: event.key, n: (last.n || 0) + 1 });
       model.save_changes();
     };
+    const onClick = (event) => {  // a shift-click on a row's tick box: the Python side ticks the range
+      if (!event.shiftKey || !event.target.closest || !event.target.closest(".pl-check")) return;
+      model.set("shift_click", (model.get("shift_click") || 0) + 1);
+      model.save_changes();
+    };
     const attach = () => {
       host = el.closest(".paperlens-explorer") || el.parentElement;
       if (!host || !el.isConnected) {
@@ -118,9 +123,13 @@ export default {
       }
       if (!host.hasAttribute("tabindex")) host.setAttribute("tabindex", "-1");
       host.addEventListener("keydown", onKey);
+      host.addEventListener("click", onClick);
     };
     attach();
-    return () => { clearTimeout(timer); if (host) host.removeEventListener("keydown", onKey); };
+    return () => {
+      clearTimeout(timer);
+      if (host) { host.removeEventListener("keydown", onKey); host.removeEventListener("click", onClick); }
+    };
   },
 };
 """
@@ -133,6 +142,8 @@ class KeyCatcher(anywidget.AnyWidget):
     ----------
     keypress : dict
         The last key pressed, ``{"key": "r", "n": 7}`` (``n`` counts the presses).
+    shift_click : int
+        Counts shift-clicks on the table's tick boxes (the box's own click arrives first, then this).
     hint : str
         The line it shows.
     """
@@ -144,4 +155,5 @@ class KeyCatcher(anywidget.AnyWidget):
         ".paperlens-explorer:focus-within .pl-keys-hint {color:#1a4f8b;}"
     ).tag(sync=True)
     keypress = traitlets.Dict().tag(sync=True)
+    shift_click = traitlets.Int(0).tag(sync=True)
     hint = traitlets.Unicode(key_hint()).tag(sync=True)

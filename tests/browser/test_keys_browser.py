@@ -108,6 +108,11 @@ def test_keys_label_and_move_and_ticked_rows_are_labelled_together(tmp_path):
         want = {"labels": {order[0]: "relevant", **dict.fromkeys(order[3:6], "relevant")}, "checked": order[3:6]}
         _wait_readback(page, want)
         path = lab.screenshot(explorer, "explorer-keys.png")
+
+        # A shift-click ticks the rows between it and the box clicked before it.
+        boxes.nth(7).click()
+        boxes.nth(9).click(modifiers=["Shift"])
+        _wait_readback(page, {**want, "checked": [*order[3:6], order[7], order[9], order[8]]})
         shutil.copy(path, ROOT / "docs" / "images" / "explorer-keys.png")
         assert page.evaluate(JS_NOTEBOOK) == before
 

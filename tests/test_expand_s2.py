@@ -229,3 +229,13 @@ def test_the_address_is_configurable_and_checked(standin, monkeypatch):
         http.client().settings.resolved_semantic_scholar_url()
     with pytest.raises(InvalidArgumentError, match="'openalex' or 'semanticscholar'"):
         _main_corpus().expand(source="crossref")
+
+
+def test_a_second_round_expands_the_kept_papers(standin):
+    corpus = _main_corpus()
+    grown = corpus.expand(direction="both", depth=2, source="semanticscholar", keep=50, warn=False)
+    report = grown.report.files[-1].detail
+    assert len(grown) == 1 + len(REFS) and [r["frontier"] for r in report.rounds] == [1, len(REFS)]
+    # round 2 asked each kept reference for its citing papers: Turing 1950 again, known by then
+    assert sum("/citations" in r for r in standin.requests) == 1 + len(REFS)
+    assert report.already_in_corpus == 1  # one distinct work, however many papers led to it

@@ -31,7 +31,7 @@ from __future__ import annotations
 import json
 import warnings
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -152,6 +152,23 @@ def _parse(works: list[Mapping[str, Any]], name: str) -> tuple[list[Paper], File
     return parse_openalex(json.dumps(list(works)), name)
 
 
+def _found_via(
+    parsed: tuple[list[Paper], FileReport],
+    report: ExpansionReport,
+    via: Mapping[str, list[str]],
+    key: Callable[[Paper], str | None],
+) -> list[Paper]:
+    """The parsed papers, each with ``extra["found_via"]`` (looked up by ``key(paper)``); skips reported."""
+    papers, page_report = parsed
+    for skip in page_report.skipped:
+        report.failed.append(f"record {skip.where}: {skip.reason}")
+    out = []
+    for paper in papers:
+        reasons = list(dict.fromkeys(via.get(key(paper) or "", [])))
+        out.append(paper.replace(extra={**paper.extra, "found_via": reasons}))
+    return out
+
+
 def _one_round(
     current: Corpus,
     frontier: list[Paper],
@@ -201,14 +218,8 @@ def _one_round(
                         if target in cited:
                             via[wid].append(f"cites {targets[target].id}")
                     works.setdefault(wid, work)
-    papers, page_report = _parse(list(works.values()), "OpenAlex expansion")
-    for skip in page_report.skipped:
-        report.failed.append(f"record {skip.where}: {skip.reason}")
-    out = []
-    for paper in papers:
-        reasons = list(dict.fromkeys(via.get(paper.openalex_id or "", [])))
-        out.append(paper.replace(extra={**paper.extra, "found_via": reasons}))
-    return out, via, len(seen_known)
+    parsed = _parse(list(works.values()), "OpenAlex expansion")
+    return _found_via(parsed, report, via, lambda paper: paper.openalex_id), via, len(seen_known)
 
 
 def _s2_id(paper: Paper) -> str | None:
@@ -264,14 +275,8 @@ def _one_round_s2(
         report.not_found.extend(found.missing)
         report.failed.extend(f"look-up of {v}: {why}" for v, why in found.failed.items())
         works = {pid: found.found[pid] for pid in works if pid in found.found}  # a failed look-up is resumed later
-    papers, page_report = parse_semantic_scholar(json.dumps(list(works.values())), "Semantic Scholar expansion")
-    for skip in page_report.skipped:
-        report.failed.append(f"record {skip.where}: {skip.reason}")
-    out = []
-    for paper in papers:
-        reasons = list(dict.fromkeys(via.get(paper.s2_id or "", [])))
-        out.append(paper.replace(extra={**paper.extra, "found_via": reasons}))
-    return out, via, len(seen_known)
+    parsed = parse_semantic_scholar(json.dumps(list(works.values())), "Semantic Scholar expansion")
+    return _found_via(parsed, report, via, lambda paper: paper.s2_id), via, len(seen_known)
 
 
 def _record_ids(record: Mapping[str, Any]) -> list[str]:

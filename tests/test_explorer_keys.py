@@ -129,21 +129,21 @@ def test_ticking_rows_in_the_table_labels_them_all(reviewed):
 def test_a_shift_click_ticks_the_rows_between(reviewed):
     state = ExplorerState(reviewed, communities=False, page_size=10)
     order = [reviewed.ids[p] for p in state.positions]
-    state.shift_tick()  # nothing clicked yet: nothing happens
-    assert state.checked == ()
-    state.check(order[6])
-    state.check(order[2])  # then shift-clicked: rows 2..6 ticked
-    state.shift_tick()
+    state.check_range(order[6], order[2])
     assert set(state.checked) == set(order[2:7]) and len(state.checked) == 5
-    state.check(order[3], on=False)  # a shift-click that unticks unticks the range
-    state.check(order[5], on=False)
-    state.shift_tick()
+    state.check_range(order[3], order[5], on=False)  # a shift-click that unticks unticks the range
     assert set(state.checked) == {order[2], order[6]}
 
     explorer = reviewed.explore(graph=False, communities=False, page_size=10)
     page = list(explorer.table_ids)
     explorer.table.tick(page[1])
-    explorer.table.tick(page[4])  # the box's own change arrives, then the front end's shift-click count
-    explorer.key_catcher.shift_click += 1
-    assert set(explorer.checked) == set(page[1:5])
+    # What the front end sends on a shift-click on row 4's box after a click on row 1's: both ends and the
+    # box's new state in one message (the box's own change may come before or after it).
+    explorer.key_catcher.shift_click = {"n": 1, "anchor": 1, "row": 4, "on": True}
+    explorer.table.tick(page[4])
+    assert set(explorer.checked) == set(page[1:5]) and len(explorer.checked) == 4
     assert [box.value for box in explorer.table._boxes[:10]] == [1 <= i <= 4 for i in range(10)]
+    explorer.key_catcher.shift_click = {"n": 2, "anchor": 4, "row": 3, "on": False}
+    assert set(explorer.checked) == {page[1], page[2]}
+    explorer.key_catcher.shift_click = {"n": 3, "anchor": 40, "row": 3, "on": True}  # off the page: ignored
+    assert set(explorer.checked) == {page[1], page[2]} and explorer.status.value == ""

@@ -308,7 +308,7 @@ class Explorer(ExplorerState, widgets.VBox):
         )
         self.key_catcher = KeyCatcher()  # r / i / u label, j / k move: explorer_keys says why an anywidget
         self.key_catcher.observe(self._guard(lambda change: press(self, change["new"].get("key", ""))), "keypress")
-        self.key_catcher.observe(self._guard(lambda _change: self.shift_tick()), "shift_click")
+        self.key_catcher.observe(self._guard(self._on_shift_click), "shift_click")
         table_pane = widgets.Box([self.table], layout=widgets.Layout(flex="3 1 36em", min_width="0"))
         detail_pane = widgets.Box(
             [widgets.VBox([self.key_catcher, self.detail])],
@@ -537,6 +537,12 @@ class Explorer(ExplorerState, widgets.VBox):
 
     def _on_page(self, _change: Any) -> None:
         self._update_table()
+
+    def _on_shift_click(self, change: dict[str, Any]) -> None:
+        click, rows = change["new"], self.table_ids
+        ends = [click.get("anchor"), click.get("row")]
+        if all(isinstance(end, int) and 0 <= end < len(rows) for end in ends):
+            self.check_range(rows[ends[0]], rows[ends[1]], bool(click.get("on", True)))
 
     def _on_rank_toggle(self, change: dict[str, Any]) -> None:
         if change["new"] and self.sort_by != LABEL_RANKING:

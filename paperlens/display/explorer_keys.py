@@ -2,12 +2,14 @@
 ``u`` (or ``0``) clear, ``j``/``n`` next paper, ``k``/``p`` previous paper.
 
 ipywidgets has no key events, so a small `anywidget <https://anywidget.dev>`_ element, :class:`KeyCatcher`,
-sits at the top of the detail pane. Its script (inline, nothing fetched) listens to ``keydown`` on the
-whole explorer (the closest ``.paperlens-explorer`` element, made focusable so that a click anywhere in
-it gives it the focus) and, for one of the keys above pressed without Ctrl/Alt/Meta outside a text field
-(the search box, the tag input), stops the event there: JupyterLab's command-mode shortcuts (``r``
-would make the cell raw, ``j``/``k`` move to another cell, ``i i`` interrupt the kernel) listen on the
-document and never see it. Every other key goes on to Jupyter untouched. The press reaches Python as
+sits at the top of the detail pane. Its script (inline, nothing fetched) listens to ``keydown`` events
+aimed at the explorer (the closest ``.paperlens-explorer`` element, made focusable so that a click
+anywhere in it gives it the focus) and, for one of the keys above pressed without Ctrl/Alt/Meta outside a
+text field (the search box, the tag input), stops the event before Jupyter's shortcuts see it (``r``
+would make the cell raw, ``j``/``k`` move to another cell, ``i i`` interrupt the kernel). It listens on
+``window`` in the capture phase, the first stop of every key event: JupyterLab handles shortcuts as the
+event bubbles up to the document, but Notebook 7 catches them on the document on the way down, before
+any listener on the explorer would run. Every other key goes on to Jupyter untouched. The press reaches Python as
 the ``keypress`` trait (``{"key": "r", "n": 7}``; ``n`` counts presses, so the same key twice is two
 changes), which :func:`press` turns into the state's actions: the keys do what the label bar's buttons
 do (the ticked rows when any are ticked, else the selected paper) and move the selection in table order.
@@ -102,17 +104,27 @@ export default {
     el.title = "Click in the explorer, then press a key (not while typing in a text field)";
     let host = null, timer = null, tries = 0;
     const onKey = (event) => {
+      if (!host || !host.contains(event.target)) return;
       if (event.ctrlKey || event.metaKey || event.altKey || !KEYS.has(event.key) || typing(event.target)) return;
-      event.stopPropagation();  // JupyterLab's command-mode shortcuts listen above: they never see it
+      event.stopPropagation();  // caught on the way down: Jupyter's shortcut handlers never see it
       event.preventDefault();
       const last = model.get("keypress") || {};
       model.set("keypress", { key: event.key, n: (last.n || 0) + 1 });
       model.save_changes();
     };
-    const onClick = (event) => {  // a shift-click on a row's tick box: the Python side ticks the range
-      if (!event.shiftKey || !event.target.closest || !event.target.closest(".pl-check")) return;
-      model.set("shift_click", (model.get("shift_click") || 0) + 1);
-      model.save_changes();
+    let anchor = null;  // the row of the tick box clicked last (the start of a shift-click's range)
+    const onClick = (event) => {
+      const box = event.target.closest ? event.target.closest(".pl-check") : null;
+      if (!box || !host) return;
+      const row = [...host.querySelectorAll(".pl-check")].indexOf(box);
+      if (event.shiftKey && anchor !== null && row >= 0) {
+        // one message with both ends and the state: widgets' own messages may arrive in another order
+        const last = model.get("shift_click") || {};
+        const on = !!(box.querySelector("input") || {}).checked;
+        model.set("shift_click", { n: (last.n || 0) + 1, anchor, row, on });
+        model.save_changes();
+      }
+      anchor = row;
     };
     const attach = () => {
       host = el.closest(".paperlens-explorer") || el.parentElement;
@@ -122,13 +134,14 @@ export default {
         return;
       }
       if (!host.hasAttribute("tabindex")) host.setAttribute("tabindex", "-1");
-      host.addEventListener("keydown", onKey);
+      window.addEventListener("keydown", onKey, true);
       host.addEventListener("click", onClick);
     };
     attach();
     return () => {
       clearTimeout(timer);
-      if (host) { host.removeEventListener("keydown", onKey); host.removeEventListener("click", onClick); }
+      window.removeEventListener("keydown", onKey, true);
+      if (host) host.removeEventListener("click", onClick);
     };
   },
 };
@@ -142,8 +155,9 @@ class KeyCatcher(anywidget.AnyWidget):
     ----------
     keypress : dict
         The last key pressed, ``{"key": "r", "n": 7}`` (``n`` counts the presses).
-    shift_click : int
-        Counts shift-clicks on the table's tick boxes (the box's own click arrives first, then this).
+    shift_click : dict
+        The last shift-click on a table row's tick box: ``{"n": count, "anchor": row, "row": row, "on": bool}``
+        (rows of the page from 0; ``anchor`` is the box clicked before): the rows between get ``on``.
     hint : str
         The line it shows.
     """
@@ -155,5 +169,5 @@ class KeyCatcher(anywidget.AnyWidget):
         ".paperlens-explorer:focus-within .pl-keys-hint {color:#1a4f8b;}"
     ).tag(sync=True)
     keypress = traitlets.Dict().tag(sync=True)
-    shift_click = traitlets.Int(0).tag(sync=True)
+    shift_click = traitlets.Dict().tag(sync=True)
     hint = traitlets.Unicode(key_hint()).tag(sync=True)

@@ -241,7 +241,6 @@ class ExplorerState(traitlets.HasTraits):
         self._community_of: np.ndarray | None = None  # root position -> topic id (-1: none)
         self._chosen: np.ndarray | None = None  # root positions picked on the map (None: no such filter)
         self._topic_sizes: dict[int, int] = {}
-        self._ticks: list[str] = []  # the last two papers ticked or unticked one at a time (a shift-click's ends)
 
         base_positions = corpus.root_positions
         self._base_mask = np.zeros(self.index.n, dtype=bool)
@@ -536,35 +535,20 @@ class ExplorerState(traitlets.HasTraits):
     def check(self, papers: Any, on: bool = True) -> None:
         """Tick (``on=True``) or untick papers in the table; ``checked`` observers are told once."""
         ids = self._paper_ids([papers] if isinstance(papers, (str, Paper)) else papers)
-        if len(ids) == 1:
-            self._ticks = [*self._ticks[-1:], ids[0]]
         if on:
             self.checked = (*self.checked, *ids)
         else:
             gone = set(ids)
             self.checked = tuple(pid for pid in self.checked if pid not in gone)
 
-    def check_range(self, first: str | Paper, last: str | Paper) -> None:
-        """Tick every paper from ``first`` to ``last`` (both included) in table order, as a shift-click does."""
+    def check_range(self, first: str | Paper, last: str | Paper, on: bool = True) -> None:
+        """Tick (or untick) every paper from ``first`` to ``last`` (both included) in table order, as a
+        shift-click does."""
         ends = [self._root.position(pid) for pid in self._paper_ids([first, last])]
         where = [int(np.flatnonzero(self._positions == end)[0]) for end in ends if (self._positions == end).any()]
         if len(where) != 2:
             raise InvalidArgumentError("both ends of a range must be among the papers the filters keep")
         low, high = sorted(where)
-        self.check([self.index.ids[pos] for pos in self._positions[low : high + 1].tolist()])
-
-    def shift_tick(self) -> None:
-        """The last box was shift-clicked: give every row between it and the box clicked before it the same
-        state (ticked or not), as a file manager does. Nothing happens before two boxes were clicked."""
-        if len(self._ticks) < 2:
-            return
-        first, last = self._ticks
-        on = last in self.checked
-        ends = [self._root.position(pid) for pid in (first, last)]
-        where = [np.flatnonzero(self._positions == end) for end in ends]
-        if not all(len(w) for w in where):
-            return  # an end was filtered out meanwhile
-        low, high = sorted(int(w[0]) for w in where)
         self.check([self.index.ids[pos] for pos in self._positions[low : high + 1].tolist()], on)
 
     def label_targets(self) -> tuple[str, ...]:

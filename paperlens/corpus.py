@@ -1121,9 +1121,9 @@ class Corpus:
     def expand(
         self, direction: str = "both", depth: int = 1, keep: int = 200, source: str = "openalex", **options: Any
     ) -> Corpus:
-        """This corpus plus the most related works citing or cited by its (relevant) papers, from OpenAlex.
+        """This corpus plus the works most related to its (relevant) papers that cite them or that they cite.
 
-        See :func:`paperlens.sources.expand.expand`; the report gains an ``expand-openalex`` step.
+        See :func:`paperlens.sources.expand.expand`; the report gains an ``expand-<source>`` step.
 
         Parameters
         ----------
@@ -1133,8 +1133,8 @@ class Corpus:
             Rounds of expansion; each round expands the papers kept by the one before.
         keep : int, default 200
             How many new works to add at most, the most related to the seed papers first.
-        source : {"openalex"}, default "openalex"
-            The service to fetch from (only OpenAlex).
+        source : {"openalex", "semanticscholar"}, default "openalex"
+            The service to fetch from.
         **options
             Passed to :func:`paperlens.sources.expand.expand`: ``seeds`` (the papers to start from;
             default the relevant ones, else all), ``progress``, ``warn`` and

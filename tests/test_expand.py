@@ -262,7 +262,7 @@ def test_configurable_url_and_bad_arguments(standin, reviewed, monkeypatch):
     corpus = start_corpus(reviewed)
     with pytest.raises(PaperlensError, match="direction must be one of"):
         corpus.expand(direction="sideways")
-    with pytest.raises(PaperlensError, match="OpenAlex only"):
+    with pytest.raises(PaperlensError, match="'openalex' or 'semanticscholar'"):
         corpus.expand(source="crossref")
     with pytest.raises(PaperlensError, match="keep must be"):
         corpus.expand(keep=-1)

@@ -74,7 +74,7 @@ def test_explorer_buttons_label_the_selected_paper_and_the_page(reviewed):
     yes, _ = truth(reviewed)
     explorer = reviewed.explore(graph=False, communities=False, page_size=10)
     with pytest.raises(InvalidArgumentError, match="select a paper first"):
-        explorer._label_selected("relevant")
+        explorer.label_chosen("relevant")
     explorer.select(yes[0])
     explorer.label_bar.relevant.click()
     assert explorer.labels == {yes[0]: "relevant"}

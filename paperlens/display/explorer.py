@@ -57,12 +57,12 @@ import pandas as pd
 import traitlets
 
 from ..corpus import Corpus
-from ..errors import InvalidArgumentError
 from ..record import Paper
 from ..search import QUERY_HELP
 from .explorer_controls import ANY_TOPIC, ANY_VENUE, FilterControls
 from .explorer_detail import citations, concept_neighbours, detail_html
 from .explorer_graph import NO_COLOR, GraphPane
+from .explorer_keys import KeyCatcher, press
 from .explorer_labels import LabelBar, label_mark
 from .explorer_state import _COMMUNITY_AUTO_LIMIT, FILTERS, LABEL_FILTERS, LABEL_RANKING, SORT_KEYS, ExplorerState
 from .explorer_table import ResultsTable, Row
@@ -229,6 +229,11 @@ class Explorer(ExplorerState, widgets.VBox):
     table, detail, graph_pane, count, status : ipywidgets.Widget
         The results table, the detail pane (HTML), the graph pane, the ``N of M papers`` line
         and the line showing errors from clicks.
+    label_bar, key_catcher : ipywidgets.Widget
+        The label buttons and filters, and the keyboard shortcuts' element (see
+        :mod:`~paperlens.display.explorer_keys`).
+    checked : tuple of str
+        The ids of the rows ticked in the table (two-way; the label buttons label them when any).
 
     Observe any trait with ``explorer.observe(callback, names="corpus")``; the callback gets
     the usual traitlets change dict (``change["new"]`` is the new value).
@@ -288,20 +293,26 @@ class Explorer(ExplorerState, widgets.VBox):
             on_select=self._guard(self.select),
             on_page=self._guard(lambda page: setattr(self, "page", page)),
             on_page_size=self._guard(lambda size: setattr(self, "page_size", size)),
+            on_check=self._guard(self.check),
             page_size=self.page_size,
         )
         self.detail = widgets.HTML(detail_html(None))
         self.detail.add_class("pl-detail")
         all_tags = sorted({t for tags in self.root.column("tags") for t in tags})
         self.label_bar = LabelBar(
-            on_label=self._guard(self._label_selected),
+            on_label=self._guard(self.label_chosen),
             on_label_page=self._guard(lambda label: self.set_labels(self.table_ids, label)),
             filters=LABEL_FILTERS,
             tags=all_tags,
+            on_untick=self._guard(lambda: setattr(self, "checked", ())),
         )
+        self.key_catcher = KeyCatcher()  # r / i / u label, j / k move: explorer_keys says why an anywidget
+        self.key_catcher.observe(self._guard(lambda change: press(self, change["new"].get("key", ""))), "keypress")
+        self.key_catcher.observe(self._guard(self._on_shift_click), "shift_click")
         table_pane = widgets.Box([self.table], layout=widgets.Layout(flex="3 1 36em", min_width="0"))
         detail_pane = widgets.Box(
-            [self.detail], layout=widgets.Layout(flex="2 1 22em", max_height="46em", overflow="auto")
+            [widgets.VBox([self.key_catcher, self.detail])],
+            layout=widgets.Layout(flex="2 1 22em", max_height="46em", overflow="auto"),
         )
         table_pane.add_class("pl-pane")
         detail_pane.add_class("pl-pane")
@@ -374,7 +385,7 @@ class Explorer(ExplorerState, widgets.VBox):
         self.observe(self._on_selected, names="selected")
         self.observe(self._on_graph_option, names=["graph_kind", "color_by"])
         self.observe(self._on_topics, names=["topics", "topics_note"])
-        self.observe(self._on_labels_shown, names=["labels", "selected"])
+        self.observe(self._on_labels_shown, names=["labels", "selected", "checked"])
         self._on_topics(None)
         self._on_labels_shown(None)
         self._on_revision(None)
@@ -527,10 +538,11 @@ class Explorer(ExplorerState, widgets.VBox):
     def _on_page(self, _change: Any) -> None:
         self._update_table()
 
-    def _label_selected(self, label: str | None) -> None:
-        if self.selected is None:
-            raise InvalidArgumentError("select a paper first (click its title), then label it")
-        self.set_label(self.selected, label)
+    def _on_shift_click(self, change: dict[str, Any]) -> None:
+        click, rows = change["new"], self.table_ids
+        ends = [click.get("anchor"), click.get("row")]
+        if all(isinstance(end, int) and 0 <= end < len(rows) for end in ends):
+            self.check_range(rows[ends[0]], rows[ends[1]], bool(click.get("on", True)))
 
     def _on_rank_toggle(self, change: dict[str, Any]) -> None:
         if change["new"] and self.sort_by != LABEL_RANKING:
@@ -539,8 +551,8 @@ class Explorer(ExplorerState, widgets.VBox):
             self.sort_by = "relevance"
 
     def _on_labels_shown(self, _change: Any) -> None:
-        self.label_bar.show(self.labels, self.selected.id if self.selected is not None else None)
-        if _change is not None and _change["name"] == "labels":
+        self.label_bar.show(self.labels, self.selected.id if self.selected is not None else None, self.checked)
+        if _change is not None and _change["name"] in ("labels", "checked"):
             self._update_table()
 
     def _update_table(self) -> None:
@@ -567,6 +579,7 @@ class Explorer(ExplorerState, widgets.VBox):
             sort_key=self.sorted_by_column,
             ascending=self.ascending,
             selected=self.selected.id if self.selected is not None else None,
+            checked=self.checked,
         )
 
     def _on_topics(self, _change: Any) -> None:

@@ -152,6 +152,9 @@ class ExplorerState(traitlets.HasTraits):
         Paper id -> label (a string such as ``"relevant"``); set it whole, or use :meth:`set_label`.
     highlight : tuple of str
         Paper ids every pane should emphasise (the others may be dimmed).
+    checked : tuple of str
+        Paper ids ticked in the table, in the order they were ticked (settable with ids, any identifier
+        form, or Papers); the label bar labels them all when any are ticked (:meth:`label_targets`).
     topics : dict
         Topic id -> label, filled by :meth:`load_topics` (empty until then).
     topics_note : str
@@ -187,6 +190,7 @@ class ExplorerState(traitlets.HasTraits):
     label_filter = traitlets.Unicode("any")
     tag_filter = _Value(())
     highlight = _Value(())
+    checked = _Value(())
     topics = traitlets.Dict(read_only=True)
     topics_note = traitlets.Unicode("", read_only=True)
     revision = traitlets.Int(0, read_only=True)
@@ -423,6 +427,15 @@ class ExplorerState(traitlets.HasTraits):
         value = proposal["value"] or ()
         return (value,) if isinstance(value, str) else tuple(str(v) for v in value)
 
+    @traitlets.validate("checked")
+    def _validate_checked(self, proposal: dict[str, Any]) -> tuple[str, ...]:
+        value = proposal["value"]
+        if value is None:
+            return ()
+        if isinstance(value, (str, Paper)):
+            value = (value,)
+        return tuple(dict.fromkeys(self._paper_ids(value)))
+
     @traitlets.validate("highlight")
     def _validate_highlight(self, proposal: dict[str, Any]) -> tuple[str, ...]:
         value = proposal["value"]
@@ -518,6 +531,61 @@ class ExplorerState(traitlets.HasTraits):
             else:
                 labels[paper_id] = str(label)
         self.labels = labels
+
+    def check(self, papers: Any, on: bool = True) -> None:
+        """Tick (``on=True``) or untick papers in the table; ``checked`` observers are told once."""
+        ids = self._paper_ids([papers] if isinstance(papers, (str, Paper)) else papers)
+        if on:
+            self.checked = (*self.checked, *ids)
+        else:
+            gone = set(ids)
+            self.checked = tuple(pid for pid in self.checked if pid not in gone)
+
+    def check_range(self, first: str | Paper, last: str | Paper, on: bool = True) -> None:
+        """Tick (or untick) every paper from ``first`` to ``last`` (both included) in table order, as a
+        shift-click does."""
+        ends = [self._root.position(pid) for pid in self._paper_ids([first, last])]
+        where = [int(np.flatnonzero(self._positions == end)[0]) for end in ends if (self._positions == end).any()]
+        if len(where) != 2:
+            raise InvalidArgumentError("both ends of a range must be among the papers the filters keep")
+        low, high = sorted(where)
+        self.check([self.index.ids[pos] for pos in self._positions[low : high + 1].tolist()], on)
+
+    def label_targets(self) -> tuple[str, ...]:
+        """What a label button acts on: the ticked papers when any are ticked, else the selected paper."""
+        if self.checked:
+            return self.checked
+        if self.selected is None:
+            raise InvalidArgumentError("select a paper first (click its title) or tick some rows, then label")
+        return (self.selected.id,)
+
+    def label_chosen(self, label: str | None) -> tuple[str, ...]:
+        """Label :meth:`label_targets` (``None`` clears their labels); returns the ids labelled."""
+        ids = self.label_targets()
+        self.set_labels(ids, label)
+        return ids
+
+    def step_selection(self, step: int) -> Paper | None:
+        """Select the paper ``step`` rows below the selected one in table order (above when negative),
+        turning the page when it leaves it; with none selected, the first paper of the page. Returns it."""
+        if not len(self._positions):
+            return None
+        if self.selected is None:
+            page = self.page_positions
+            target = int(page[0]) if len(page) else int(self._positions[0])
+        else:
+            here = np.flatnonzero(self._positions == self._root.position(self.selected.id))
+            if not len(here):  # filtered out: start again from the page's first paper
+                target = int(self.page_positions[0]) if len(self.page_positions) else int(self._positions[0])
+            else:
+                row = min(max(int(here[0]) + int(step), 0), len(self._positions) - 1)
+                target = int(self._positions[row])
+        row = int(np.flatnonzero(self._positions == target)[0])
+        page = row // self.page_size + 1
+        if page != self.page:
+            self.page = page
+        self.selected = self.index.ids[target]
+        return self.selected
 
     def annotated(self) -> Corpus:
         """The corpus opened, with the labels given here (``Corpus.annotate``): save it to keep them."""

@@ -1,8 +1,9 @@
 """The explorer's results table: one page of papers as standard ipywidgets, clickable and sortable.
 
-A ``GridBox`` holds a header row of sort buttons and one row per paper: the
-title is a ``Button`` (clicking it selects the paper in Python), the other cells
-are ``HTML`` widgets with escaped text. Row widgets are created once and reused,
+A ``GridBox`` holds a header row of sort buttons and one row per paper: a tick box
+(several rows ticked at once are labelled together; the header's box ticks the whole
+page), the title as a ``Button`` (clicking it selects the paper in Python), the other
+cells as ``HTML`` widgets with escaped text. Row widgets are created once and reused,
 so a refresh only changes values (one comm message per changed widget). A pager
 (previous / "page i of n" / next / page size) sits underneath.
 
@@ -12,7 +13,7 @@ hands it rows and state and receives clicks through the callbacks given.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from typing import Any, NamedTuple
 
 import ipywidgets as widgets
@@ -65,6 +66,8 @@ class ResultsTable(widgets.VBox):
     on_select : called with a paper id when a title is clicked.
     on_page : called with the new 1-based page number.
     on_page_size : called with the new page size.
+    on_check : called with a list of paper ids and whether they were ticked (a row's box, or the header's
+        box for the whole page); the explorer keeps the ticks in its ``checked`` trait.
     page_sizes : choices of the page-size dropdown.
     """
 
@@ -76,6 +79,7 @@ class ResultsTable(widgets.VBox):
         on_select: Callable[[str], Any],
         on_page: Callable[[int], Any],
         on_page_size: Callable[[int], Any],
+        on_check: Callable[[list[str], bool], Any] = lambda _ids, _on: None,
         page_size: int = 20,
         page_sizes: Sequence[int] = (10, 20, 50, 100),
     ) -> None:
@@ -85,10 +89,16 @@ class ResultsTable(widgets.VBox):
             raise InvalidArgumentError("the first column of the results table must be 'title'")
         self._on_select = on_select
         self._on_page = on_page
+        self._on_check = on_check
+        self._updating = False  # set while update() moves the tick boxes (their observers stay quiet)
         self._page = 1
         self._n_pages = 1
         self.row_ids: list[str] = []  # ids of the rows shown, in order
         self._pool: list[tuple[widgets.Button, list[widgets.HTML]]] = []
+        self._boxes: list[widgets.Checkbox] = []  # the tick box of each pooled row
+        self.check_all = self._checkbox("tick every paper on this page")
+        self.check_all.add_class("pl-check-all")
+        self.check_all.observe(self._tick_page, names="value")
 
         self.headers: dict[str, widgets.Button] = {}
         for column in self.columns:
@@ -102,7 +112,7 @@ class ResultsTable(widgets.VBox):
             self.headers[column.sort_key] = button
         self.grid = widgets.GridBox(
             layout=widgets.Layout(
-                grid_template_columns=" ".join(c.width for c in self.columns),
+                grid_template_columns=" ".join(["1.7em", *(c.width for c in self.columns)]),
                 grid_gap="1px 6px",
                 width="100%",
                 align_items="center",
@@ -128,16 +138,34 @@ class ResultsTable(widgets.VBox):
         pager.add_class("pl-pager")
         super().__init__([self.grid, self.empty, pager], layout=widgets.Layout(width="100%"))
 
+    @staticmethod
+    def _checkbox(tip: str) -> widgets.Checkbox:
+        box = widgets.Checkbox(value=False, indent=False, description_allow_html=False, tooltip=tip)
+        box.layout = widgets.Layout(width="1.6em", margin="0")
+        return box
+
+    def _tick_page(self, change: dict[str, Any]) -> None:
+        if not self._updating and self.row_ids:
+            self._on_check(list(self.row_ids), bool(change["new"]))
+
+    def _tick(self, slot: int, change: dict[str, Any]) -> None:
+        if not self._updating and slot < len(self.row_ids):
+            self._on_check([self.row_ids[slot]], bool(change["new"]))
+
     def _row_widgets(self, i: int) -> tuple[widgets.Button, list[widgets.HTML]]:
         while len(self._pool) <= i:
+            slot = len(self._pool)
+            box = self._checkbox("tick to label several papers at once")
+            box.add_class("pl-check")
+            box.observe(lambda change, slot=slot: self._tick(slot, change), names="value")
             title = widgets.Button(layout=widgets.Layout(width="auto", height="auto", min_height="26px", margin="0"))
             title.add_class("pl-row")
-            slot = len(self._pool)
             title.on_click(lambda _b, slot=slot: self._click(slot))
             cells = [widgets.HTML(layout=widgets.Layout(margin="0")) for _ in self.columns[1:]]
             for cell in cells:
                 cell.add_class("pl-cell")
             self._pool.append((title, cells))
+            self._boxes.append(box)
         return self._pool[i]
 
     def _click(self, slot: int) -> None:
@@ -153,11 +181,31 @@ class ResultsTable(widgets.VBox):
         sort_key: str,
         ascending: bool,
         selected: str | None,
+        checked: Collection[str] = (),
     ) -> None:
-        """Show ``rows`` (one page) with the given pager and sort state."""
+        """Show ``rows`` (one page) with the given pager and sort state, ``checked`` ids ticked."""
+        self._updating = True
+        try:
+            self._update(rows, page, n_pages, sort_key, ascending, selected, set(checked))
+        finally:
+            self._updating = False
+
+    def _update(
+        self,
+        rows: Sequence[Row],
+        page: int,
+        n_pages: int,
+        sort_key: str,
+        ascending: bool,
+        selected: str | None,
+        checked: set[str],
+    ) -> None:
         self._page, self._n_pages = page, n_pages
         self.row_ids = [row.id for row in rows]
-        children: list[widgets.Widget] = []
+        all_ticked = bool(rows) and all(row.id in checked for row in rows)
+        if self.check_all.value != all_ticked:
+            self.check_all.value = all_ticked
+        children: list[widgets.Widget] = [self.check_all]
         for key, button in self.headers.items():
             column = next(c for c in self.columns if c.sort_key == key)
             arrow = (" ▲" if ascending else " ▼") if key == sort_key else ""
@@ -166,6 +214,9 @@ class ResultsTable(widgets.VBox):
             children.append(button)
         for i, row in enumerate(rows):
             title, cells = self._row_widgets(i)
+            box = self._boxes[i]
+            if box.value != (row.id in checked):
+                box.value = row.id in checked
             style = "info" if row.id == selected else ""
             with title.hold_sync():
                 title.description = row.title
@@ -181,7 +232,7 @@ class ResultsTable(widgets.VBox):
                     value = f"<span title='{esc(text)}'>{esc(text)}</span>"
                 if cell.value != value:
                     cell.value = value
-            children.extend([title, *cells])
+            children.extend([box, title, *cells])
         if tuple(children) != self.grid.children:
             self.grid.children = tuple(children)
         self.empty.layout.display = "none" if rows else ""
@@ -193,3 +244,7 @@ class ResultsTable(widgets.VBox):
         """Click the title of the row showing ``paper_id`` (as a person would)."""
         slot = self.row_ids.index(paper_id)
         self._pool[slot][0].click()
+
+    def tick(self, paper_id: str, on: bool = True) -> None:
+        """Tick (or untick) the box of the row showing ``paper_id`` (as a person would)."""
+        self._boxes[self.row_ids.index(paper_id)].value = on

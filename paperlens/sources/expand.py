@@ -18,6 +18,12 @@ with backoff on 429/5xx/timeouts, polite pacing, the API key from ``OPENALEX_API
 fails for good is reported and the rest goes on; running the same expansion again answers what was
 fetched from the cache and asks only for what failed, so an interrupted run resumes where it stopped.
 The OpenAlex address is configurable (``PAPERLENS_OPENALEX_URL``, ``http.configure(openalex_url=...)``).
+
+``source="semanticscholar"`` asks the Semantic Scholar Graph API instead: ``GET /paper/{id}/references``
+and ``/paper/{id}/citations`` (``offset`` paging, 1000 a page) for each starting paper with a Semantic
+Scholar id, DOI or arXiv id, then one ``POST /paper/batch`` per 100 new papers for their records with
+their references (what the ranking's citation proximity needs). Its key comes from ``S2_API_KEY``, its
+address from ``PAPERLENS_SEMANTIC_SCHOLAR_URL`` / ``http.configure(semantic_scholar_url=...)``.
 """
 
 from __future__ import annotations
@@ -25,7 +31,7 @@ from __future__ import annotations
 import json
 import warnings
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -44,6 +50,7 @@ if TYPE_CHECKING:
 __all__ = ["DIRECTIONS", "ExpansionReport", "expand"]
 
 DIRECTIONS = ("references", "citations", "both")
+SOURCES = ("openalex", "semanticscholar")
 CITES_BATCH = 50  # works OR-ed in one cites: filter (keeps the URL short)
 
 
@@ -63,6 +70,7 @@ class ExpansionReport:
     failed: list[str] = field(default_factory=list)
     requests: int = 0
     rounds: list[dict[str, int]] = field(default_factory=list)
+    source: str = "openalex"
 
     @property
     def dropped(self) -> int:
@@ -71,18 +79,19 @@ class ExpansionReport:
 
     def summary(self) -> str:
         """One paragraph a person can read."""
+        service = "OpenAlex" if self.source == "openalex" else "Semantic Scholar"
         lines = [
-            f"expanded {self.seeds} starting papers by {self.direction} over {self.depth} round(s): "
+            f"expanded {self.seeds} starting papers by {self.direction} from {service} over {self.depth} round(s): "
             f"fetched {self.fetched} new works, kept the {self.kept} most related (keep={self.keep}), "
             f"dropped {self.dropped} ranked lower; {self.already_in_corpus} found were already in the corpus."
         ]
         if self.seeds_without_id:
             lines.append(
-                f"{self.seeds_without_id} starting papers have no OpenAlex id and were not expanded "
+                f"{self.seeds_without_id} starting papers have no {service} id and were not expanded "
                 "(run corpus.enrich() first)."
             )
         if self.not_found:
-            lines.append(f"{len(self.not_found)} referenced works were not found in OpenAlex.")
+            lines.append(f"{len(self.not_found)} referenced works were not found in {service}.")
         if self.failed:
             lines.append(
                 f"{len(self.failed)} request(s) failed for good (run expand again to resume): {self.failed[0]}"
@@ -101,8 +110,8 @@ def _check(direction: str, depth: int, keep: int, source: str) -> None:
         raise InvalidArgumentError(f"depth must be a whole number >= 1, not {depth!r}")
     if isinstance(keep, bool) or not isinstance(keep, int) or keep < 0:
         raise InvalidArgumentError(f"keep must be a whole number >= 0, not {keep!r}")
-    if source != "openalex":
-        raise InvalidArgumentError(f"expand fetches from OpenAlex only (source='openalex'), not {source!r}")
+    if source not in SOURCES:
+        raise InvalidArgumentError(f"expand fetches from {' or '.join(map(repr, SOURCES))}, not {source!r}")
 
 
 def _citing_works(
@@ -141,6 +150,23 @@ def _citing_works(
 
 def _parse(works: list[Mapping[str, Any]], name: str) -> tuple[list[Paper], FileReport]:
     return parse_openalex(json.dumps(list(works)), name)
+
+
+def _found_via(
+    parsed: tuple[list[Paper], FileReport],
+    report: ExpansionReport,
+    via: Mapping[str, list[str]],
+    key: Callable[[Paper], str | None],
+) -> list[Paper]:
+    """The parsed papers, each with ``extra["found_via"]`` (looked up by ``key(paper)``); skips reported."""
+    papers, page_report = parsed
+    for skip in page_report.skipped:
+        report.failed.append(f"record {skip.where}: {skip.reason}")
+    out = []
+    for paper in papers:
+        reasons = list(dict.fromkeys(via.get(key(paper) or "", [])))
+        out.append(paper.replace(extra={**paper.extra, "found_via": reasons}))
+    return out
 
 
 def _one_round(
@@ -192,14 +218,76 @@ def _one_round(
                         if target in cited:
                             via[wid].append(f"cites {targets[target].id}")
                     works.setdefault(wid, work)
-    papers, page_report = _parse(list(works.values()), "OpenAlex expansion")
-    for skip in page_report.skipped:
-        report.failed.append(f"record {skip.where}: {skip.reason}")
-    out = []
-    for paper in papers:
-        reasons = list(dict.fromkeys(via.get(paper.openalex_id or "", [])))
-        out.append(paper.replace(extra={**paper.extra, "found_via": reasons}))
-    return out, via, len(seen_known)
+    parsed = _parse(list(works.values()), "OpenAlex expansion")
+    return _found_via(parsed, report, via, lambda paper: paper.openalex_id), via, len(seen_known)
+
+
+def _s2_id(paper: Paper) -> str | None:
+    from .semantic_scholar import s2_id_for
+
+    for value in (paper.s2_id, paper.arxiv_id, paper.doi):
+        if value and s2_id_for(value):
+            return s2_id_for(value)
+    return None
+
+
+def _one_round_s2(
+    current: Corpus,
+    frontier: list[Paper],
+    direction: str,
+    client: http.Client,
+    report: ExpansionReport,
+    progress: bool | None,
+) -> tuple[list[Paper], dict[str, list[str]], int]:
+    """As :func:`_one_round`, from Semantic Scholar: links of each frontier paper, then their records."""
+    from ..io.semantic_scholar import parse_semantic_scholar
+    from .semantic_scholar import PAPER_FIELDS, REFERENCE_FIELDS, linked_papers, lookup_papers
+
+    known = current.identifier_index()
+    via: dict[str, list[str]] = defaultdict(list)
+    works: dict[str, dict[str, Any]] = {}
+    seen_known: set[str] = set()
+    asked = [("references", "cited by"), ("citations", "cites")]
+    asked = [(d, how) for d, how in asked if direction in (d, "both")]
+    starts = [(paper, _s2_id(paper)) for paper in frontier]
+    with http.progress_bar(len(starts) * len(asked), "Semantic Scholar links", progress) as bar:
+        for paper, s2 in starts:
+            if s2 is None:
+                continue
+            for which, how in asked:
+                before = client.requests_sent
+                records, failure = linked_papers(client, s2, which, fields=("paperId", "externalIds", "title"))
+                report.requests += client.requests_sent - before
+                if failure:
+                    report.failed.append(failure)
+                for record in records:
+                    pid = str(record["paperId"])
+                    if known.get(pid) is not None or any(v in known for v in _record_ids(record) if v):
+                        seen_known.add(pid)
+                        continue
+                    via[pid].append(f"{how} {paper.id}")
+                    works.setdefault(pid, record)
+                bar.update(1)
+    if works:
+        before = client.requests_sent
+        found = lookup_papers(list(works), fields=(*PAPER_FIELDS, *REFERENCE_FIELDS), progress=progress, client=client)
+        report.requests += client.requests_sent - before
+        report.not_found.extend(found.missing)
+        report.failed.extend(f"look-up of {v}: {why}" for v, why in found.failed.items())
+        works = {pid: found.found[pid] for pid in works if pid in found.found}  # a failed look-up is resumed later
+    parsed = parse_semantic_scholar(json.dumps(list(works.values())), "Semantic Scholar expansion")
+    return _found_via(parsed, report, via, lambda paper: paper.s2_id), via, len(seen_known)
+
+
+def _record_ids(record: Mapping[str, Any]) -> list[str]:
+    """A Semantic Scholar record's DOI and arXiv id, as the corpus's identifier index keys them."""
+    from ..ids import normalize_arxiv_id, normalize_doi
+
+    external = record.get("externalIds") if isinstance(record.get("externalIds"), Mapping) else {}
+    return [
+        normalize_doi(str(external.get("DOI") or "")) or "",
+        normalize_arxiv_id(str(external.get("ArXiv") or "")) or "",
+    ]
 
 
 def _ranked(combined: Corpus, new_ids: set[str], relevant: list[str], irrelevant: list[str]) -> list[str]:
@@ -228,7 +316,7 @@ def expand(
     direction : ``"references"`` (what the papers cite), ``"citations"`` (what cites them) or ``"both"``.
     depth : rounds; each round expands the papers kept by the one before.
     keep : how many new works to add at most, the most related first.
-    source : ``"openalex"``.
+    source : ``"openalex"`` or ``"semanticscholar"``.
     seeds : the papers to start from (default: the relevant ones, else all).
     progress : show progress bars (default: for long jobs).
     **http_options : :class:`~paperlens.sources.http.HttpSettings` values for this call.
@@ -253,15 +341,19 @@ def expand(
         start = [p for p in corpus if p.label == "relevant"] or list(corpus)
     irrelevant = [p.id for p in corpus if p.label == "irrelevant"]
     relevant = [p.id for p in start]
-    report = ExpansionReport(direction=direction, depth=depth, keep=keep, seeds=len(start))
-    report.seeds_without_id = sum(1 for p in start if not p.openalex_id and not p.references)
+    report = ExpansionReport(direction=direction, depth=depth, keep=keep, seeds=len(start), source=source)
+    if source == "openalex":
+        report.seeds_without_id = sum(1 for p in start if not p.openalex_id and not p.references)
+    else:
+        report.seeds_without_id = sum(1 for p in start if _s2_id(p) is None)
     current = corpus
     frontier = start
     found: dict[str, Paper] = {}
     for _ in range(depth):
         if not frontier:
             break
-        papers, _, known = _one_round(current, frontier, direction, client, report, progress)
+        one_round = _one_round if source == "openalex" else _one_round_s2
+        papers, _, known = one_round(current, frontier, direction, client, report, progress)
         papers = [p for p in papers if p.id not in found]
         report.already_in_corpus += known
         report.rounds.append({"frontier": len(frontier), "fetched": len(papers)})
@@ -282,7 +374,7 @@ def expand(
     else:
         kept_ids = []
     report.kept = len(kept_ids)
-    step = FileReport(file=f"expand ({direction}, depth={depth}, keep={keep})", format="expand-openalex")
+    step = FileReport(file=f"expand ({direction}, depth={depth}, keep={keep})", format=f"expand-{source}")
     step.records = report.fetched
     step.loaded = report.kept
     step.notes.append(report.summary())

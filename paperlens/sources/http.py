@@ -95,6 +95,7 @@ DEFAULT_MIN_INTERVAL: dict[str, float] = {
 """Seconds to leave between two requests to the same host (polite defaults)."""
 
 DEFAULT_OPENALEX_URL = "https://api.openalex.org"
+DEFAULT_SEMANTIC_SCHOLAR_URL = "https://api.semanticscholar.org/graph/v1"
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 PROGRESS_MIN_REQUESTS = 4  # a bar appears when a job needs more than a few requests
@@ -133,6 +134,8 @@ class HttpSettings:
     sleep, clock : the wait and the monotonic clock (tests replace them so nothing sleeps).
     openalex_url : the OpenAlex API root (``None`` or ``""``: ``$PAPERLENS_OPENALEX_URL`` or the public API);
         an institution's mirror, or a stand-in server in tests.
+    semantic_scholar_url : the Semantic Scholar Graph API root (``None`` or ``""``:
+        ``$PAPERLENS_SEMANTIC_SCHOLAR_URL`` or the public API), as ``openalex_url``.
     """
 
     cache_dir: str | os.PathLike[str] | None = None
@@ -149,6 +152,7 @@ class HttpSettings:
     sleep: Callable[[float], Any] = time.sleep
     clock: Callable[[], float] = time.monotonic
     openalex_url: str | None = None
+    semantic_scholar_url: str | None = None
 
     def resolved_cache_dir(self) -> Path:
         return Path(self.cache_dir) if self.cache_dir is not None else _default_cache_dir()
@@ -158,6 +162,17 @@ class HttpSettings:
         url = self.openalex_url or os.environ.get("PAPERLENS_OPENALEX_URL") or DEFAULT_OPENALEX_URL
         if not re.match(r"https?://[^/\s]+", url):
             raise InvalidArgumentError(f"the OpenAlex URL must start with http:// or https://, not {url!r}")
+        return url.rstrip("/")
+
+    def resolved_semantic_scholar_url(self) -> str:
+        """The Semantic Scholar Graph API root in use, without a trailing slash."""
+        url = (
+            self.semantic_scholar_url
+            or os.environ.get("PAPERLENS_SEMANTIC_SCHOLAR_URL")
+            or DEFAULT_SEMANTIC_SCHOLAR_URL
+        )
+        if not re.match(r"https?://[^/\s]+", url):
+            raise InvalidArgumentError(f"the Semantic Scholar URL must start with http:// or https://, not {url!r}")
         return url.rstrip("/")
 
     def _key(self) -> tuple[Any, ...]:

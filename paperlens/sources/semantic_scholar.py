@@ -30,12 +30,15 @@ __all__ = [
     "PAPER_FIELDS",
     "REFERENCE_FIELDS",
     "PaperLookup",
+    "api_url",
     "from_semantic_scholar",
+    "linked_papers",
     "lookup_papers",
     "s2_id_for",
 ]
 
-BASE_URL = "https://api.semanticscholar.org/graph/v1"
+BASE_URL = http.DEFAULT_SEMANTIC_SCHOLAR_URL  # the public API; http.configure(semantic_scholar_url=...) moves it
+LINKS_PAGE = 1000  # the most /paper/{id}/references and /citations return a page
 BATCH_MAX = 500  # ids in one POST /paper/batch
 BATCH_WITH_REFERENCES = 100  # keeps one answer well under the 10 MB cap
 SEARCH_PAGE = 100
@@ -118,7 +121,7 @@ def lookup_papers(
     client = client or http.client()
     result = PaperLookup()
     groups = batches(list(dict.fromkeys(ids)), size)
-    url = f"{BASE_URL}/paper/batch"
+    url = f"{api_url(client)}/paper/batch"
     with http.progress_bar(len(groups), "Semantic Scholar look-ups", progress) as bar:
         for group in groups:
             try:
@@ -143,6 +146,38 @@ def lookup_papers(
     return result
 
 
+def api_url(client: http.Client) -> str:
+    """The Graph API root ``client`` talks to (``PAPERLENS_SEMANTIC_SCHOLAR_URL``, ``semantic_scholar_url``)."""
+    return client.settings.resolved_semantic_scholar_url()
+
+
+def linked_papers(
+    client: http.Client, paper: str, direction: str, fields: Iterable[str] = PAPER_FIELDS
+) -> tuple[list[dict[str, Any]], str | None]:
+    """The papers ``paper`` cites (``direction="references"``) or that cite it (``"citations"``), every
+    page of ``GET /paper/{id}/references`` (``/citations``), ``offset`` paging; and the failure that ended
+    the paging early, or ``None``. ``paper`` is an id as :func:`s2_id_for` gives it."""
+    if direction not in ("references", "citations"):
+        raise InvalidArgumentError(f"direction must be 'references' or 'citations', not {direction!r}")
+    key = "citedPaper" if direction == "references" else "citingPaper"
+    out: list[dict[str, Any]] = []
+    offset = 0
+    while True:
+        params = {"offset": offset, "limit": LINKS_PAGE, "fields": ",".join(fields)}
+        try:
+            data = client.get_json(f"{api_url(client)}/paper/{paper}/{direction}", params, source="semantic_scholar")
+        except SourceError as exc:
+            return out, f"{direction} of {paper} at offset {offset}: {exc}"
+        if not isinstance(data, Mapping) or not isinstance(data.get("data"), list):
+            return out, f"{direction} of {paper} at offset {offset}: the answer holds no 'data' list"
+        page = [item[key] for item in data["data"] if isinstance(item, Mapping) and isinstance(item.get(key), Mapping)]
+        out.extend(dict(record) for record in page if record.get("paperId"))
+        nxt = data.get("next")
+        if not data["data"] or not isinstance(nxt, int) or nxt <= offset:
+            return out, None
+        offset = nxt
+
+
 def _search(
     client: http.Client, query: str, max_results: int, collector: Collector, progress: bool | None, params: dict
 ) -> list[dict[str, Any]]:
@@ -157,7 +192,7 @@ def _search(
             limit = min(SEARCH_PAGE, max_results - len(records))
             try:
                 data = client.get_json(
-                    f"{BASE_URL}/paper/search",
+                    f"{api_url(client)}/paper/search",
                     {**params, "query": query, "offset": offset, "limit": limit, "fields": ",".join(PAPER_FIELDS)},
                     source="semantic_scholar",
                 )

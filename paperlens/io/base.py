@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -90,7 +91,7 @@ def decode(data: bytes, file: str | None = None) -> str:
 def _repaired(paper: Paper) -> Paper:
     """``paper`` with the mojibake of its texts repaired (the same object when there is none)."""
     changes: dict[str, Any] = {}
-    for name in ("title", "abstract", "venue", "note"):
+    for name in ("title", "abstract", "venue", "note"):  # the str fields of _TEXT_FIELDS
         value = getattr(paper, name)
         if value and (fixed := repair_mojibake(value)) != value:
             changes[name] = normalize_space(fixed)  # a repaired "Â\xa0" is a no-break space
@@ -102,9 +103,23 @@ def _repaired(paper: Paper) -> Paper:
     return replace(paper, **changes) if changes else paper
 
 
+_TEXT_FIELDS = ("title", "abstract", "authors", "venue", "keywords", "note")
+# What only mojibake makes: a C1 control character (a UTF-8 continuation byte read as Latin-1), a lead letter
+# followed by a Latin-1 sign (not the letters ª µ º: "Ã¼", "Ã\xad", "Î±"), "â€" (the start of a garbled ’ “ — …),
+# or a garbled no-break space after a number ("20Â mg").
+_MOJIBAKE_PROOF = re.compile(
+    "[\u0080-\u009f]|[\u00c2-\u00f4][\u00a0-\u00a9\u00ab-\u00b4\u00b6-\u00b9\u00bb-\u00bf]|\u00e2\u20ac"
+    "|[0-9]\u00c2[\\s\u00a0]"
+)
+
+
+def _joined(value: Any) -> str:
+    return ", ".join(value) if isinstance(value, tuple) else str(value or "")
+
+
 def _difference(before: Any, after: Any) -> tuple[str, str]:
     """The two values around where they first differ (about 40 characters each)."""
-    a, b = (", ".join(v) if isinstance(v, tuple) else str(v) for v in (before, after))
+    a, b = (_joined(v) for v in (before, after))
     at = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
     start = max(0, at - 12)
     return a[start : start + 40], b[start : start + 40]
@@ -121,19 +136,24 @@ def repair_encoding(found: list[Paper], file_report: FileReport) -> list[Paper]:
     """
     out = [_repaired(p) for p in found]
     changed = [(old, new) for old, new in zip(found, out, strict=True) if old is not new]
-    if changed:
-        file_report.counts["papers with mojibake repaired"] = len(changed)
-        old, new = changed[0]
-        field = next(
-            name
-            for name in ("title", "abstract", "authors", "venue", "keywords", "note")
-            if getattr(old, name) != getattr(new, name)
-        )
-        before, after = _difference(getattr(old, field), getattr(new, field))
+    if not changed:
+        return found
+    old, new = changed[0]
+    field = next(name for name in _TEXT_FIELDS if getattr(old, name) != getattr(new, name))
+    before, after = _difference(getattr(old, field), getattr(new, field))
+    many = f"{len(changed)} paper{'s' if len(changed) > 1 else ''}"
+    if not any(_MOJIBAKE_PROOF.search(_joined(getattr(p, name))) for p, _ in changed for name in _TEXT_FIELDS):
+        # "Âª" or "Ã¼" alone may be meant; a file is repaired only when it also holds what no text means.
         file_report.notes.append(
-            f"{len(changed)} paper{'s' if len(changed) > 1 else ''} had UTF-8 text read as Latin-1/Windows-1252 "
-            f"upstream, repaired (e.g. {old.id} {field}: {before!r} -> {after!r})"
+            f"{many} look like UTF-8 read as Latin-1 (e.g. {old.id} {field}: {before!r}) but nothing else in the "
+            "file proves it: left as written"
         )
+        return found
+    file_report.counts["papers with mojibake repaired"] = len(changed)
+    file_report.notes.append(
+        f"{many} had UTF-8 text read as Latin-1/Windows-1252 upstream, repaired "
+        f"(e.g. {old.id} {field}: {before!r} -> {after!r})"
+    )
     return out
 
 

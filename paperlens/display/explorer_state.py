@@ -427,17 +427,8 @@ class ExplorerState(traitlets.HasTraits):
         value = proposal["value"] or ()
         return (value,) if isinstance(value, str) else tuple(str(v) for v in value)
 
-    @traitlets.validate("checked")
-    def _validate_checked(self, proposal: dict[str, Any]) -> tuple[str, ...]:
-        value = proposal["value"]
-        if value is None:
-            return ()
-        if isinstance(value, (str, Paper)):
-            value = (value,)
-        return tuple(dict.fromkeys(self._paper_ids(value)))
-
-    @traitlets.validate("highlight")
-    def _validate_highlight(self, proposal: dict[str, Any]) -> tuple[str, ...]:
+    @traitlets.validate("checked", "highlight")
+    def _validate_id_set(self, proposal: dict[str, Any]) -> tuple[str, ...]:
         value = proposal["value"]
         if value is None:
             return ()

@@ -114,6 +114,27 @@ def _check(direction: str, depth: int, keep: int, source: str) -> None:
         raise InvalidArgumentError(f"expand fetches from {' or '.join(map(repr, SOURCES))}, not {source!r}")
 
 
+def _counted(
+    report: ExpansionReport, client: http.Client, call: Callable[..., Any], /, *args: Any, **kwargs: Any
+) -> Any:
+    """``call(*args, **kwargs)``, with the requests it sent added to ``report.requests`` (also when it fails)."""
+    before = client.requests_sent
+    try:
+        return call(*args, **kwargs)
+    finally:
+        report.requests += client.requests_sent - before
+
+
+def _look_up(
+    report: ExpansionReport, client: http.Client, lookup: Callable[..., Any], wanted: Iterable[str], **options: Any
+) -> dict[str, Any]:
+    """The records ``lookup`` finds for ``wanted``; the missing and failed ones go into ``report``."""
+    found = _counted(report, client, lookup, list(wanted), client=client, **options)
+    report.not_found.extend(found.missing)
+    report.failed.extend(f"look-up of {v}: {why}" for v, why in found.failed.items())
+    return found.found
+
+
 def _citing_works(
     client: http.Client, targets: list[str], report: ExpansionReport, bar: Any
 ) -> list[Mapping[str, Any]]:
@@ -128,14 +149,11 @@ def _citing_works(
             "cursor": cursor,
             "select": ",".join(LOOKUP_FIELDS),
         }
-        before = client.requests_sent
         try:
-            data = client.get_json(works_url(client), params, source="openalex")
+            data = _counted(report, client, client.get_json, works_url(client), params, source="openalex")
         except SourceError as exc:
             report.failed.append(f"works citing {targets[0]} and {len(targets) - 1} more, page {page}: {exc}")
             break
-        finally:
-            report.requests += client.requests_sent - before
         results = data.get("results") if isinstance(data, Mapping) else None
         if not isinstance(results, list):
             report.failed.append(f"works citing {targets[0]}…, page {page}: the answer holds no 'results' list")
@@ -195,12 +213,7 @@ def _one_round(
                 via[wid].append(f"cited by {paper.id}")
                 wanted.setdefault(wid)
         if wanted:
-            before = client.requests_sent
-            found = lookup_works(list(wanted), "openalex", progress=progress, client=client)
-            report.requests += client.requests_sent - before
-            works.update(found.found)
-            report.not_found.extend(found.missing)
-            report.failed.extend(f"look-up of {v}: {why}" for v, why in found.failed.items())
+            works.update(_look_up(report, client, lookup_works, wanted, kind="openalex", progress=progress))
     if direction in ("citations", "both"):
         targets = {p.openalex_id: p for p in frontier if p.openalex_id}
         groups = batches(list(targets), CITES_BATCH)
@@ -255,9 +268,9 @@ def _one_round_s2(
             if s2 is None:
                 continue
             for which, how in asked:
-                before = client.requests_sent
-                records, failure = linked_papers(client, s2, which, fields=("paperId", "externalIds", "title"))
-                report.requests += client.requests_sent - before
+                records, failure = _counted(
+                    report, client, linked_papers, client, s2, which, fields=("paperId", "externalIds", "title")
+                )
                 if failure:
                     report.failed.append(failure)
                 for record in records:
@@ -269,12 +282,9 @@ def _one_round_s2(
                     works.setdefault(pid, record)
                 bar.update(1)
     if works:
-        before = client.requests_sent
-        found = lookup_papers(list(works), fields=(*PAPER_FIELDS, *REFERENCE_FIELDS), progress=progress, client=client)
-        report.requests += client.requests_sent - before
-        report.not_found.extend(found.missing)
-        report.failed.extend(f"look-up of {v}: {why}" for v, why in found.failed.items())
-        works = {pid: found.found[pid] for pid in works if pid in found.found}  # a failed look-up is resumed later
+        fields = (*PAPER_FIELDS, *REFERENCE_FIELDS)
+        found = _look_up(report, client, lookup_papers, works, fields=fields, progress=progress)
+        works = {pid: found[pid] for pid in works if pid in found}  # a failed look-up is resumed later
     parsed = parse_semantic_scholar(json.dumps(list(works.values())), "Semantic Scholar expansion")
     return _found_via(parsed, report, via, lambda paper: paper.s2_id), via, len(seen_known)
 

@@ -320,6 +320,12 @@ class Explorer(ExplorerState, widgets.VBox):
             [table_pane, detail_pane], layout=widgets.Layout(width="100%", align_items="flex-start", grid_gap="8px")
         )
         self.graph_pane = GraphPane(kind=self.graph_kind, color_by=self.color_by, max_nodes=max_nodes)
+        # A click on a node selects its paper; a paper selected elsewhere is ringed in the graph, in place.
+        traitlets.link(
+            (self, "selected"),
+            (self.graph_pane.view, "selected_id"),
+            transform=(lambda paper: paper.id if paper is not None else "", lambda paper_id: paper_id or None),
+        )
         self.status = widgets.HTML()
         self.status.add_class("pl-status")
         children: list[widgets.Widget] = [widgets.HTML(_CSS), self.filters_box, self.count, self.label_bar, results]
@@ -605,8 +611,11 @@ class Explorer(ExplorerState, widgets.VBox):
         self.detail.value = self._detail(paper, waiting)
         if paper is not None and self.n_neighbours > 0:
             self._detail_debouncer()
-        if self._show_graph:
-            self._graph_debouncer()
+        if self._show_graph and paper is not None and paper.id not in self.graph_pane.drawn_ids:
+            # Not in the picture: redraw with it (the pane adds the selected paper past its cap). A drawn
+            # paper is only ringed, through the link above: no redraw.
+            if bool((self.positions == self.root.position(paper.id)).any()):
+                self._graph_debouncer()
 
     def _fill_neighbours(self) -> None:
         paper = self.selected

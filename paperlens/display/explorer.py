@@ -611,11 +611,15 @@ class Explorer(ExplorerState, widgets.VBox):
         self.detail.value = self._detail(paper, waiting)
         if paper is not None and self.n_neighbours > 0:
             self._detail_debouncer()
-        if self._show_graph and paper is not None and paper.id not in self.graph_pane.drawn_ids:
-            # Not in the picture: redraw with it (the pane adds the selected paper past its cap). A drawn
-            # paper is only ringed, through the link above: no redraw.
-            if bool((self.positions == self.root.position(paper.id)).any()):
-                self._graph_debouncer()
+        # Not in the picture but among the results: redraw with it (the pane adds the selected paper past its
+        # cap). A drawn paper is only ringed, through the link of selected_id: no redraw.
+        if (
+            self._show_graph
+            and paper is not None
+            and paper.id not in self.graph_pane.drawn_ids
+            and bool((self.positions == self.root.position(paper.id)).any())
+        ):
+            self._graph_debouncer()
 
     def _fill_neighbours(self) -> None:
         paper = self.selected

@@ -167,7 +167,8 @@ SCRIPT = r"""
     var ring = on ? "#d62728" : null;
     return {borderWidth: on ? 5 : 1,
             color: {background: n.color, border: ring || n.border,
-                    highlight: {background: n.color, border: ring || "#111"}, hover: {background: n.color, border: "#111"}}};
+                    highlight: {background: n.color, border: ring || "#111"},
+                    hover: {background: n.color, border: "#111"}}};
   }
   var nodes = data.nodes.map(function (n) {
     var style = look(n, !!marked[n.id]);

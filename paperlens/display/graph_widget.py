@@ -15,8 +15,9 @@ into its own iframe and relays through ``window.postMessage``, both ways:
 Python ignores an id from the front end that is not one of the nodes drawn (:attr:`GraphWidget.node_ids`)
 and puts the front end back on its value. The page itself is built, escaped and offline exactly as a
 saved graph is (the standalone page, :meth:`GraphView.save`, posts nothing). The frame is ``height`` tall
-(a CSS length, default most of the window) and the graph is fitted to the frame's real size whenever the
-frame is resized (until the reader zooms or pans).
+(a CSS length, default 72 % of the window between 420 and 900 pixels); the page takes the frame's whole
+height, and the graph is fitted to the drawing area's real size once drawn and whenever the frame is
+resized (until the reader zooms or pans).
 
 Examples
 --------
@@ -118,7 +119,7 @@ class GraphWidget(anywidget.AnyWidget):
         The paper ringed in the graph (``""``: none). A node click sets it; setting it rings the node in
         place. From the front end, only ids of drawn nodes are taken.
     height : str
-        The frame's CSS height (default ``"max(420px, 72vh)"``: most of the window).
+        The frame's CSS height (default ``"clamp(420px, 72vh, 900px)"``: most of the window, within bounds).
     title : str
         The frame's accessible title.
     node_ids : tuple of str
@@ -141,7 +142,7 @@ class GraphWidget(anywidget.AnyWidget):
     ).tag(sync=True)
     doc = traitlets.Unicode("").tag(sync=True)
     selected_id = traitlets.Unicode("").tag(sync=True)
-    height = traitlets.Unicode("max(420px, 72vh)").tag(sync=True)
+    height = traitlets.Unicode("clamp(420px, 72vh, 900px)").tag(sync=True)
     title = traitlets.Unicode("graph").tag(sync=True)
     node_ids = traitlets.Tuple()
 

@@ -19,7 +19,7 @@ import re
 from pathlib import Path
 
 import pytest
-from lab import JupyterLab, require_chromium, write_notebook
+from lab import JS_NODE_RINGED, JupyterLab, require_chromium, write_notebook
 
 import paperlens as pl
 
@@ -43,17 +43,6 @@ hostile = pl.Corpus([
 ])
 hostile.explore(graph_kind="citation", page_size=5)"""
 
-
-# In the graph frame: this paper's node alone is selected and ringed, its card open (see test_graph_click_browser).
-JS_RINGED = """(id) => {
-  const data = JSON.parse(document.getElementById('pl-data').textContent);
-  const i = data.papers.findIndex((p) => p.id === id);
-  const rings = network.body.data.nodes.get().filter((n) => n.borderWidth === 5).map((n) => n.id);
-  const selected = network.getSelectedNodes();
-  const card = document.querySelector('#pl-details .pl-title');
-  return i >= 0 && selected.length === 1 && selected[0] === i && rings.length === 1 && rings[0] === i
-    && !!card && card.textContent === (data.papers[i].title || id);
-}"""
 
 JS_COUNT_IS = "(n) => document.querySelector('.paperlens-explorer .pl-count').innerText.startsWith(n)"
 
@@ -177,7 +166,7 @@ def test_type_click_and_redraw_in_jupyterlab(tmp_path):
         assert "mod-info" in (explorer.locator(".pl-table button.pl-row").first.get_attribute("class") or "")
         # the drawn paper is ringed in place (selected in vis-network, its card open), the graph not redrawn
         frame = pane.element_handle().content_frame()
-        frame.wait_for_function(JS_RINGED, arg=best.id, timeout=30_000)
+        frame.wait_for_function(JS_NODE_RINGED, arg=best.id, timeout=30_000)
         assert lab.probe_graph(pane)["nodes"] == len(hits)
         marked = frame.evaluate(
             """() => ({card: document.querySelector('#pl-details .pl-title').textContent,
@@ -221,7 +210,7 @@ def test_type_click_and_redraw_in_jupyterlab(tmp_path):
         )  # the graph of the matches drawn; the click below rings its best match in place
         explorer.locator(".pl-table button.pl-row").first.click()
         explorer.locator(f".pl-detail [data-paper-id='{wide[0].id}']").first.wait_for(timeout=30_000)
-        pane.element_handle().content_frame().wait_for_function(JS_RINGED, arg=wide[0].id, timeout=30_000)
+        pane.element_handle().content_frame().wait_for_function(JS_NODE_RINGED, arg=wide[0].id, timeout=30_000)
         probe = lab.probe_graph(pane)
         assert probe["nodes"] == len(wide) and probe["ink_pixels"] > 2000, probe
         page.wait_for_function(

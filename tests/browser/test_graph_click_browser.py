@@ -24,7 +24,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from lab import JupyterLab, require_chromium, write_notebook
+from lab import JS_NODE_RINGED, JupyterLab, require_chromium, write_notebook
 
 import paperlens as pl
 
@@ -55,17 +55,6 @@ JS_NODES = """() => {
   });
   return {nodes, box: {left: box.left, top: box.top, width: box.width, height: box.height},
           body: [document.body.clientWidth, document.body.clientHeight]};
-}"""
-
-# Inside the graph frame: is exactly this paper's node selected and ringed (and no other ringed)?
-JS_RINGED = """(id) => {
-  const data = JSON.parse(document.getElementById('pl-data').textContent);
-  const i = data.papers.findIndex((p) => p.id === id);
-  const rings = network.body.data.nodes.get().filter((n) => n.borderWidth === 5).map((n) => n.id);
-  const selected = network.getSelectedNodes();
-  const card = document.querySelector('#pl-details .pl-title');
-  return i >= 0 && selected.length === 1 && selected[0] === i && rings.length === 1 && rings[0] === i
-    && !!card && card.textContent === (data.papers[i].title || id);
 }"""
 
 
@@ -172,7 +161,7 @@ def test_a_node_click_selects_the_paper_and_a_row_click_rings_the_node(tmp_path)
             arg=title,
             timeout=30_000,
         )
-        frame.wait_for_function(JS_RINGED, arg=paper.id, timeout=10_000)
+        frame.wait_for_function(JS_NODE_RINGED, arg=paper.id, timeout=10_000)
         assert _draws(page) == draws  # ringed in place, not redrawn
         lab.screenshot(explorer, "graph-click-2-clicked.png")
 
@@ -181,7 +170,7 @@ def test_a_node_click_selects_the_paper_and_a_row_click_rings_the_node(tmp_path)
         row = first_page.index(other)
         explorer.locator(".pl-table button.pl-row").nth(row).click()
         _wait_readback(page, {"graph": other, "selected": other})
-        frame.wait_for_function(JS_RINGED, arg=other, timeout=10_000)
+        frame.wait_for_function(JS_NODE_RINGED, arg=other, timeout=10_000)
         assert _draws(page) == draws
         assert not frame.is_detached() and frame.evaluate("() => document.body.dataset.ready") == "1"  # same page
         lab.screenshot(explorer, "graph-click-3-row.png")
@@ -205,7 +194,7 @@ def test_a_node_click_selects_the_paper_and_a_row_click_rings_the_node(tmp_path)
         frame.evaluate("(id) => window.parent.postMessage({type: 'something-else', id}, '*')", paper.id)
         page.wait_for_timeout(2_500)
         assert _readback(page) == {"graph": other, "selected": other}
-        frame.wait_for_function(JS_RINGED, arg=other, timeout=5_000)
+        frame.wait_for_function(JS_NODE_RINGED, arg=other, timeout=5_000)
         assert _draws(page) == draws
 
         # --- a taller window: the frame grows (to its 900 px cap) and the graph is fitted again
@@ -217,7 +206,7 @@ def test_a_node_click_selects_the_paper_and_a_row_click_rings_the_node(tmp_path)
         frame.wait_for_function(f"(i) => ({hit_test})(i).hit === i", arg=target["i"], timeout=10_000)
         page.mouse.click(x, y)
         _wait_readback(page, {"graph": paper.id, "selected": paper.id})
-        frame.wait_for_function(JS_RINGED, arg=paper.id, timeout=10_000)
+        frame.wait_for_function(JS_NODE_RINGED, arg=paper.id, timeout=10_000)
         explorer.locator(f".pl-detail [data-paper-id='{paper.id}']").first.wait_for(timeout=30_000)
         corner = pane.bounding_box()  # the pointer to an empty corner of the drawing area: no tooltip
         page.mouse.move(corner["x"] + 4, corner["y"] + placed["box"]["top"] + 4)

@@ -81,6 +81,14 @@ def test_a_click_selects_the_paper_and_a_selection_rings_it_in_place(explorer):
     assert widget.selected_id == "" and pane.draws == draws
     widget.selected_id = drawn[4]  # Python can drive it too: the link selects the paper
     assert explorer.selected.id == drawn[4]
+    with pytest.raises(pl.PaperlensError):  # an unknown id from Python is refused before anything changes
+        widget.selected_id = "no-such-paper"
+    assert widget.selected_id == explorer.selected.id == drawn[4]
+    arxiv = next((p for p in explorer.base if p.arxiv_id and p.id == p.arxiv_id and p.id in drawn), None)
+    if arxiv is not None:  # any identifier form, as the state takes it
+        widget.selected_id = f"arXiv:{arxiv.id}"
+        assert widget.selected_id == explorer.selected.id == arxiv.id
+        widget.selected_id = drawn[4]
     explorer.years = (2022, 2024)  # a redraw keeps the selection (the new page rings it once drawn)
     assert pane.draws == draws + 1
     assert widget.selected_id == explorer.selected.id == drawn[4]

@@ -12,6 +12,7 @@ repeats any warning the graph builder gave (e.g. "no citation links").
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import ipywidgets as widgets
@@ -56,7 +57,9 @@ class GraphPane(widgets.VBox):
     them to its ``graph_kind`` / ``color_by`` traits and calls :meth:`draw`.
     """
 
-    def __init__(self, *, kind: str, color_by: str | None, max_nodes: int) -> None:
+    def __init__(
+        self, *, kind: str, color_by: str | None, max_nodes: int, resolve: Callable[[str], str] | None = None
+    ) -> None:
         self.max_nodes = int(max_nodes)
         self.draws = 0  # how many times a graph was drawn (the caption carries it as data-draw)
         self.kind_control = widgets.ToggleButtons(
@@ -83,7 +86,7 @@ class GraphPane(widgets.VBox):
         )
         self.size_control.observe(self._on_size, names="value")
         self.caption = widgets.HTML()
-        self.view = GraphWidget(layout=widgets.Layout(width="100%"))
+        self.view = GraphWidget(resolve=resolve, layout=widgets.Layout(width="100%"))
         self.view.add_class("pl-graph")
         super().__init__(
             [

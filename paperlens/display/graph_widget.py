@@ -35,6 +35,7 @@ Examples
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import anywidget
@@ -145,6 +146,18 @@ class GraphWidget(anywidget.AnyWidget):
     height = traitlets.Unicode("clamp(420px, 72vh, 900px)").tag(sync=True)
     title = traitlets.Unicode("graph").tag(sync=True)
     node_ids = traitlets.Tuple()
+
+    def __init__(self, *, resolve: Callable[[str], str] | None = None, **kwargs: Any) -> None:
+        #: Turns a ``selected_id`` set from Python into the paper's id, or raises (the explorer passes its
+        #: corpus's look-up, so an unknown id is refused before the trait changes, not half-applied).
+        self.resolve = resolve
+        super().__init__(**kwargs)
+
+    @traitlets.validate("selected_id")
+    def _validate_selected_id(self, proposal: dict[str, Any]) -> str:
+        value = proposal["value"]
+        resolve = getattr(self, "resolve", None)
+        return resolve(value) if value and resolve is not None else value
 
     def show(self, view: GraphView) -> None:
         """Draw ``view`` (a :class:`~paperlens.display.graphview.GraphView`): its page, relaying clicks."""

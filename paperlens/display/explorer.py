@@ -15,7 +15,11 @@ a bad value or a failing search in the status line instead of raising into the
 front end. Typing in the search box is debounced (the query is applied 0.3 s
 after the last keystroke, so one search runs per pause, not per letter), and the
 graph is redrawn 0.6 s after the last change, for at most ``max_nodes`` papers.
-Without a running event loop (plain Python, tests) both happen at once.
+Without a running event loop (plain Python, tests) both happen at once. A click on a
+node of the graph selects that paper (table row and detail pane follow), and a paper
+selected in the table is ringed in the graph in place, without a redraw: the graph
+pane's :class:`~paperlens.display.graph_widget.GraphWidget` has a ``selected_id``
+trait, linked to ``selected`` with ``traitlets.link``.
 
 The widgets live in helper modules: ``explorer_controls`` (filters),
 ``explorer_table`` (results), ``explorer_detail`` (the paper pane's HTML and what
@@ -319,7 +323,18 @@ class Explorer(ExplorerState, widgets.VBox):
         results = widgets.HBox(
             [table_pane, detail_pane], layout=widgets.Layout(width="100%", align_items="flex-start", grid_gap="8px")
         )
-        self.graph_pane = GraphPane(kind=self.graph_kind, color_by=self.color_by, max_nodes=max_nodes)
+        self.graph_pane = GraphPane(
+            kind=self.graph_kind,
+            color_by=self.color_by,
+            max_nodes=max_nodes,
+            resolve=lambda paper_id: self.base[paper_id].id,  # an unknown id is refused, any id form accepted
+        )
+        # A click on a node selects its paper; a paper selected elsewhere is ringed in the graph, in place.
+        traitlets.link(
+            (self, "selected"),
+            (self.graph_pane.view, "selected_id"),
+            transform=(lambda paper: paper.id if paper is not None else "", lambda paper_id: paper_id or None),
+        )
         self.status = widgets.HTML()
         self.status.add_class("pl-status")
         children: list[widgets.Widget] = [widgets.HTML(_CSS), self.filters_box, self.count, self.label_bar, results]
@@ -605,7 +620,14 @@ class Explorer(ExplorerState, widgets.VBox):
         self.detail.value = self._detail(paper, waiting)
         if paper is not None and self.n_neighbours > 0:
             self._detail_debouncer()
-        if self._show_graph:
+        # Not in the picture but among the results: redraw with it (the pane adds the selected paper past its
+        # cap). A drawn paper is only ringed, through the link of selected_id: no redraw.
+        if (
+            self._show_graph
+            and paper is not None
+            and paper.id not in self.graph_pane.drawn_ids
+            and bool((self.positions == self.root.position(paper.id)).any())
+        ):
             self._graph_debouncer()
 
     def _fill_neighbours(self) -> None:

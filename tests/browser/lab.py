@@ -142,6 +142,18 @@ JS_GRAPH_PROBE = """() => {
 }"""
 
 
+# Inside a graph frame (an explorer's pane): this paper's node alone is selected and ringed, its card open.
+JS_NODE_RINGED = """(id) => {
+  const data = JSON.parse(document.getElementById('pl-data').textContent);
+  const i = data.papers.findIndex((p) => p.id === id);
+  const rings = network.body.data.nodes.get().filter((n) => n.borderWidth === 5).map((n) => n.id);
+  const selected = network.getSelectedNodes();
+  const card = document.querySelector('#pl-details .pl-title');
+  return i >= 0 && selected.length === 1 && selected[0] === i && rings.length === 1 && rings[0] === i
+    && !!card && card.textContent === (data.papers[i].title || id);
+}"""
+
+
 class BrowserUnavailable(RuntimeError):
     """Chromium is not installed where the harness looks for it."""
 

@@ -19,6 +19,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from ..text import plural
+from . import graphview
 from .explorer_state import KINDS
 from .graph_widget import GraphWidget
 from .tables import esc
@@ -29,21 +30,9 @@ if TYPE_CHECKING:
 __all__ = ["KINDS", "NO_COLOR", "GraphPane", "color_options"]
 
 
-def _graphview() -> Any:
-    """The graph view module, or ``None`` while it is not installed."""
-    try:
-        from . import graphview
-    except ImportError:
-        return None
-    return graphview
-
-
 def color_options() -> list[tuple[str, str | None]]:
     """``(label, value)`` choices for colouring nodes, as the graph view offers them."""
-    choices = getattr(_graphview(), "COLOR_BY", None)
-    if not choices:
-        return [("default", None)]
-    return [(c or "nothing", c) for c in choices]
+    return [(c or "nothing", c) for c in graphview.COLOR_BY]
 
 
 #: The colour dropdown's value for ``color_by=None`` (a Dropdown shows nothing for a ``None`` value).
@@ -130,10 +119,6 @@ class GraphPane(widgets.VBox):
         positions = np.asarray(positions)
         if ranking is not None and len(positions) > self.max_nodes:
             positions = positions[np.argsort(-np.asarray(ranking, dtype=np.float64)[positions], kind="stable")]
-        module = _graphview()
-        if module is None:
-            self.caption.value = "<i>The graph view is not available (paperlens.display.graphview is missing).</i>"
-            return
         total = len(positions)
         shown = positions[: self.max_nodes]
         if selected is not None and selected not in shown and bool((positions == selected).any()):
@@ -142,7 +127,7 @@ class GraphPane(widgets.VBox):
             self.view.clear()
             self.caption.value = "<span data-draw='0' data-nodes='0'><i>No paper to draw.</i></span>"
             return
-        known = getattr(module, "OPTIONS", ())
+        known = graphview.OPTIONS
         options: dict[str, Any] = {"kind": kind, "color_by": color_by}
         if selected_id is not None and "highlight" in known:
             options["highlight"] = selected_id
@@ -150,7 +135,7 @@ class GraphPane(widgets.VBox):
             self.caption.value = f"<i>{esc(busy)}</i>"
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            view = module.graph(root.subset(shown), **options)
+            view = graphview.graph(root.subset(shown), **options)
         hidden = total - len(shown)
         note = ""
         if hidden > 0:

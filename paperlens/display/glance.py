@@ -20,7 +20,7 @@ Examples
 >>> view
 <Glance: 69 papers, 2019–2025, by topic>
 >>> sorted(view.charts)
-['authors', 'categories', 'venues', 'years']
+['authors', 'categories', 'years']
 >>> view.spec()["$schema"].split("/")[-1][:3]
 'v5.'
 >>> view.notes[0]
@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from ..errors import InvalidArgumentError
+from ..errors import InvalidArgumentError, PaperlensError
 from ..graphs import trends
 from .tables import esc
 
@@ -119,8 +119,16 @@ class Glance:
         self.static = bool(static)
         stack, self.by_name, note = _resolve_by(corpus, by)
         self.by = by
+        try:
+            per_year = trends.papers_per_year(corpus, by=stack, n=self.n)
+        except PaperlensError as exc:  # "auto" asked for topics and there are none (no text, too few papers)
+            if by != "auto":
+                raise
+            note = f"Stacked by category, not by topic: {exc}"
+            stack = self.by_name = "category"
+            per_year = trends.papers_per_year(corpus, by=stack, n=self.n)
         self.tables: dict[str, pd.DataFrame] = {
-            "years": trends.papers_per_year(corpus, by=stack, n=self.n),
+            "years": per_year,
             "authors": trends.top_authors(corpus, self.n),
             "venues": trends.top_venues(corpus, self.n),
             "categories": trends.top_categories(corpus, self.n),
@@ -174,8 +182,8 @@ class Glance:
                 color=alt.Color(
                     "group:N",
                     title=legend,
-                    sort=order,
-                    scale=alt.Scale(scheme=_PALETTE if len(order) <= 10 else "tableau20"),
+                    # the order as the scale's domain: values, never written into a Vega expression
+                    scale=alt.Scale(domain=order, scheme=_PALETTE if len(order) <= 10 else "tableau20"),
                     legend=alt.Legend(labelLimit=320, orient="right"),
                 ),
                 order=alt.Order("rank:Q"),

@@ -73,18 +73,52 @@ def _check_n(n: int | None) -> int | None:
     return None if n is None else int(n)
 
 
-def _ranked(lists: pd.Series, name: str, n: int | None) -> pd.DataFrame:
-    """Papers per value of a list column (a paper counts once per distinct value), most papers first;
-    ties by value, A to Z."""
-    distinct = lists.map(lambda values: tuple(dict.fromkeys(v for v in (values or ()) if isinstance(v, str) and v)))
-    missing = int((distinct.map(len) == 0).sum())
-    flat = distinct.explode().dropna()
-    counts = flat.value_counts()
-    table = pd.DataFrame({name: counts.index.astype(str), "papers": counts.to_numpy(dtype=np.int64)})
-    table = table.sort_values(["papers", name], ascending=[False, True], kind="stable").reset_index(drop=True)
+def _values(field: str, value: Any) -> tuple[str, ...]:
+    """A paper's distinct non-empty values of a list field (or of ``venue``, one string)."""
+    if field == "venue":
+        value = (value,) if isinstance(value, str) else ()
+    return tuple(dict.fromkeys(v.strip() for v in (value or ()) if isinstance(v, str) and v.strip()))
+
+
+class _Codes:
+    """A list field of the root corpus as flat arrays: entry -> paper (root position), entry -> value code.
+
+    Built once per root (cached there), so a table for any subset is one ``bincount``.
+    """
+
+    def __init__(self, root: Corpus, field: str) -> None:
+        lists = [_values(field, v) for v in root.column(field).tolist()]
+        lengths = np.fromiter((len(v) for v in lists), np.int64, len(lists))
+        self.owners = np.repeat(np.arange(len(lists), dtype=np.int64), lengths)
+        self.has_any = lengths > 0
+        flat = [x for v in lists for x in v]
+        codes, names = pd.factorize(pd.Series(flat, dtype=object), sort=True)  # codes in A-to-Z order
+        self.codes = codes.astype(np.int64)
+        self.names = np.asarray(names, dtype=object)
+        self.first = np.full(len(lists), -1, dtype=np.int64)  # each paper's first value (its primary category)
+        starts = np.cumsum(lengths) - lengths
+        self.first[self.has_any] = self.codes[starts[self.has_any]]
+
+    @classmethod
+    def of(cls, corpus: Corpus, field: str) -> _Codes:
+        root = corpus.root
+        return root.cached(f"trends.codes:{field}", lambda: cls(root, field))
+
+
+def _ranked(corpus: Corpus, field: str, name: str, n: int | None) -> pd.DataFrame:
+    """Papers per value of a field (a paper counts once per distinct value), most papers first; ties A to Z."""
+    codes = _Codes.of(corpus, field)
+    positions = corpus.root_positions
+    inside = np.zeros(len(codes.has_any), dtype=bool)
+    inside[positions] = True
+    counts = np.bincount(codes.codes[inside[codes.owners]], minlength=len(codes.names))
+    present = np.flatnonzero(counts)
+    order = present[np.argsort(-counts[present], kind="stable")]  # codes are A to Z: stable keeps ties so
     if n is not None:
-        table = table.head(n).reset_index(drop=True)
-    return _counted(table, len(lists), missing)
+        order = order[:n]
+    table = pd.DataFrame({name: codes.names[order].astype(str), "papers": counts[order].astype(np.int64)})
+    missing = int(len(positions) - codes.has_any[positions].sum())
+    return _counted(table, len(positions), missing)
 
 
 def top_authors(corpus: Corpus, n: int | None = 15) -> pd.DataFrame:
@@ -112,7 +146,7 @@ def top_authors(corpus: Corpus, n: int | None = 15) -> pd.DataFrame:
     >>> table["papers"].tolist()
     [3, 3]
     """
-    return _ranked(corpus.column("authors"), "author", _check_n(n))
+    return _ranked(corpus, "authors", "author", _check_n(n))
 
 
 def top_venues(corpus: Corpus, n: int | None = 15) -> pd.DataFrame:
@@ -139,8 +173,7 @@ def top_venues(corpus: Corpus, n: int | None = 15) -> pd.DataFrame:
     >>> table.columns.tolist(), table.attrs["missing"]
     (['venue', 'papers'], 1)
     """
-    venues = corpus.column("venue").map(lambda v: (v.strip(),) if isinstance(v, str) and v.strip() else ())
-    return _ranked(venues, "venue", _check_n(n))
+    return _ranked(corpus, "venue", "venue", _check_n(n))
 
 
 def top_categories(corpus: Corpus, n: int | None = 15) -> pd.DataFrame:
@@ -167,7 +200,7 @@ def top_categories(corpus: Corpus, n: int | None = 15) -> pd.DataFrame:
     >>> top_categories(pl.load_sample(), 1).values.tolist()
     [['cs.CL', 29]]
     """
-    return _ranked(corpus.column("categories"), "category", _check_n(n))
+    return _ranked(corpus, "categories", "category", _check_n(n))
 
 
 def topics_known(corpus: Corpus) -> bool:
@@ -248,8 +281,10 @@ def paper_categories(corpus: Corpus) -> pd.Series:
     >>> paper_categories(pl.load_sample()).iloc[0]
     'physics.geo-ph'
     """
-    first = corpus.column("categories").map(lambda v: str(v[0]) if len(v or ()) else NO_GROUP)
-    return pd.Series(first.to_numpy(dtype=object), index=corpus.ids, dtype=object, name="category")
+    codes = _Codes.of(corpus, "categories")
+    first = codes.first[corpus.root_positions]
+    names = np.append(codes.names, NO_GROUP).astype(object)
+    return pd.Series(names[first], index=corpus.ids, dtype=object, name="category")
 
 
 def papers_per_year(corpus: Corpus, by: str | Sequence[Any] | None = "topic", *, n: int | None = 8) -> pd.DataFrame:

@@ -21,8 +21,8 @@ Examples
 <Glance: 69 papers, 2019–2025, by topic>
 >>> sorted(view.charts)
 ['authors', 'categories', 'years']
->>> view.spec()["$schema"].split("/")[-1][:3]
-'v5.'
+>>> view.spec()["$schema"]
+'https://vega.github.io/schema/vega-lite/v5.json'
 >>> view.notes[0]
 'No venue for 69 of 69 papers: the venues chart is left out.'
 """
@@ -45,16 +45,19 @@ if TYPE_CHECKING:
 
     from ..corpus import Corpus
 
-__all__ = ["GLANCE_BY", "VEGALITE_MIME", "Glance", "glance"]
+__all__ = ["GLANCE_BY", "VEGALITE_MIME", "VEGALITE_SCHEMA", "Glance", "glance"]
 
 #: What stacks the papers-per-year bars (``"auto"``: topics when found or cheap, else categories).
 GLANCE_BY = ("auto", "topic", "category", None)
 #: The mimetype Jupyter's built-in Vega renderer draws (JupyterLab 4 and Notebook 7: Vega-Lite 3 to 5).
 VEGALITE_MIME = "application/vnd.vegalite.v5+json"
+#: The ``$schema`` of the specs: Vega-Lite 5, any minor version.
+VEGALITE_SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
 TOPICS_AUTO_LIMIT = 5000
 """``by="auto"`` finds the topics itself up to this many papers in the root (as the explorer does);
 beyond, it stacks by category unless the topics are already found."""
-_EMBED_OPTIONS = {"actions": {"export": True, "source": False, "compiled": False, "editor": False}}
+# SVG (text one can select, marks a test can count); the export menu only: no "open in the Vega editor" link out
+_EMBED_OPTIONS = {"renderer": "svg", "actions": {"export": True, "source": False, "compiled": False, "editor": False}}
 _PALETTE = "tableau10"
 _TITLES = {
     "years": "Papers per year",
@@ -75,7 +78,7 @@ def _resolve_by(corpus: Corpus, by: str | Sequence[Any] | None) -> tuple[Any, st
         return by, by or "papers", None
     if trends.topics_known(corpus) or len(corpus.root) <= TOPICS_AUTO_LIMIT:
         return "topic", "topic", None
-    has_categories = bool(corpus.column("categories").map(len).any()) if len(corpus) else False
+    has_categories = len(trends.top_categories(corpus, 1)) > 0
     fallback = "category" if has_categories else None
     note = (
         f"Stacked by {fallback or 'nothing'}, not by topic: the topics of {len(corpus.root):,} papers are not "
@@ -177,14 +180,14 @@ class Glance:
             "years": alt.Chart(known, title=_TITLES["years"])
             .mark_bar()
             .encode(
-                x=alt.X("year:O", title="Year", scale=alt.Scale(domain=axis_years), axis=alt.Axis(labelAngle=0)),
+                x=alt.X("year:O", title="Year", scale=alt.Scale(domain=axis_years), axis=alt.Axis(labelAngle=0, labelOverlap="greedy", labelSeparation=6)),
                 y=alt.Y("sum(papers):Q", title="Papers", stack="zero"),
                 color=alt.Color(
                     "group:N",
                     title=legend,
                     # the order as the scale's domain: values, never written into a Vega expression
                     scale=alt.Scale(domain=order, scheme=_PALETTE if len(order) <= 10 else "tableau20"),
-                    legend=alt.Legend(labelLimit=320, orient="right"),
+                    legend=alt.Legend(labelLimit=280, orient="right"),
                 ),
                 order=alt.Order("rank:Q"),
                 tooltip=[
@@ -205,10 +208,10 @@ class Glance:
                 .mark_bar(color="#4c78a8")
                 .encode(
                     x=alt.X("papers:Q", title="Papers"),
-                    y=alt.Y(f"{field}:N", title=None, sort="-x", axis=alt.Axis(labelLimit=180)),
+                    y=alt.Y(f"{field}:N", title=None, sort="-x", axis=alt.Axis(labelLimit=150)),
                     tooltip=[alt.Tooltip(f"{field}:N", title=field.capitalize()), alt.Tooltip("papers:Q")],
                 )
-                .properties(width=170, height=alt.Step(16))
+                .properties(width=130, height=alt.Step(16))
             )
         return charts
 
@@ -219,7 +222,7 @@ class Glance:
 
         charts = self.charts
         tops = [charts[name] for name in ("authors", "venues", "categories") if name in charts]
-        parts = [charts["years"]] + ([alt.hconcat(*tops, spacing=30)] if tops else [])
+        parts = [charts["years"]] + ([alt.hconcat(*tops, spacing=24)] if tops else [])
         title = alt.TitleParams(self.title, anchor="start", fontSize=14)
         return alt.vconcat(*parts, spacing=20, title=title).configure_view(stroke=None)
 
@@ -236,7 +239,10 @@ class Glance:
 
     def spec(self) -> dict[str, Any]:
         """The Vega-Lite 5 specification (a JSON-ready dict, the data inline)."""
-        return self.chart.to_dict(validate=False)
+        spec = self.chart.to_dict(validate=False)
+        # Any Vega-Lite 5 draws it (JupyterLab 4.6 ships 5.6; altair 5.5 would name 5.20 and make it warn).
+        spec["$schema"] = VEGALITE_SCHEMA
+        return spec
 
     # ------------------------------------------------------------------ static picture
 
@@ -247,11 +253,16 @@ class Glance:
         tops = [name for name in ("authors", "venues", "categories") if len(self.tables[name])]
         rows = max((len(self.tables[name]) for name in tops), default=0)
         top_height = 0.5 + 0.22 * rows if tops else 0
-        figure = Figure(figsize=(width, 3.6 + top_height), dpi=80, layout="constrained")
-        ratios = [3.6, top_height] if tops else None
-        grid = figure.add_gridspec(2 if tops else 1, max(len(tops), 1), height_ratios=ratios)
-        figure.suptitle(self.title, x=0.01, ha="left", fontsize=12)
-        axes = figure.add_subplot(grid[0, :])
+        # Fixed margins, no layout engine: constrained layout costs more than the drawing (0.7 s).
+        height = 4.2 + top_height + (0.6 if tops else 0)
+        figure = Figure(figsize=(width, height), dpi=80)
+        figure.suptitle(self.title, x=0.01, y=1 - 0.1 / height, ha="left", va="top", fontsize=12)
+        top = 1 - 0.75 / height
+        years_bottom = top - 3.2 / height
+        axes = figure.add_gridspec(1, 1, left=0.06, right=0.62, top=top, bottom=years_bottom).subplots()
+        grid = figure.add_gridspec(
+            1, max(len(tops), 1), left=0.17, right=0.98, top=years_bottom - 0.9 / height, bottom=0.35 / height, wspace=1.1
+        )
         years = self.tables["years"]
         known = years[years["year"].notna()]
         wide = known.pivot_table(index="year", columns="group", values="papers", aggfunc="sum", fill_value=0)
@@ -265,14 +276,16 @@ class Glance:
             for group, color in zip(columns, colors, strict=True):
                 axes.bar(wide.index, wide[group], bottom=bottom, color=color, label=_short(group, 60), width=0.8)
                 bottom = bottom + wide[group]
-            axes.set_xticks(list(wide.index))
-            axes.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=False)
+            from matplotlib.ticker import MaxNLocator
+
+            axes.xaxis.set_major_locator(MaxNLocator(nbins=14, integer=True))
+            axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
         axes.set_title(_TITLES["years"], loc="left", fontsize=10)
         axes.set_ylabel("Papers")
         axes.spines[["top", "right"]].set_visible(False)
         for column, name in enumerate(tops):
             table = self.tables[name]
-            ax = figure.add_subplot(grid[1, column])
+            ax = figure.add_subplot(grid[0, column])
             labels = [_short(v, 28) for v in table[_NAME[name]]]
             ax.barh(range(len(table)), table["papers"], color="#4c78a8")
             ax.set_yticks(range(len(table)), labels, fontsize=8)

@@ -180,7 +180,12 @@ class Glance:
             "years": alt.Chart(known, title=_TITLES["years"])
             .mark_bar()
             .encode(
-                x=alt.X("year:O", title="Year", scale=alt.Scale(domain=axis_years), axis=alt.Axis(labelAngle=0, labelOverlap="greedy", labelSeparation=6)),
+                x=alt.X(
+                    "year:O",
+                    title="Year",
+                    scale=alt.Scale(domain=axis_years),
+                    axis=alt.Axis(labelAngle=0, labelOverlap="greedy", labelSeparation=6),
+                ),
                 y=alt.Y("sum(papers):Q", title="Papers", stack="zero"),
                 color=alt.Color(
                     "group:N",
@@ -261,7 +266,13 @@ class Glance:
         years_bottom = top - 3.2 / height
         axes = figure.add_gridspec(1, 1, left=0.06, right=0.62, top=top, bottom=years_bottom).subplots()
         grid = figure.add_gridspec(
-            1, max(len(tops), 1), left=0.17, right=0.98, top=years_bottom - 0.9 / height, bottom=0.35 / height, wspace=1.1
+            1,
+            max(len(tops), 1),
+            left=0.17,
+            right=0.98,
+            wspace=1.1,
+            top=years_bottom - 0.9 / height,
+            bottom=0.35 / height,
         )
         years = self.tables["years"]
         known = years[years["year"].notna()]

@@ -123,7 +123,7 @@ def test_glance_draws_offline_and_follows_the_explorer(tmp_path, app):
             timeout=30_000,
         )
         page.wait_for_function(
-            f"() => document.querySelector(\"{UI} {OUTPUT} g.mark-rect path\") !== null", timeout=30_000
+            f'() => document.querySelector("{UI} {OUTPUT} g.mark-rect path") !== null', timeout=30_000
         )
         after = page.evaluate(JS_BARS, f"{UI} {OUTPUT}")[0]
         assert after["bars"] != before and after["bars"] > 0, (before, after)

@@ -192,7 +192,7 @@ class Glance:
                     title=legend,
                     # the order as the scale's domain: values, never written into a Vega expression
                     scale=alt.Scale(domain=order, scheme=_PALETTE if len(order) <= 10 else "tableau20"),
-                    legend=alt.Legend(labelLimit=280, orient="right"),
+                    legend=alt.Legend(labelLimit=300, orient="top", columns=2, direction="vertical", titleOrient="top"),
                 ),
                 order=alt.Order("rank:Q"),
                 tooltip=[
@@ -201,7 +201,7 @@ class Glance:
                     alt.Tooltip("sum(papers):Q", title="Papers"),
                 ],
             )
-            .properties(width=520, height=220)
+            .properties(width=640, height=220)
         }
         for name in ("authors", "venues", "categories"):
             table = self.tables[name]
@@ -213,10 +213,10 @@ class Glance:
                 .mark_bar(color="#4c78a8")
                 .encode(
                     x=alt.X("papers:Q", title="Papers"),
-                    y=alt.Y(f"{field}:N", title=None, sort="-x", axis=alt.Axis(labelLimit=150)),
+                    y=alt.Y(f"{field}:N", title=None, sort="-x", axis=alt.Axis(labelLimit=130)),
                     tooltip=[alt.Tooltip(f"{field}:N", title=field.capitalize()), alt.Tooltip("papers:Q")],
                 )
-                .properties(width=130, height=alt.Step(16))
+                .properties(width=110, height=alt.Step(16))
             )
         return charts
 

@@ -63,6 +63,8 @@ def main() -> None:
     corpus = load(args.limit)
     print(f"loaded {len(corpus):,} papers in {time.perf_counter() - started:.1f} s")
     state = ExplorerState(corpus, communities=False)
+    cold = median_ms(lambda: [f(corpus, 10) for f in (trends.top_authors, trends.top_venues, trends.top_categories)], 1)
+    print(f"first tables of the root (builds the per-root code arrays, once): {cold:.0f} ms")
     Glance(corpus.head(50)).spec()  # import altair once, outside the timings
     cases = {"all": "", "search 'diffusion model'": "diffusion model", "search 'graph'": "graph"}
     pane = GlancePane()

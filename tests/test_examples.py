@@ -433,6 +433,11 @@ def test_quickstart_searches_with_the_query_syntax_and_maps_the_field(executed):
     assert WIDGET_VIEW in bundle and "image/png" in bundle
     assert "69 papers" in bundle["text/plain"]
 
+    glance = code_cell(nb, "corpus.glance()")
+    bundle = next(out["data"] for out in glance.outputs if "data" in out)
+    assert {"application/vnd.vegalite.v5+json", "image/png", "text/plain"} <= set(bundle)
+    assert bundle["application/vnd.vegalite.v5+json"]["$schema"].endswith("/vega-lite/v5.json")
+
 
 @pytest.mark.slow
 def test_concepts_notebook_maps_the_communities(executed):

@@ -202,6 +202,10 @@ class Explorer(ExplorerState, widgets.VBox):
         Show the field map of every paper (:class:`~paperlens.display.mapview.MapView`) below: a
         filter or search dims the other papers, a lasso filters the table, a click opens the paper.
         Laying out a big corpus takes a while the first time (minutes at 75,000 papers).
+    glance : bool
+        Show the field at a glance of the filtered papers (:class:`~paperlens.display.glance.Glance`:
+        papers per year by topic, top authors, venues and categories), redrawn ``graph_delay`` seconds
+        after the last filter change.
     **filters
         Initial values of the filter traits (``query=``, ``years=``, ...).
 
@@ -257,6 +261,7 @@ class Explorer(ExplorerState, widgets.VBox):
         debounce: float = 0.3,
         graph_delay: float = 0.6,
         map: bool = False,
+        glance: bool = False,
         **filters: Any,
     ) -> None:
         ExplorerState.__init__(
@@ -349,6 +354,14 @@ class Explorer(ExplorerState, widgets.VBox):
             self.map_view = MapView(self.root, height=460)
             self.map_view.observe(self._guard(self._on_map_selection))
             children.append(self.map_view.widget)
+        self.glance_pane: Any = None
+        if glance:
+            from .explorer_glance import GlancePane
+
+            self.glance_pane = GlancePane()
+            self._glance_debouncer = _Debouncer(self._draw_glance, graph_delay, self._show_error)
+            self.observe(lambda _change: self._glance_debouncer(), names="topics")
+            children.append(self.glance_pane)
         self.children = [*children, self.status]
 
         # --- controls <-> traits
@@ -407,6 +420,9 @@ class Explorer(ExplorerState, widgets.VBox):
         if self._show_graph and len(corpus) <= _COMMUNITY_AUTO_LIMIT:
             self._graph_debouncer.cancel()  # drawn with the cell (saved notebooks keep it); big corpora: after a pause
             self._graph_debouncer._fire()  # errors go to the status line: the explorer still opens
+        if self.glance_pane is not None and len(corpus) <= _COMMUNITY_AUTO_LIMIT:
+            self._glance_debouncer.cancel()
+            self._glance_debouncer._fire()
 
     # ------------------------------------------------------------------ public API (beyond the state's)
 
@@ -432,6 +448,8 @@ class Explorer(ExplorerState, widgets.VBox):
         self._query_debouncer.flush()
         self._detail_debouncer.flush()
         self._graph_debouncer.flush()
+        if self.glance_pane is not None:
+            self._glance_debouncer.flush()
 
     # ------------------------------------------------------------------ control <-> trait
 
@@ -539,6 +557,8 @@ class Explorer(ExplorerState, widgets.VBox):
         )
         if self._show_graph:
             self._graph_debouncer()
+        if self.glance_pane is not None:
+            self._glance_debouncer()
         if self.map_view is not None:
             everything = len(self.positions) == len(self.root)
             self.map_view.highlight(None if everything else self.root.subset(np.sort(self.positions)))
@@ -642,6 +662,16 @@ class Explorer(ExplorerState, widgets.VBox):
                 "run corpus.concept_model() in a cell, or choose the concept graph, then click again."
             )
         self.detail.value = self._detail(paper, neighbours)
+
+    # ------------------------------------------------------------------ glance pane
+
+    def _draw_glance(self) -> None:
+        groups = None
+        if self.topics:  # the explorer's own topics (the topic filter's), when found
+            names = self.topics
+            groups = [names.get(code, "none") for code in self.topic_of(self.positions).tolist()]
+        # root.subset, not self.corpus: "revision" is announced before "corpus" is rebuilt
+        self.glance_pane.draw(self.root.subset(self.positions), groups, of_papers=len(self.base))
 
     # ------------------------------------------------------------------ graph pane
 

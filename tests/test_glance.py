@@ -168,3 +168,15 @@ def test_the_explorer_has_no_glance_pane_unless_asked(sample):
 
 def test_glance_is_not_a_corpus_only_name():
     assert Glance.__module__ == "paperlens.display.glance"
+
+
+def test_a_topic_has_the_maps_colour_in_the_glance():
+    corpus = pl.load_sample()
+    view = corpus.map()
+    scale = corpus.glance(by="topic").charts["years"].to_dict()["encoding"]["color"]["scale"]
+    glance_colors = dict(zip(scale["domain"], scale["range"], strict=True))
+    named = [g for g in view.data["community"].unique() if g in glance_colors]
+    assert len(named) >= 5  # the map's labelled communities are the glance's topics
+    for topic in named:
+        on_map = set(view.data.loc[view.data["community"] == topic, "color"])
+        assert on_map == {glance_colors[topic]}, topic

@@ -58,7 +58,6 @@ TOPICS_AUTO_LIMIT = 5000
 beyond, it stacks by category unless the topics are already found."""
 # SVG (text one can select, marks a test can count); the export menu only: no "open in the Vega editor" link out
 _EMBED_OPTIONS = {"renderer": "svg", "actions": {"export": True, "source": False, "compiled": False, "editor": False}}
-_PALETTE = "tableau10"
 _TITLES = {
     "years": "Papers per year",
     "authors": "Top authors",
@@ -167,9 +166,7 @@ class Glance:
         years = self.tables["years"]
         known = years[years["year"].notna()].copy()
         known["year"] = known["year"].astype("int64")
-        stacked = known.groupby("group", sort=False)["papers"].sum().sort_values(ascending=False)
-        order = [g for g in stacked.index if g not in (trends.OTHER, trends.NO_GROUP)]
-        order += [g for g in (trends.OTHER, trends.NO_GROUP) if g in stacked.index]
+        order = _largest_first(known.groupby("group", sort=False)["papers"].sum())
         known["rank"] = known["group"].map({g: i for i, g in enumerate(order)})  # data, not an expression
         first = int(known["year"].min()) if len(known) else 0
         last = int(known["year"].max()) if len(known) else 0
@@ -191,7 +188,7 @@ class Glance:
                     "group:N",
                     title=legend,
                     # the order as the scale's domain: values, never written into a Vega expression
-                    scale=alt.Scale(domain=order, scheme=_PALETTE if len(order) <= 10 else "tableau20"),
+                    scale=alt.Scale(domain=order, range=_colors(order)),
                     legend=alt.Legend(labelLimit=300, orient="top", columns=2, direction="vertical", titleOrient="top"),
                 ),
                 order=alt.Order("rank:Q"),
@@ -279,10 +276,8 @@ class Glance:
         wide = known.pivot_table(index="year", columns="group", values="papers", aggfunc="sum", fill_value=0)
         if len(wide):
             wide = wide.reindex(range(int(wide.index.min()), int(wide.index.max()) + 1), fill_value=0)
-            totals = wide.sum().sort_values(ascending=False)
-            columns = [g for g in totals.index if g not in (trends.OTHER, trends.NO_GROUP)]
-            columns += [g for g in (trends.OTHER, trends.NO_GROUP) if g in wide.columns]
-            colors = _colors(len(columns))
+            columns = _largest_first(wide.sum())
+            colors = _colors(columns)
             bottom = pd.Series(0, index=wide.index)
             for group, color in zip(columns, colors, strict=True):
                 axes.bar(wide.index, wide[group], bottom=bottom, color=color, label=_short(group, 60), width=0.8)
@@ -373,11 +368,29 @@ def _short(value: Any, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _colors(n: int) -> list[Any]:
-    from matplotlib import colormaps
+def _largest_first(totals: pd.Series) -> list[Any]:
+    """Groups by papers, most first (ties by name, as the map ranks them), "other" and no group last."""
+    ranked = sorted(
+        (g for g in totals.index if g not in (trends.OTHER, trends.NO_GROUP)), key=lambda g: (-totals[g], str(g))
+    )
+    return ranked + [g for g in (trends.OTHER, trends.NO_GROUP) if g in totals.index]
 
-    cmap = colormaps["tab10" if n <= 10 else "tab20"]
-    return [cmap(i % cmap.N) for i in range(n)]
+
+def _colors(order: list[Any]) -> list[str]:
+    """The graph and map's colours for groups in this order (largest first): the scene's palette, lighter
+    past its end, grey for "other" and no group — so a topic looks alike in the glance and on the map."""
+    from .scene import OTHER, PALETTE, tint
+
+    ranked = [g for g in order if g not in (trends.OTHER, trends.NO_GROUP)]
+    rank = {g: i for i, g in enumerate(ranked)}
+    return [
+        OTHER
+        if g not in rank
+        else PALETTE[rank[g]]
+        if rank[g] < len(PALETTE)
+        else tint(PALETTE[rank[g] % len(PALETTE)])
+        for g in order
+    ]
 
 
 def glance(corpus: Corpus, *, by: str | Sequence[Any] | None = "auto", n: int = 10, static: bool = True) -> Glance:

@@ -381,8 +381,8 @@ def test_quickstart_shows_the_corpus_the_explorer_and_graphs(executed):
     root = models[view["model_id"]]
     assert root["model_name"] == "VBoxModel"
     assert "paperlens-explorer" in root["state"]["_dom_classes"]
-    pane_html = [m["state"].get("value", "") for m in models.values() if m["model_name"] == "HTMLModel"]
-    pages = [page for value in pane_html if "paperlens-graph" in value for page in graph_pages(value)]
+    # the graph pane is a GraphWidget (anywidget): its page is the synced ``doc``, drawn into an iframe
+    pages = [_Elements(m["state"]["doc"]) for m in models.values() if m["state"].get("doc")]
     assert pages, "the explorer's graph pane drew nothing with the cell"
     assert len(assert_offline_graph(pages[0])["nodes"]) > 0
 

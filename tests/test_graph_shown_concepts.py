@@ -1,4 +1,4 @@
-"""corpus.graph(kind="concept"/"both") labels only the links it shows with their shared concepts: the picture is the same.
+"""corpus.graph(kind="concept" or "both") puts shared concepts on the links it shows only: the same picture.
 
 Truth: the graph view of the full concept graph, every link labelled
 (``corpus.concept_graph()``), built the way ``graph()`` built it before (its code

@@ -262,7 +262,7 @@ def corpus_communities(
         else:
             from .concepts import concept_graph
 
-            graph = concept_graph(corpus)
+            graph = concept_graph(corpus, n_concepts=0)  # the links' shared concepts do not change the partition
         return communities(graph, resolution=resolution, seed=seed, progress=show)
 
     return corpus.cached(f"structure.communities:{kind}:{resolution!r}:{seed!r}", compute)
@@ -744,7 +744,7 @@ def _connection_graph(corpus: Corpus, kind: str) -> nx.Graph:
     if kind in ("concept", "both"):
         from .concepts import concept_graph
 
-        for a, b in concept_graph(corpus).edges():
+        for a, b in concept_graph(corpus, n_concepts=0).edges():  # links only, no shared concepts needed
             if not graph.has_edge(a, b):
                 graph.add_edge(a, b, kind="similar", source=None, cost=1.001)
     return graph

@@ -24,6 +24,7 @@ True
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
@@ -134,7 +135,18 @@ class FilterIndex:
     def of(cls, corpus: Corpus) -> FilterIndex:
         """The index of ``corpus.root`` (built on first use, then cached on the root)."""
         root = corpus.root
-        return root.cached(_CACHE_KEY, lambda: cls(root))
+
+        def build() -> FilterIndex:
+            # The cyclic GC paused: each collection would walk every object the corpus holds (75,000 papers).
+            enabled = gc.isenabled()
+            gc.disable()
+            try:
+                return cls(root)
+            finally:
+                if enabled:
+                    gc.enable()
+
+        return root.cached(_CACHE_KEY, build)
 
     # ------------------------------------------------------------------ filters
 

@@ -19,7 +19,7 @@ def _scan(buf: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray, np
     """Each word's start, length, first 8 bytes, hash (FNV-1a, high half folded in) and text number."""
     n = len(buf)
     space = np.uint8(32)
-    size = n // 2 + 1
+    size = n // 6 + 16  # about one word per 7 bytes in English text; grows when a text has shorter words
     starts = np.empty(size, np.int64)
     lengths = np.empty(size, np.int32)
     keys = np.empty(size, np.uint64)
@@ -43,6 +43,13 @@ def _scan(buf: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray, np
             j += 1
         while doc < len(ends) - 1 and ends[doc] <= i:
             doc += 1
+        if count == size:
+            starts = np.concatenate((starts, np.empty(size, np.int64)))
+            lengths = np.concatenate((lengths, np.empty(size, np.int32)))
+            keys = np.concatenate((keys, np.empty(size, np.uint64)))
+            hashes = np.concatenate((hashes, np.empty(size, np.uint64)))
+            docs = np.concatenate((docs, np.empty(size, np.int32)))
+            size *= 2
         starts[count], lengths[count], keys[count], hashes[count] = i, j - i, key, h ^ (h >> np.uint64(32))
         docs[count] = doc
         count += 1

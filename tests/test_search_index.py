@@ -30,6 +30,7 @@ HOSTILE = [
     "supercalifragilisticexpialidocious " * 3 + "supercalifragilisticexpialidociousness",
     "aaaaaaaab aaaaaaaac aaaaaaaab models studies study the of 1 2 x99 covid-19",
     "line\nbreaks\tand\u00a0spaces   everywhere",
+    "1 2 3 4 5 6 7 8 9 " * 200,  # short words: more words than the compiled splitter first makes room for
 ]
 
 

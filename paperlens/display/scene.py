@@ -270,9 +270,11 @@ def shorten(text: str, limit: int) -> str:
     >>> shorten("  a   b  c ", 10), shorten("one two three four", 12)
     ('a b c', 'one two…')
     """
-    # Whitespace runs collapse, so twice the limit is plenty. split/join is 5x faster than looking for something
-    # to collapse first (a regular expression) and leaves single-spaced text as it is.
-    text = " ".join(text[: 2 * limit + 40].split())
+    # Whitespace runs collapse, so twice the limit is plenty. Every white space but " " is unprintable (checked
+    # over all of Unicode), so printable text without double, leading or trailing spaces has nothing to collapse.
+    text = text[: 2 * limit + 40]
+    if not text.isprintable() or "  " in text or text[:1] == " " or text[-1:] == " ":
+        text = " ".join(text.split())
     if len(text) <= limit:
         return text
     cut = text[:limit].rsplit(" ", 1)[0]

@@ -71,7 +71,7 @@ def _number(
     slot_hash = np.zeros(capacity, np.uint64)
     slot_id = np.full(capacity, -1, np.int64)
     out = np.empty(len(hashes), np.int32)
-    first = np.empty(1024, np.int64)
+    first = np.empty(len(hashes), np.int64)  # at most one new word per word: never grown in the loop
     distinct = 0
     for k in range(len(hashes)):
         h = hashes[k]
@@ -96,8 +96,6 @@ def _number(
         if found >= 0:
             out[k] = found
             continue
-        if distinct == len(first):
-            first = np.concatenate((first, np.empty(distinct, np.int64)))
         slot_id[slot], slot_hash[slot] = distinct, h
         first[distinct] = k
         out[k] = distinct

@@ -24,6 +24,7 @@ True
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
@@ -55,7 +56,8 @@ def _flat_codes(lists: Sequence[Sequence[str]]) -> tuple[np.ndarray, np.ndarray,
     by_count = np.argsort(-counts, kind="stable")
     renumber = np.empty_like(by_count)
     renumber[by_count] = np.arange(len(by_count))
-    return owners, renumber[codes].astype(np.int64), [str(names[i]) for i in by_count], counts[by_count]
+    ordered = np.asarray(names, dtype=object)[by_count].tolist()  # not names[i]: a pandas lookup per name
+    return owners, renumber[codes].astype(np.int64), [str(name) for name in ordered], counts[by_count]
 
 
 def _dense_rank(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -95,7 +97,10 @@ class FilterIndex:
         self.ids: list[str] = df["id"].tolist()
         self.years = df["year"].fillna(-1).to_numpy(dtype=np.int64)
         self.citations = df["citation_count"].astype("Float64").to_numpy(dtype=np.float64, na_value=np.nan)
-        self.has_abstract = np.fromiter((isinstance(a, str) and bool(a.strip()) for a in df["abstract"]), bool, self.n)
+        # Not all white space (isspace is a.strip()'s rule, without building the stripped copy).
+        self.has_abstract = np.fromiter(
+            (isinstance(a, str) and bool(a) and not a.isspace() for a in df["abstract"]), bool, self.n
+        )
         venue_values = [v if isinstance(v, str) and v.strip() else None for v in df["venue"]]
         codes, uniques = pd.factorize(pd.Series(venue_values, dtype=object), use_na_sentinel=True)
         counts = np.bincount(codes[codes >= 0], minlength=len(uniques))
@@ -130,7 +135,18 @@ class FilterIndex:
     def of(cls, corpus: Corpus) -> FilterIndex:
         """The index of ``corpus.root`` (built on first use, then cached on the root)."""
         root = corpus.root
-        return root.cached(_CACHE_KEY, lambda: cls(root))
+
+        def build() -> FilterIndex:
+            # The cyclic GC paused: each collection would walk every object the corpus holds (75,000 papers).
+            enabled = gc.isenabled()
+            gc.disable()
+            try:
+                return cls(root)
+            finally:
+                if enabled:
+                    gc.enable()
+
+        return root.cached(_CACHE_KEY, build)
 
     # ------------------------------------------------------------------ filters
 

@@ -42,10 +42,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from ..errors import FieldError, InvalidArgumentError
 from ..graphs.structure import LOUVAIN_LIMIT
 from ..graphs.structure import pagerank_arrays as pagerank
-from . import graph_export, vis
+from . import graph_export, scene, vis
 from .scene import (
     DIRECTED_KINDS,
     EDGE_STYLES,
@@ -143,14 +145,16 @@ def graph(corpus: Corpus, kind: str = "both", **options: Any) -> GraphView:
     concept_options = {name: options.pop(name) for name in CONCEPT_OPTIONS if name in options}
     if concept_options and kind == "citation":
         raise InvalidArgumentError(f"{', '.join(concept_options)} only apply to kind='concept' or 'both'")
+    # Similarity links get their shared concepts below, for the links shown only (at 75,000 papers the graph
+    # has 500,000 links and the picture a few thousand): concept_graph(n_concepts=0) leaves them empty.
     if kind == "citation":
         shown = corpus.citation_graph()
         title = "Citations"
     elif kind == "concept":
-        shown = corpus.concept_graph(**concept_options)
+        shown = corpus.concept_graph(n_concepts=0, **concept_options)
         title = "Concept similarity"
     else:
-        shown = combine_graphs(corpus.citation_graph(), corpus.concept_graph(**concept_options))
+        shown = combine_graphs(corpus.citation_graph(), corpus.concept_graph(n_concepts=0, **concept_options))
         title = "Citations and concept similarity"
     if len(corpus) >= MAP_LAYOUT_MIN and "layout" not in options:
         # A big graph as one force layout is a hairball: place papers by the field map (clusters apart,
@@ -164,7 +168,33 @@ def graph(corpus: Corpus, kind: str = "both", **options: Any) -> GraphView:
         if hidden:
             title += f" (the {THIN_PER_NODE} strongest links of each paper; {hidden:,} more hidden)"
     options.setdefault("title", title)
+    if kind != "citation":
+        _label_shown_links(shown, corpus, options.get("max_nodes", MAX_NODES))
     return GraphView.from_networkx(shown, corpus, **options)
+
+
+def _label_shown_links(graph: nx.Graph, corpus: Corpus, max_nodes: int | None) -> None:
+    """Put the shared concepts on the similarity links of ``graph`` the picture will show (in place).
+
+    The papers shown are chosen as :func:`~paperlens.display.scene.build_scene` chooses
+    them (the top ``max_nodes`` by PageRank, ties in graph order), so every link drawn
+    has its concepts, as if the whole graph had them.
+    """
+    from ..graphs.concepts import shared_concepts
+
+    total = graph.number_of_nodes()
+    index = {node: i for i, node in enumerate(graph)}
+    edges = scene._edges(graph, index)
+    kept = np.ones(total, dtype=bool)
+    if max_nodes is not None and total > int(max_nodes):
+        rank = scene.rank_of(total, edges)
+        kept[:] = False
+        kept[np.argsort(-rank, kind="stable")[: int(max_nodes)]] = True
+    inside = np.flatnonzero(kept[edges.src] & kept[edges.dst]).tolist()
+    similar = [edges.records[i] for i in inside if edges.records[i][-1].get("kind") == "similar"]
+    labels = shared_concepts(corpus, [(record[0], record[1]) for record in similar])
+    for record, label in zip(similar, labels, strict=True):
+        record[-1]["concepts"] = label
 
 
 # --------------------------------------------------------------------------- helpers

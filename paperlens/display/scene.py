@@ -33,7 +33,6 @@ import datetime as dt
 import functools
 import hashlib
 import math
-import re
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -266,17 +265,16 @@ def _as_int(value: Any) -> int | None:
         return None
 
 
-_NOT_PLAIN_SPACE = re.compile(r"[^\S ]|  |^ | $")
-
-
 def shorten(text: str, limit: int) -> str:
     """``text`` with whitespace collapsed, cut at a word boundary to at most ``limit`` characters (+ "…").
 
     >>> shorten("  a   b  c ", 10), shorten("one two three four", 12)
     ('a b c', 'one two…')
     """
-    text = text[: 2 * limit + 40]  # whitespace runs collapse, so twice the limit is plenty
-    if _NOT_PLAIN_SPACE.search(text):  # only single spaces between words: nothing to collapse (the usual case)
+    # Whitespace runs collapse, so twice the limit is plenty. Every white space but " " is unprintable (checked
+    # over all of Unicode), so printable text without double, leading or trailing spaces has nothing to collapse.
+    text = text[: 2 * limit + 40]
+    if not text.isprintable() or "  " in text or text[:1] == " " or text[-1:] == " ":
         text = " ".join(text.split())
     if len(text) <= limit:
         return text
@@ -440,6 +438,18 @@ def _community_groups(n: int, edges: _Edges, nodes: list[Any], seed: int) -> tup
     method = structure.community_method(simple, "auto")
     key = _partition_key(nodes, src[where], dst[where], summed[order], seed, method)
     community = _PARTITIONS.get(key)
+    if community is None and method == "label_propagation" and structure.community_partition_compiled(seed):
+        # The graph networkx would build, as CSR arrays: each link both ways, a node's links in the order added.
+        a, b = src[where], dst[where]
+        ends = np.concatenate([np.stack([a, b], 1), np.stack([b, a], 1)], axis=1).reshape(-1, 2)
+        row = np.argsort(ends[:, 0], kind="stable")
+        indptr = np.zeros(n + 1, np.int64)
+        np.cumsum(np.bincount(ends[:, 0], minlength=n), out=indptr[1:])
+        community = structure.label_propagation_numbers(
+            nodes, indptr, ends[row, 1], np.repeat(summed[order], 2)[row], seed
+        )
+        community.flags.writeable = False
+        _PARTITIONS[key] = community
     if community is None:
         simple.add_weighted_edges_from(
             zip(
@@ -453,8 +463,8 @@ def _community_groups(n: int, edges: _Edges, nodes: list[Any], seed: int) -> tup
         community = np.fromiter((found[node] for node in nodes), np.int64, n)
         community.flags.writeable = False
         _PARTITIONS[key] = community
-        while len(_PARTITIONS) > _PARTITIONS_KEPT:
-            _PARTITIONS.pop(next(iter(_PARTITIONS)))
+    while len(_PARTITIONS) > _PARTITIONS_KEPT:
+        _PARTITIONS.pop(next(iter(_PARTITIONS)))
     if not n:
         return community, [], _METHOD_NAMES[method]
     members = np.argsort(community, kind="stable")

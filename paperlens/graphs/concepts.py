@@ -56,6 +56,7 @@ __all__ = [
     "concepts",
     "find_fitted_model",
     "fitted_model",
+    "shared_concepts",
     "similar",
 ]
 
@@ -782,6 +783,47 @@ def _shared_concepts(model: ConceptModel, a: np.ndarray, b: np.ndarray, n: int) 
     return out
 
 
+def shared_concepts(corpus: Corpus, pairs: Sequence[tuple[str, str]], n_concepts: int = 3) -> list[str]:
+    """The phrases two papers share, for each pair of ids: what :func:`concept_graph` puts on its edges.
+
+    Each entry is the ``n_concepts`` phrases contributing most to the pair's
+    similarity, "; "-joined (the edges' ``concepts``), with the corpus's concept
+    model (default parameters). Computing them for the few edges a picture shows,
+    not all the graph's, is what keeps ``corpus.graph(kind="concept")`` fast at 75,000 papers.
+
+    Parameters
+    ----------
+    corpus : Corpus
+        The papers (its root's model is used).
+    pairs : sequence of (str, str)
+        Paper ids of the corpus.
+    n_concepts : int
+        Phrases per pair.
+
+    Returns
+    -------
+    list of str
+        One entry per pair.
+
+    Examples
+    --------
+    >>> import paperlens as pl
+    >>> corpus = pl.load_sample()
+    >>> graph = concept_graph(corpus)
+    >>> u, v, data = next(iter(graph.edges(data=True)))
+    >>> shared_concepts(corpus, [(u, v)]) == [data["concepts"]]
+    True
+    """
+    model = fitted_model(corpus)
+    row_of = model.__dict__.get("_row_of_id")
+    if row_of is None:
+        row_of = model.__dict__["_row_of_id"] = {paper: i for i, paper in enumerate(model.ids_)}
+    a = np.fromiter((row_of[u] for u, _ in pairs), np.int64, len(pairs))
+    b = np.fromiter((row_of[v] for _, v in pairs), np.int64, len(pairs))
+    lo, hi = np.minimum(a, b), np.maximum(a, b)  # as concept_graph orders each pair
+    return _shared_concepts(model, lo, hi, n_concepts) if n_concepts > 0 else [""] * len(pairs)
+
+
 def _node_attributes(row: dict[str, Any]) -> dict[str, Any]:
     attrs: dict[str, Any] = {
         "title": row["title"] or "",
@@ -864,7 +906,7 @@ def concept_graph(
     for row in table.to_dict("records"):
         graph.add_node(row["id"], **_node_attributes(row))
     ids = model.ids_
-    labels = _shared_concepts(model, lo, hi, n_concepts)
+    labels = _shared_concepts(model, lo, hi, n_concepts) if n_concepts > 0 else [""] * len(lo)
     graph.add_edges_from(
         (ids[a], ids[b], {"weight": float(w), "concepts": c, "kind": "similar"})
         for a, b, w, c in zip(lo.tolist(), hi.tolist(), weight.tolist(), labels, strict=True)

@@ -57,6 +57,7 @@ __all__ = [
     "coupling_graph",
     "derivative_works",
     "label_communities",
+    "label_propagation_numbers",
     "pagerank",
     "pagerank_arrays",
     "prior_works",
@@ -105,7 +106,8 @@ def communities(
         networkx's Louvain (:func:`networkx.community.louvain_communities`; about
         35 s of CPU on the 330,000 links of 75,000 papers) or fast label propagation
         (:func:`networkx.community.fast_label_propagation_communities`; much faster,
-        more and smaller communities, ``resolution`` unused); ``"auto"``: Louvain up
+        more and smaller communities, ``resolution`` unused; run compiled by
+        :func:`paperlens.graphs.propagation.fast_label_propagation`, the same partition); ``"auto"``: Louvain up
         to :data:`LOUVAIN_LIMIT` nodes, label propagation beyond (see :func:`community_method`).
     progress : bool
         Show a progress bar (tqdm), one step per Louvain level.
@@ -124,10 +126,25 @@ def communities(
     chosen = community_method(graph, method)
     undirected = graph.to_undirected(as_view=False) if graph.is_directed() else graph
     if chosen == "label_propagation":
-        weighted = any(w != 1 for _, _, w in undirected.edges(data=weight, default=1))  # unweighted runs 5x faster
-        groups = list(
-            nx.community.fast_label_propagation_communities(undirected, weight=weight if weighted else None, seed=seed)
+        given = [w for _, _, w in undirected.edges(data=weight, default=1)]
+        weighted = any(w != 1 for w in given)  # unweighted runs 5x faster in networkx
+        compiled = (  # the same algorithm compiled (graphs/propagation.py): the same partition, 100x faster
+            not undirected.is_multigraph()
+            and community_partition_compiled(seed)
+            and all(type(w) in (int, float) for w in given)  # NumPy scalars would add up otherwise in Python
         )
+        if compiled:
+            from .propagation import csr_of
+
+            nodes, indptr, indices, weights = csr_of(undirected, weight if weighted else None)
+            numbers = label_propagation_numbers(nodes, indptr, indices, weights, seed)
+            return dict(zip(nodes, numbers.tolist(), strict=True))
+        else:
+            groups = list(
+                nx.community.fast_label_propagation_communities(
+                    undirected, weight=weight if weighted else None, seed=seed
+                )
+            )
     else:
         from tqdm.auto import tqdm
 
@@ -140,6 +157,60 @@ def communities(
                 bar.update(1)
     ordered = sorted(groups, key=lambda group: (-len(group), min(str(node) for node in group)))
     return {node: number for number, group in enumerate(ordered) for node in group}
+
+
+def community_partition_compiled(seed: Any) -> bool:
+    """Whether :func:`communities` runs label propagation compiled for this ``seed`` (an integer: networkx's
+    ``random.Random(seed)`` is reproduced; ``None`` or a generator go to networkx).
+
+    >>> community_partition_compiled(0), community_partition_compiled(None)
+    (True, False)
+    """
+    return isinstance(seed, int) and not isinstance(seed, bool)
+
+
+def label_propagation_numbers(
+    nodes: list[Any], indptr: np.ndarray, indices: np.ndarray, weights: np.ndarray, seed: int = 0
+) -> np.ndarray:
+    """The community number of each node as :func:`communities` gives it with ``method="label_propagation"``.
+
+    The graph is a CSR adjacency in networkx's order (see
+    :func:`paperlens.graphs.propagation.label_propagation_csr`); communities are
+    numbered by size, largest first, ties by smallest ``str`` of a node, as
+    :func:`communities` numbers them.
+
+    >>> import networkx as nx
+    >>> from paperlens.graphs.propagation import csr_of
+    >>> graph = nx.barbell_graph(3, 0)
+    >>> found = communities(graph, method="label_propagation", seed=1)
+    >>> label_propagation_numbers(*csr_of(graph), seed=1).tolist() == [found[v] for v in graph]
+    True
+    """
+    from .propagation import label_propagation_csr
+
+    n = len(nodes)
+    if n == 0:
+        return np.zeros(0, np.int64)
+    labels = label_propagation_csr(indptr, indices, weights, seed=seed)
+    # Groups in the order networkx yields them (by first node), then sorted by (-size, smallest str(node)), stably.
+    uniques, first, group = np.unique(labels, return_index=True, return_inverse=True)
+    appearance = np.empty(len(uniques), np.int64)
+    appearance[np.argsort(first, kind="stable")] = np.arange(len(uniques))
+    names = [str(node) for node in nodes]
+    by_name = sorted(range(n), key=names.__getitem__)
+    rank = np.empty(n, np.int64)
+    previous, r = None, -1
+    for i in by_name:  # equal strings share a rank, as min() of equal strings ties
+        if names[i] != previous:
+            previous, r = names[i], r + 1
+        rank[i] = r
+    smallest = np.full(len(uniques), n, np.int64)
+    np.minimum.at(smallest, group, rank)
+    sizes = np.bincount(group)
+    order = np.lexsort((appearance, smallest, -sizes))
+    number = np.empty(len(uniques), np.int64)
+    number[order] = np.arange(len(uniques))
+    return number[group]
 
 
 def community_method(graph: nx.Graph, method: str = "auto") -> str:
@@ -191,7 +262,7 @@ def corpus_communities(
         else:
             from .concepts import concept_graph
 
-            graph = concept_graph(corpus)
+            graph = concept_graph(corpus, n_concepts=0)  # the links' shared concepts do not change the partition
         return communities(graph, resolution=resolution, seed=seed, progress=show)
 
     return corpus.cached(f"structure.communities:{kind}:{resolution!r}:{seed!r}", compute)
@@ -673,7 +744,7 @@ def _connection_graph(corpus: Corpus, kind: str) -> nx.Graph:
     if kind in ("concept", "both"):
         from .concepts import concept_graph
 
-        for a, b in concept_graph(corpus).edges():
+        for a, b in concept_graph(corpus, n_concepts=0).edges():  # links only, no shared concepts needed
             if not graph.has_edge(a, b):
                 graph.add_edge(a, b, kind="similar", source=None, cost=1.001)
     return graph

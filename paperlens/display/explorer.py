@@ -194,10 +194,12 @@ class Explorer(ExplorerState, widgets.VBox):
         cheap, see ``graph_kind``; else on a click of "find topics").
     debounce, graph_delay : float
         Seconds of quiet before the typed query / the graph redraw is applied.
-    map : bool
+    map : bool or dict
         Show the field map of every paper (:class:`~paperlens.display.mapview.MapView`) below: a
         filter or search dims the other papers, a lasso filters the table, a click opens the paper.
-        Laying out a big corpus takes a while the first time (minutes at 75,000 papers).
+        Laying out a big corpus takes a while the first time (minutes at 75,000 papers). A dict
+        shows it too and passes its options to the map (e.g. ``map={"positions": frame,
+        "color_by": "year"}`` to draw your own layout).
     **filters
         Initial values of the filter traits (``query=``, ``years=``, ...).
 
@@ -252,7 +254,7 @@ class Explorer(ExplorerState, widgets.VBox):
         communities: bool | str = "auto",
         debounce: float = 0.3,
         graph_delay: float = 0.6,
-        map: bool = False,
+        map: bool | dict[str, Any] = False,
         **filters: Any,
     ) -> None:
         ExplorerState.__init__(
@@ -331,7 +333,8 @@ class Explorer(ExplorerState, widgets.VBox):
             # a click opens the paper in the detail pane.
             from .mapview import MapView
 
-            self.map_view = MapView(self.root, height=460)
+            options = {"height": 460, **(map if isinstance(map, dict) else {})}
+            self.map_view = MapView(self.root, **options)
             self.map_view.observe(self._guard(self._on_map_selection))
             children.append(self.map_view.widget)
         self.children = [*children, self.status]

@@ -285,7 +285,8 @@ def main() -> None:
         offline = "yes" if not r["external"] else f"NO ({len(r['external'])})"
         print(
             f"{r['name']:<16} {r['kernel'].split()[-2] + ' s':>10} {r['first_draw']:>9.2f} s "
-            f"{pan[0]:>7.0f}/{pan[1]:<4.0f} ms {zoom[0]:>7.0f}/{zoom[1]:<4.0f} ms {r['heap']:>6.0f} MB {sel:>10} {offline:>8}"
+            f"{pan[0]:>7.0f}/{pan[1]:<4.0f} ms {zoom[0]:>7.0f}/{zoom[1]:<4.0f} ms "
+            f"{r['heap']:>6.0f} MB {sel:>10} {offline:>8}"
         )
     print(f"load average at end: {tuple(round(v, 2) for v in os.getloadavg())}")
 

@@ -210,7 +210,14 @@ def main() -> None:
             (dims if press % 2 == 0 else undims).append((drawn - pressed) / 1000)
             if args.debug:
                 got = probe(page, f"p.messages.filter((m) => m.t > {pressed}).map((m) => [m.t - {pressed}, m.size])")
-                print(f"  press {press + 1}: drawn after {drawn - pressed:.0f} ms; big messages (ms, bytes): {got}")
+                mask = page.evaluate(
+                    f"() => (window.paperlensDimmer || []).filter((e) => e.received > {pressed})"
+                    f".map((e) => [e.received - {pressed}, e.applied - {pressed}])"
+                )
+                print(
+                    f"  press {press + 1}: drawn after {drawn - pressed:.0f} ms; big messages (ms, bytes): {got}; "
+                    f"mask received / applied (ms): {mask}"
+                )
             if press % 2 == 0:
                 page.wait_for_timeout(300)
                 inks.append(strong_pixels(canvas.screenshot()))

@@ -144,6 +144,22 @@ def wait_settled(page, after: float, quiet_ms: float = 500, timeout_ms: int = 60
     return float(handle.json_value())
 
 
+def print_profile(profile: dict, top: int = 12) -> None:
+    """The functions with the most self time in a CDP CPU profile."""
+    from collections import Counter
+
+    nodes = {node["id"]: node for node in profile["nodes"]}
+    interval = (profile["endTime"] - profile["startTime"]) / max(1, len(profile.get("samples", []))) / 1000
+    self_time = Counter()
+    for sample in profile.get("samples", []):
+        frame = nodes[sample]["callFrame"]
+        where = f"{frame['functionName'] or '(anonymous)'} {frame['url'].rsplit('/', 1)[-1][:30]}:{frame['lineNumber']}"
+        self_time[where] += interval
+    print("  profile of one dimming (self time, ms):")
+    for where, ms in self_time.most_common(top):
+        print(f"    {ms:7.1f}  {where}")
+
+
 def run_cell(page, index: int) -> None:
     """Run one cell in place (click its input, Ctrl+Enter), as a person would."""
     cell = page.locator(".jp-Notebook .jp-CodeCell").nth(index)
@@ -159,7 +175,8 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=75_000)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--synthetic", action="store_true", help="made-up clustered papers, not the arXiv ones")
-    parser.add_argument("--debug", action="store_true")
+    parser.add_argument("--debug", action="store_true", help="print each press's timeline")
+    parser.add_argument("--profile", action="store_true", help="print where the page spent one dimming")
     args = parser.parse_args()
     synthetic = args.synthetic or not DATA.exists()
     setup = (SETUP_SYNTHETIC if synthetic else SETUP_ARXIV).format(n=args.n, data=str(DATA))
@@ -196,6 +213,12 @@ def main() -> None:
         inks = []
         for press in range(2 * args.runs):
             start = probe(page, "performance.now()")
+            profiler = None
+            if args.profile and press == 2:
+                profiler = page.context.new_cdp_session(page)
+                profiler.send("Profiler.enable")
+                profiler.send("Profiler.setSamplingInterval", {"interval": 200})
+                profiler.send("Profiler.start")
             button.click()
             pressed = page.wait_for_function("(s) => window.__plProbe.clicks.find((t) => t > s)", arg=start)
             pressed = float(pressed.json_value())
@@ -208,6 +231,8 @@ def main() -> None:
             )
             kernel.append(float(page.locator(".pl-map-check").inner_text().split()[-2]))
             (dims if press % 2 == 0 else undims).append((drawn - pressed) / 1000)
+            if profiler is not None:
+                print_profile(profiler.send("Profiler.stop")["profile"])
             if args.debug:
                 got = probe(page, f"p.messages.filter((m) => m.t > {pressed}).map((m) => [m.t - {pressed}, m.size])")
                 mask = page.evaluate(

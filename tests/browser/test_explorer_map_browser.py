@@ -1,4 +1,4 @@
-"""The explorer with its field map over 20,000 papers, in a real JupyterLab (headless Chromium).
+"""The explorer with its field map over 20,000 papers, in a real JupyterLab and Notebook 7 (headless Chromium).
 
 The papers are made up here (deterministic, seeded): twelve clusters of points, each cluster's titles
 share one word (``alpha`` ... ``lima``), and every title and author carries markup that would run if it
@@ -116,7 +116,8 @@ def now(page) -> float:
     return float(page.evaluate("() => performance.now()"))
 
 
-def test_explorer_map_dims_lassoes_and_opens_papers(tmp_path):
+@pytest.mark.parametrize("app", ["lab", "notebook"])
+def test_explorer_map_dims_lassoes_and_opens_papers(tmp_path, app):
     require_chromium()
     namespace: dict = {}
     exec(MAKE, namespace)
@@ -126,7 +127,7 @@ def test_explorer_map_dims_lassoes_and_opens_papers(tmp_path):
     assert 0 < len(truth) < N / 6  # one cluster of twelve
 
     write_notebook(tmp_path / "explorer_map.ipynb", [CELL])
-    with JupyterLab(tmp_path, viewport=(1400, 1300), init_scripts=[GL_PROBE]) as lab:
+    with JupyterLab(tmp_path, viewport=(1400, 1300), init_scripts=[GL_PROBE], app=app) as lab:
         page = lab.open("explorer_map.ipynb")
         lab.run_all(page, timeout_ms=300_000)
         assert lab.cell_errors(page) == []
@@ -168,7 +169,7 @@ def test_explorer_map_dims_lassoes_and_opens_papers(tmp_path):
         assert state["lit"] == truth
         dimmed = strong_pixels(canvas.screenshot())
         assert dimmed < ink * 0.6, f"the map was not dimmed ({ink} -> {dimmed} strong pixels)"
-        lab.screenshot(explorer, "explorer_map_20k_searched.png")
+        lab.screenshot(explorer, f"explorer_map_20k_searched_{app}.png")
 
         # --- clear the search: every paper lit again
         search.fill("")
@@ -214,7 +215,7 @@ def test_explorer_map_dims_lassoes_and_opens_papers(tmp_path):
         detail = explorer.locator(".pl-detail")
         detail.locator(f"[data-paper-id='{paper_id}']").first.wait_for(timeout=60_000)
         assert PAYLOAD in detail.inner_text()  # the hostile title, as text
-        lab.screenshot(explorer, "explorer_map_20k_clicked.png")
+        lab.screenshot(explorer, f"explorer_map_20k_clicked_{app}.png")
 
         # --- nothing ran; nothing left the machine
         assert page.evaluate("() => window.__pwned === undefined")

@@ -113,6 +113,19 @@ QUICKSTART = [
     ),
     md(
         """
+        Beside the map, the same field in numbers: papers per year stacked by topic (the map's colours),
+        and the authors, venues and categories with the most papers. Hover a bar for its count;
+        `corpus.search(...).glance()` shows the same for a search, and `explore(glance=True)` keeps it
+        following the explorer's filters.
+        """
+    ),
+    code(
+        """
+        corpus.glance()
+        """
+    ),
+    md(
+        """
         ## Filter
 
         `filter` keeps the papers that meet every criterion: `year`, `authors`, `categories`, `venue`,

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     import networkx as nx
 
     from .display.explorer import Explorer
+    from .display.glance import Glance
     from .display.graphview import GraphView
     from .display.mapview import MapView
     from .graphs.concepts import ConceptModel
@@ -1105,6 +1106,23 @@ class Corpus:
         from .display.mapview import field_map
 
         return field_map(self, **options)
+
+    def glance(self, *, by: str | Sequence[Any] | None = "auto", n: int = 10, static: bool = True) -> Glance:
+        """The field at a glance: papers per year by topic, top authors, venues, categories (see
+        :func:`paperlens.display.glance.glance`).
+
+        Parameters
+        ----------
+        by : {"auto", "topic", "category", None} or sequence, default "auto"
+            What stacks the papers-per-year bars (``"auto"``: topics when found or cheap, else categories).
+        n : int, default 10
+            Bars in each top-N chart, and named groups in the stack.
+        static : bool, default True
+            Put the static picture (PNG) in the output too.
+        """
+        from .display.glance import glance
+
+        return glance(self, by=by, n=n, static=static)
 
     def explore(self, **options: Any) -> Explorer:
         """The interactive explorer (ipywidgets); see :class:`paperlens.Explorer`.

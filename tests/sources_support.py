@@ -8,11 +8,16 @@ fails the test).
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
+import threading
+import time
 import zipfile
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 import responses
@@ -99,3 +104,100 @@ def in_set_edges(works: list[dict[str, Any]]) -> int:
             if short_id(r) in ids and short_id(r) != short_id(w["id"])
         }
     )
+
+
+class StandInServer:
+    """A JSON API on 127.0.0.1 for the tests of remote sources, with faults injected on demand.
+
+    A subclass answers in :meth:`route` (path below ``prefix``, query, JSON body) with
+    ``(status, body)``. Every request is kept in ``requests`` (path plus body) and its
+    ``x-api-key`` header in ``keys``; ``faults`` maps a request number (from 1) to an HTTP
+    status or ``"timeout"`` (an answer slower than the client waits); a request for which
+    :meth:`fails` is true gets a 503, every attempt.
+    """
+
+    prefix = ""
+
+    def __init__(self) -> None:
+        self.requests: list[str] = []
+        self.keys: list[str | None] = []
+        self.faults: dict[int, object] = {}
+        self.lock = threading.Lock()
+        standin = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):  # quiet
+                pass
+
+            def do_GET(self):
+                standin.handle(self, None)
+
+            def do_POST(self):
+                length = int(self.headers.get("Content-Length") or 0)
+                standin.handle(self, json.loads(self.rfile.read(length) or b"{}"))
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}{self.prefix}"
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    def fails(self, path: str, query: dict[str, str]) -> bool:
+        return False
+
+    def route(self, path: str, query: dict[str, str], body: Any) -> tuple[int, Any]:
+        raise NotImplementedError
+
+    def handle(self, request: BaseHTTPRequestHandler, body: Any) -> None:
+        parts = urlsplit(request.path)
+        query = {k: v[0] for k, v in parse_qs(parts.query).items()}
+        with self.lock:
+            self.requests.append(request.path + (json.dumps(body) if body else ""))
+            self.keys.append(request.headers.get("x-api-key"))
+            fault = self.faults.pop(len(self.requests), None)
+            if self.fails(request.path, query):
+                fault = 503
+        if fault == "timeout":
+            time.sleep(2.5)  # past the client's read timeout
+            fault = None
+        headers = {}
+        if fault is not None:
+            status, payload, headers = int(fault), {"error": "injected"}, {"Retry-After": "0"}
+        else:
+            status, payload = self.route(unquote(parts.path).removeprefix(self.prefix), query, body)
+        data = json.dumps(payload).encode()
+        request.send_response(status)
+        request.send_header("Content-Type", "application/json")
+        request.send_header("Content-Length", str(len(data)))
+        for k, v in headers.items():
+            request.send_header(k, v)
+        request.end_headers()
+        request.wfile.write(data)
+
+
+@contextlib.contextmanager
+def serving(server: StandInServer, cache_dir: Path, **settings: Any):
+    """``server`` as the configured address (``settings``, e.g. ``openalex_url=server.url``), with a fresh
+    cache, fast retries and no pacing; afterwards the old settings come back and the server stops."""
+    before = http.settings()
+    http.close_all()
+    http.configure(
+        cache_dir=cache_dir,
+        retries=2,
+        backoff_factor=0.0,
+        sleep=lambda seconds: None,
+        timeout=(2.0, 2.0),
+        progress=False,
+        min_interval={},
+        **settings,
+    )
+    try:
+        yield server
+    finally:
+        http.close_all()
+        restore = {f.name: getattr(before, f.name) for f in dataclasses.fields(before)}
+        http.configure(**{**restore, **{name: "" for name in settings}})
+        server.close()

@@ -381,8 +381,8 @@ def test_quickstart_shows_the_corpus_the_explorer_and_graphs(executed):
     root = models[view["model_id"]]
     assert root["model_name"] == "VBoxModel"
     assert "paperlens-explorer" in root["state"]["_dom_classes"]
-    pane_html = [m["state"].get("value", "") for m in models.values() if m["model_name"] == "HTMLModel"]
-    pages = [page for value in pane_html if "paperlens-graph" in value for page in graph_pages(value)]
+    # the graph pane is a GraphWidget (anywidget): its page is the synced ``doc``, drawn into an iframe
+    pages = [_Elements(m["state"]["doc"]) for m in models.values() if m["state"].get("doc")]
     assert pages, "the explorer's graph pane drew nothing with the cell"
     assert len(assert_offline_graph(pages[0])["nodes"]) > 0
 
@@ -432,6 +432,11 @@ def test_quickstart_searches_with_the_query_syntax_and_maps_the_field(executed):
     bundle = next(out["data"] for out in field.outputs if "data" in out)
     assert WIDGET_VIEW in bundle and "image/png" in bundle
     assert "69 papers" in bundle["text/plain"]
+
+    glance = code_cell(nb, "corpus.glance()")
+    bundle = next(out["data"] for out in glance.outputs if "data" in out)
+    assert {"application/vnd.vegalite.v5+json", "image/png", "text/plain"} <= set(bundle)
+    assert bundle["application/vnd.vegalite.v5+json"]["$schema"].endswith("/vega-lite/v5.json")
 
 
 @pytest.mark.slow

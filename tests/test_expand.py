@@ -3,16 +3,13 @@ citation sets (tests/fixtures/openalex_citation_sets), with 429s, 5xx answers an
 
 from __future__ import annotations
 
-import dataclasses
 import json
-import threading
-import time
 import zipfile
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import urlsplit
 
 import pytest
+from sources_support import StandInServer, serving
 
 import paperlens as pl
 from paperlens.errors import PaperlensError
@@ -36,52 +33,21 @@ WORKS = _works()
 CITED = {wid: {normalize_openalex_id(r) for r in work["referenced_works"]} for wid, work in WORKS.items()}
 
 
-class StandIn:
+class StandIn(StandInServer):
     """The works endpoint: filter=ids.openalex|openalex_id|openalex:, cites:, cited_by: (values OR-ed with |),
-    per_page, page or cursor paging, select. Faults: ``faults`` maps a request number to an HTTP status or
-    ``"timeout"``; ``fail_pages`` makes every request for that cursor fail."""
+    per_page, page or cursor paging, select. Besides the shared faults, ``fail_cursors`` makes every request
+    for one of those cursors fail."""
 
     def __init__(self) -> None:
-        self.requests: list[str] = []
-        self.faults: dict[int, object] = {}
         self.fail_cursors: set[str] = set()
-        self.lock = threading.Lock()
-        standin = self
+        super().__init__()
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args):  # quiet
-                pass
+    def fails(self, path: str, query: dict[str, str]) -> bool:
+        return query.get("cursor") in self.fail_cursors
 
-            def do_GET(self):
-                standin.handle(self)
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
-    def handle(self, request: BaseHTTPRequestHandler) -> None:
-        parts = urlsplit(request.path)
-        query = {k: v[0] for k, v in parse_qs(parts.query).items()}
-        with self.lock:
-            self.requests.append(request.path)
-            number = len(self.requests)
-            fault = self.faults.pop(number, None)
-            if query.get("cursor") in self.fail_cursors:
-                fault = 503
-        if fault == "timeout":
-            time.sleep(2.5)  # past the client's read timeout
-            fault = None
-        if fault is not None:
-            self.answer(request, int(fault), {"error": "injected"}, {"Retry-After": "0"})
-            return
-        if parts.path != "/works":
-            self.answer(request, 404, {"error": "no such endpoint"})
-            return
+    def route(self, path: str, query: dict[str, str], body) -> tuple[int, dict]:
+        if path != "/works":
+            return 404, {"error": "no such endpoint"}
         matches = self.select(query.get("filter", ""))
         per_page = min(int(query.get("per_page", 25)), 200)
         if "cursor" in query:
@@ -96,7 +62,7 @@ class StandIn:
         meta = {"count": len(matches), "per_page": per_page}
         if "cursor" in query:
             meta["next_cursor"] = f"c{start + per_page}" if more else None
-        self.answer(request, 200, {"meta": meta, "results": page})
+        return 200, {"meta": meta, "results": page}
 
     def select(self, text: str) -> list[dict]:
         found = list(WORKS.values())
@@ -114,38 +80,13 @@ class StandIn:
                 raise AssertionError(f"the stand-in does not know filter {key!r}")
         return sorted(found, key=lambda w: w["id"])
 
-    def answer(self, request, status: int, body: dict, headers: dict | None = None) -> None:
-        data = json.dumps(body).encode()
-        request.send_response(status)
-        request.send_header("Content-Type", "application/json")
-        request.send_header("Content-Length", str(len(data)))
-        for k, v in (headers or {}).items():
-            request.send_header(k, v)
-        request.end_headers()
-        request.wfile.write(data)
-
 
 @pytest.fixture()
 def standin(tmp_path, monkeypatch):
     monkeypatch.delenv("OPENALEX_API_KEY", raising=False)
     server = StandIn()
-    before = http.settings()
-    http.close_all()
-    http.configure(
-        openalex_url=server.url,
-        cache_dir=tmp_path / "cache",
-        retries=2,
-        backoff_factor=0.0,
-        sleep=lambda seconds: None,
-        timeout=(2.0, 2.0),
-        progress=False,
-    )
-    try:
+    with serving(server, tmp_path / "cache", openalex_url=server.url):
         yield server
-    finally:
-        http.close_all()
-        http.configure(**{**{f.name: getattr(before, f.name) for f in dataclasses.fields(before)}, "openalex_url": ""})
-        server.close()
 
 
 @pytest.fixture(scope="module")

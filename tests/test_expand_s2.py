@@ -5,15 +5,11 @@ with 429s, 5xx answers and timeouts injected."""
 
 from __future__ import annotations
 
-import dataclasses
 import json
-import threading
-import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
+from sources_support import StandInServer, serving
 
 import paperlens as pl
 from paperlens.errors import InvalidArgumentError
@@ -47,64 +43,28 @@ def _trim(record: dict, fields: list[str]) -> dict:
     return out
 
 
-class StandIn:
-    """The Graph API's references, citations and batch endpoints; ``faults`` maps a request number to an
-    HTTP status or ``"timeout"``; ``fail_paths`` makes every request whose path contains one of them fail."""
+class StandIn(StandInServer):
+    """The Graph API's references, citations and batch endpoints; besides the shared faults, ``fail_paths``
+    makes every request whose path contains one of them fail."""
+
+    prefix = "/graph/v1"
 
     def __init__(self) -> None:
-        self.requests: list[str] = []
-        self.keys: list[str | None] = []
-        self.faults: dict[int, object] = {}
         self.fail_paths: set[str] = set()
-        self.lock = threading.Lock()
-        standin = self
+        super().__init__()
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args):
-                pass
+    def fails(self, path: str, query: dict[str, str]) -> bool:
+        return any(p in path for p in self.fail_paths)
 
-            def do_GET(self):
-                standin.handle(self, None)
-
-            def do_POST(self):
-                length = int(self.headers.get("Content-Length") or 0)
-                standin.handle(self, json.loads(self.rfile.read(length) or b"{}"))
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/graph/v1"
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
-    def handle(self, request: BaseHTTPRequestHandler, body: dict | None) -> None:
-        parts = urlsplit(request.path)
-        query = {k: v[0] for k, v in parse_qs(parts.query).items()}
-        with self.lock:
-            self.requests.append(request.path + (json.dumps(body) if body else ""))
-            self.keys.append(request.headers.get("x-api-key"))
-            fault = self.faults.pop(len(self.requests), None)
-            if any(p in request.path for p in self.fail_paths):
-                fault = 503
-        if fault == "timeout":
-            time.sleep(2.5)  # past the client's read timeout
-            fault = None
-        if fault is not None:
-            self.answer(request, int(fault), {"error": "injected"}, {"Retry-After": "0"})
-            return
+    def route(self, path: str, query: dict[str, str], body) -> tuple[int, object]:
         fields = query.get("fields", "paperId").split(",")
-        path = unquote(parts.path).removeprefix("/graph/v1")
         if path == "/paper/batch" and body is not None:
             found = [_resolve(i) for i in body["ids"]]
-            self.answer(request, 200, [_trim(RECORDS[pid], fields) if pid else None for pid in found])
-            return
+            return 200, [_trim(RECORDS[pid], fields) if pid else None for pid in found]
         head, _, which = path.rpartition("/")
         pid = _resolve(head.removeprefix("/paper/"))
         if which not in ("references", "citations") or pid is None:
-            self.answer(request, 404, {"error": "Paper not found"})
-            return
+            return 404, {"error": "Paper not found"}
         if which == "references":
             items = [{"citedPaper": _trim(r, fields)} for r in RECORDS[pid].get("references") or [] if r.get("paperId")]
         else:
@@ -113,17 +73,7 @@ class StandIn:
         page = {"offset": offset, "data": items[offset : offset + limit]}
         if offset + limit < len(items):
             page["next"] = offset + limit
-        self.answer(request, 200, page)
-
-    def answer(self, request, status: int, body, headers: dict | None = None) -> None:
-        data = json.dumps(body).encode()
-        request.send_response(status)
-        request.send_header("Content-Type", "application/json")
-        request.send_header("Content-Length", str(len(data)))
-        for k, v in (headers or {}).items():
-            request.send_header(k, v)
-        request.end_headers()
-        request.wfile.write(data)
+        return 200, page
 
 
 @pytest.fixture()
@@ -131,25 +81,8 @@ def standin(tmp_path, monkeypatch):
     monkeypatch.setenv("S2_API_KEY", "test-key")
     monkeypatch.setattr(semantic_scholar, "LINKS_PAGE", 3)  # several pages from 8 references
     server = StandIn()
-    before = http.settings()
-    http.close_all()
-    http.configure(
-        semantic_scholar_url=server.url,
-        cache_dir=tmp_path / "cache",
-        retries=2,
-        backoff_factor=0.0,
-        sleep=lambda seconds: None,
-        timeout=(2.0, 2.0),
-        progress=False,
-        min_interval={},
-    )
-    try:
+    with serving(server, tmp_path / "cache", semantic_scholar_url=server.url):
         yield server
-    finally:
-        http.close_all()
-        restore = {f.name: getattr(before, f.name) for f in dataclasses.fields(before)}
-        http.configure(**{**restore, "semantic_scholar_url": ""})
-        server.close()
 
 
 def _parsed(records: list[dict]) -> pl.Corpus:

@@ -372,8 +372,13 @@ def test_explorer_every_pane(hostile):
                 assert detail.shows(paper.abstract.split(" abstract ")[0].removeprefix("graph "))
         explorer.redraw_graph()
 
+    from paperlens.display import vis
+    from paperlens.display.graph_widget import GraphWidget
+
     def html_of(widget) -> list[str]:
         found = [widget.value] if isinstance(widget, widgets.HTML) else []
+        if isinstance(widget, GraphWidget) and widget.doc:  # the page its script puts into an <iframe srcdoc>
+            found.append(vis.iframe(widget.doc, height=400, title=widget.title))
         for child in getattr(widget, "children", ()):
             found.extend(html_of(child))
         return found

@@ -329,3 +329,23 @@ def test_explorer_map_dims_filters_and_follows_the_lasso(sample):
     assert explorer.selected is not None and explorer.selected.id == "2103.00020"
     view.scatter.widget.selection = np.array([], dtype=np.uint32)
     assert len(explorer.corpus) == len(sample)
+
+
+@pytest.mark.parametrize("color_by", ["category", "year"])
+def test_a_paper_has_one_colour_on_the_map_and_in_the_graph(sample, color_by):
+    view = sample.map(color_by=color_by)
+    scene = sample.graph(kind="citation", color_by=color_by, max_nodes=None).scene
+    on_map = dict(zip(view.data["id"], view.data["color"], strict=True))
+    assert len(scene.ids) == len(sample)
+    assert {pid: on_map[pid] for pid in scene.ids} == dict(zip(scene.ids, scene.colors, strict=True))
+    assert view.legend in scene.legend  # the same legend group, heading, items and ramp
+    # and the widget draws those colours
+    settings = view.scatter.color()
+    if color_by == "category":
+        from matplotlib.colors import to_rgba
+
+        order = view.data["category"].cat.categories.tolist()
+        wanted = {c: to_rgba(view.data.loc[view.data["category"] == c, "color"].iloc[0]) for c in order}
+        # code i (the i-th category) is drawn with map[order[i]]
+        drawn = {c: tuple(settings["map"][settings["order"][i]]) for i, c in enumerate(order)}
+        assert drawn == wanted

@@ -15,7 +15,11 @@ a bad value or a failing search in the status line instead of raising into the
 front end. Typing in the search box is debounced (the query is applied 0.3 s
 after the last keystroke, so one search runs per pause, not per letter), and the
 graph is redrawn 0.6 s after the last change, for at most ``max_nodes`` papers.
-Without a running event loop (plain Python, tests) both happen at once.
+Without a running event loop (plain Python, tests) both happen at once. A click on a
+node of the graph selects that paper (table row and detail pane follow), and a paper
+selected in the table is ringed in the graph in place, without a redraw: the graph
+pane's :class:`~paperlens.display.graph_widget.GraphWidget` has a ``selected_id``
+trait, linked to ``selected`` with ``traitlets.link``.
 
 The widgets live in helper modules: ``explorer_controls`` (filters),
 ``explorer_table`` (results), ``explorer_detail`` (the paper pane's HTML and what
@@ -200,6 +204,10 @@ class Explorer(ExplorerState, widgets.VBox):
         Laying out a big corpus takes a while the first time (minutes at 75,000 papers). A dict
         shows it too and passes its options to the map (e.g. ``map={"positions": frame,
         "color_by": "year"}`` to draw your own layout).
+    glance : bool
+        Show the field at a glance of the filtered papers (:class:`~paperlens.display.glance.Glance`:
+        papers per year by topic, top authors, venues and categories), redrawn ``graph_delay`` seconds
+        after the last filter change.
     **filters
         Initial values of the filter traits (``query=``, ``years=``, ...).
 
@@ -255,6 +263,7 @@ class Explorer(ExplorerState, widgets.VBox):
         debounce: float = 0.3,
         graph_delay: float = 0.6,
         map: bool | dict[str, Any] = False,
+        glance: bool = False,
         **filters: Any,
     ) -> None:
         ExplorerState.__init__(
@@ -321,7 +330,18 @@ class Explorer(ExplorerState, widgets.VBox):
         results = widgets.HBox(
             [table_pane, detail_pane], layout=widgets.Layout(width="100%", align_items="flex-start", grid_gap="8px")
         )
-        self.graph_pane = GraphPane(kind=self.graph_kind, color_by=self.color_by, max_nodes=max_nodes)
+        self.graph_pane = GraphPane(
+            kind=self.graph_kind,
+            color_by=self.color_by,
+            max_nodes=max_nodes,
+            resolve=lambda paper_id: self.base[paper_id].id,  # an unknown id is refused, any id form accepted
+        )
+        # A click on a node selects its paper; a paper selected elsewhere is ringed in the graph, in place.
+        traitlets.link(
+            (self, "selected"),
+            (self.graph_pane.view, "selected_id"),
+            transform=(lambda paper: paper.id if paper is not None else "", lambda paper_id: paper_id or None),
+        )
         self.status = widgets.HTML()
         self.status.add_class("pl-status")
         children: list[widgets.Widget] = [widgets.HTML(_CSS), self.filters_box, self.count, self.label_bar, results]
@@ -337,6 +357,14 @@ class Explorer(ExplorerState, widgets.VBox):
             self.map_view = MapView(self.root, **options)
             self.map_view.observe(self._guard(self._on_map_selection))
             children.append(self.map_view.widget)
+        self.glance_pane: Any = None
+        if glance:
+            from .explorer_glance import GlancePane
+
+            self.glance_pane = GlancePane()
+            self._glance_debouncer = _Debouncer(self._draw_glance, graph_delay, self._show_error)
+            self.observe(lambda _change: self._glance_debouncer(), names="topics")
+            children.append(self.glance_pane)
         self.children = [*children, self.status]
 
         # --- controls <-> traits
@@ -395,6 +423,9 @@ class Explorer(ExplorerState, widgets.VBox):
         if self._show_graph and len(corpus) <= _COMMUNITY_AUTO_LIMIT:
             self._graph_debouncer.cancel()  # drawn with the cell (saved notebooks keep it); big corpora: after a pause
             self._graph_debouncer._fire()  # errors go to the status line: the explorer still opens
+        if self.glance_pane is not None and len(corpus) <= _COMMUNITY_AUTO_LIMIT:
+            self._glance_debouncer.cancel()
+            self._glance_debouncer._fire()
 
     # ------------------------------------------------------------------ public API (beyond the state's)
 
@@ -420,6 +451,8 @@ class Explorer(ExplorerState, widgets.VBox):
         self._query_debouncer.flush()
         self._detail_debouncer.flush()
         self._graph_debouncer.flush()
+        if self.glance_pane is not None:
+            self._glance_debouncer.flush()
 
     # ------------------------------------------------------------------ control <-> trait
 
@@ -527,6 +560,8 @@ class Explorer(ExplorerState, widgets.VBox):
         )
         if self._show_graph:
             self._graph_debouncer()
+        if self.glance_pane is not None:
+            self._glance_debouncer()
         if self.map_view is not None:
             everything = len(self.positions) == len(self.root)
             self.map_view.highlight(None if everything else self.root.subset(np.sort(self.positions)))
@@ -608,7 +643,14 @@ class Explorer(ExplorerState, widgets.VBox):
         self.detail.value = self._detail(paper, waiting)
         if paper is not None and self.n_neighbours > 0:
             self._detail_debouncer()
-        if self._show_graph:
+        # Not in the picture but among the results: redraw with it (the pane adds the selected paper past its
+        # cap). A drawn paper is only ringed, through the link of selected_id: no redraw.
+        if (
+            self._show_graph
+            and paper is not None
+            and paper.id not in self.graph_pane.drawn_ids
+            and bool((self.positions == self.root.position(paper.id)).any())
+        ):
             self._graph_debouncer()
 
     def _fill_neighbours(self) -> None:
@@ -623,6 +665,16 @@ class Explorer(ExplorerState, widgets.VBox):
                 "run corpus.concept_model() in a cell, or choose the concept graph, then click again."
             )
         self.detail.value = self._detail(paper, neighbours)
+
+    # ------------------------------------------------------------------ glance pane
+
+    def _draw_glance(self) -> None:
+        groups = None
+        if self.topics:  # the explorer's own topics (the topic filter's), when found
+            names = self.topics
+            groups = [names.get(code, "none") for code in self.topic_of(self.positions).tolist()]
+        # root.subset, not self.corpus: "revision" is announced before "corpus" is rebuilt
+        self.glance_pane.draw(self.root.subset(self.positions), groups, of_papers=len(self.base))
 
     # ------------------------------------------------------------------ graph pane
 

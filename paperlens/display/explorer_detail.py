@@ -188,15 +188,10 @@ def citations(root: Corpus, paper: Paper, keep: np.ndarray) -> tuple[list[Neighb
     return listed(cites.get(pos, [])), listed(cited_by.get(pos, []))
 
 
-def concept_neighbours(corpus: Corpus, paper: Paper, n: int) -> list[Neighbour] | str:
-    """The ``n`` papers of ``corpus`` closest to ``paper`` by concepts, with the concepts they share.
+def concept_neighbours(corpus: Corpus, paper: Paper, n: int) -> list[Neighbour]:
+    """The ``n`` papers of ``corpus`` closest to ``paper`` by concepts, with the concepts they share."""
+    from ..graphs.concepts import similar
 
-    Returns a message instead when the concept model is not available.
-    """
-    try:
-        from ..graphs.concepts import similar
-    except ImportError:
-        return "concept neighbours are not available (paperlens.graphs.concepts is missing)"
     table = similar(corpus, paper, n=n)
     shared_column = next((c for c in table.columns if str(c).startswith("shared")), None)
     root = corpus.root

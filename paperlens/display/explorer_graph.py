@@ -12,13 +12,16 @@ repeats any warning the graph builder gave (e.g. "no citation links").
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import ipywidgets as widgets
 import numpy as np
 
 from ..text import plural
+from . import graphview
 from .explorer_state import KINDS
+from .graph_widget import GraphWidget
 from .tables import esc
 
 if TYPE_CHECKING:
@@ -26,24 +29,10 @@ if TYPE_CHECKING:
 
 __all__ = ["KINDS", "NO_COLOR", "GraphPane", "color_options"]
 
-_HEIGHT = 520
-
-
-def _graphview() -> Any:
-    """The graph view module, or ``None`` while it is not installed."""
-    try:
-        from . import graphview
-    except ImportError:
-        return None
-    return graphview
-
 
 def color_options() -> list[tuple[str, str | None]]:
     """``(label, value)`` choices for colouring nodes, as the graph view offers them."""
-    choices = getattr(_graphview(), "COLOR_BY", None)
-    if not choices:
-        return [("default", None)]
-    return [(c or "nothing", c) for c in choices]
+    return [(c or "nothing", c) for c in graphview.COLOR_BY]
 
 
 #: The colour dropdown's value for ``color_by=None`` (a Dropdown shows nothing for a ``None`` value).
@@ -57,7 +46,9 @@ class GraphPane(widgets.VBox):
     them to its ``graph_kind`` / ``color_by`` traits and calls :meth:`draw`.
     """
 
-    def __init__(self, *, kind: str, color_by: str | None, max_nodes: int) -> None:
+    def __init__(
+        self, *, kind: str, color_by: str | None, max_nodes: int, resolve: Callable[[str], str] | None = None
+    ) -> None:
         self.max_nodes = int(max_nodes)
         self.draws = 0  # how many times a graph was drawn (the caption carries it as data-draw)
         self.kind_control = widgets.ToggleButtons(
@@ -84,7 +75,7 @@ class GraphPane(widgets.VBox):
         )
         self.size_control.observe(self._on_size, names="value")
         self.caption = widgets.HTML()
-        self.view = widgets.HTML(layout=widgets.Layout(width="100%", min_height="60px"))
+        self.view = GraphWidget(resolve=resolve, layout=widgets.Layout(width="100%"))
         self.view.add_class("pl-graph")
         super().__init__(
             [
@@ -101,6 +92,11 @@ class GraphPane(widgets.VBox):
 
     def _on_size(self, change: dict[str, Any]) -> None:
         self.max_nodes = int(change["new"])
+
+    @property
+    def drawn_ids(self) -> tuple[str, ...]:
+        """The ids of the papers in the graph drawn last."""
+        return self.view.node_ids
 
     def draw(
         self,
@@ -123,30 +119,23 @@ class GraphPane(widgets.VBox):
         positions = np.asarray(positions)
         if ranking is not None and len(positions) > self.max_nodes:
             positions = positions[np.argsort(-np.asarray(ranking, dtype=np.float64)[positions], kind="stable")]
-        module = _graphview()
-        if module is None:
-            self.caption.value = "<i>The graph view is not available (paperlens.display.graphview is missing).</i>"
-            return
         total = len(positions)
         shown = positions[: self.max_nodes]
         if selected is not None and selected not in shown and bool((positions == selected).any()):
             shown = np.append(shown[: self.max_nodes - 1], selected)
         if len(shown) == 0:
-            self.view.value = ""
+            self.view.clear()
             self.caption.value = "<span data-draw='0' data-nodes='0'><i>No paper to draw.</i></span>"
             return
-        known = getattr(module, "OPTIONS", ())
+        known = graphview.OPTIONS
         options: dict[str, Any] = {"kind": kind, "color_by": color_by}
-        if "height" in known:
-            options["height"] = _HEIGHT
         if selected_id is not None and "highlight" in known:
             options["highlight"] = selected_id
         if busy:
             self.caption.value = f"<i>{esc(busy)}</i>"
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            view = module.graph(root.subset(shown), **options)
-            html = view.embed_html() if hasattr(view, "embed_html") else view._repr_html_()
+            view = graphview.graph(root.subset(shown), **options)
         hidden = total - len(shown)
         note = ""
         if hidden > 0:
@@ -157,7 +146,7 @@ class GraphPane(widgets.VBox):
         messages = dict.fromkeys(str(w.message).split(" See ")[0] for w in caught)
         warning = f"<br><small style='color:#8a5a00'>{esc(' '.join(messages))}</small>" if messages else ""
         self.draws += 1
-        self.view.value = html
+        self.view.show(view)
         self.caption.value = (
             f"<span data-draw='{self.draws}' data-nodes='{len(shown)}'>Graph of <b>{len(shown):,}</b> of "
             f"{plural(total, 'paper', digits=',')} ({esc(kind)} links){esc(note)}</span>{warning}"

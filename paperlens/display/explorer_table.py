@@ -184,24 +184,25 @@ class ResultsTable(widgets.VBox):
         checked: Collection[str] = (),
     ) -> None:
         """Show ``rows`` (one page) with the given pager and sort state, ``checked`` ids ticked."""
-        self._updating = True
+        self._updating = True  # the tick boxes' observers stay quiet while they are moved here
         try:
-            self._update(rows, page, n_pages, sort_key, ascending, selected, set(checked))
+            self._page, self._n_pages = page, n_pages
+            self.row_ids = [row.id for row in rows]
+            ticked = set(checked)
+            children = [*self._show_header(rows, sort_key, ascending, ticked), *self._show_rows(rows, selected, ticked)]
         finally:
             self._updating = False
+        if tuple(children) != self.grid.children:
+            self.grid.children = tuple(children)
+        self.empty.layout.display = "none" if rows else ""
+        self.page_label.value = f"page {page} of {n_pages}"
+        self.prev.disabled = page <= 1
+        self.next.disabled = page >= n_pages
 
-    def _update(
-        self,
-        rows: Sequence[Row],
-        page: int,
-        n_pages: int,
-        sort_key: str,
-        ascending: bool,
-        selected: str | None,
-        checked: set[str],
-    ) -> None:
-        self._page, self._n_pages = page, n_pages
-        self.row_ids = [row.id for row in rows]
+    def _show_header(
+        self, rows: Sequence[Row], sort_key: str, ascending: bool, checked: set[str]
+    ) -> list[widgets.Widget]:
+        """The header cells: "tick the page" (ticked when every row is) and the sort buttons with their arrow."""
         all_ticked = bool(rows) and all(row.id in checked for row in rows)
         if self.check_all.value != all_ticked:
             self.check_all.value = all_ticked
@@ -212,6 +213,11 @@ class ResultsTable(widgets.VBox):
             if button.description != column.header + arrow:
                 button.description = column.header + arrow
             children.append(button)
+        return children
+
+    def _show_rows(self, rows: Sequence[Row], selected: str | None, checked: set[str]) -> list[widgets.Widget]:
+        """The cells of ``rows``, from the pool of row widgets, changed only where they differ."""
+        children: list[widgets.Widget] = []
         for i, row in enumerate(rows):
             title, cells = self._row_widgets(i)
             box = self._boxes[i]
@@ -233,12 +239,7 @@ class ResultsTable(widgets.VBox):
                 if cell.value != value:
                     cell.value = value
             children.extend([box, title, *cells])
-        if tuple(children) != self.grid.children:
-            self.grid.children = tuple(children)
-        self.empty.layout.display = "none" if rows else ""
-        self.page_label.value = f"page {page} of {n_pages}"
-        self.prev.disabled = page <= 1
-        self.next.disabled = page >= n_pages
+        return children
 
     def click(self, paper_id: str) -> None:
         """Click the title of the row showing ``paper_id`` (as a person would)."""

@@ -33,6 +33,8 @@ import numpy as np
 import pandas as pd
 
 from ..errors import FieldError, InvalidArgumentError
+from .scene import OTHER as OTHER_COLOR
+from .scene import LegendGroup, color_by_name, color_by_year
 
 if TYPE_CHECKING:
     from ..corpus import Corpus
@@ -49,6 +51,7 @@ MAX_COMMUNITIES = 20
 _DIM = 0.07  # opacity of papers outside the highlighted ones
 _LIT = 0.85
 OTHER = "other"
+NONE = "none"
 
 
 def _esc(value: Any) -> str:
@@ -61,9 +64,11 @@ def _short_authors(authors: Any) -> str:
 
 
 def _top_values(values: pd.Series, keep: int) -> pd.Series:
-    counts = values.value_counts()
-    top = counts.index[:keep].tolist()
-    return values.where(values.isin(top), OTHER)
+    """The ``keep`` most frequent values (ties by name, as the graph's legend ranks them); the rest
+    become ``OTHER``, while ``"none"`` (no value) stays."""
+    counts = values[values != NONE].value_counts(sort=False)
+    top = sorted(counts.index, key=lambda v: (-counts[v], v))[:keep]
+    return values.where(values.isin([*top, NONE]), OTHER)
 
 
 class MapView:
@@ -79,6 +84,13 @@ class MapView:
     seed : seed of the layout (:func:`~paperlens.graphs.layout.map_positions`).
     positions : your own layout instead (e.g. from another embedding): a DataFrame with ``id``, ``x``,
         ``y`` for every paper, optionally ``community`` (numbers) and ``label`` (a community's name).
+
+    Attributes
+    ----------
+    data : one row per paper: id, x, y, community, topic, year, category, title, authors, citations and
+        ``color``, the colour the graph view gives the paper (:mod:`paperlens.display.scene`'s colouring:
+        same palette, same ranking, same year ramp), so a paper looks the same on the map and in the graph.
+    legend : the :class:`~paperlens.display.scene.LegendGroup` of that colouring (the graph view's own).
     """
 
     def __init__(
@@ -134,7 +146,7 @@ class MapView:
             for c in community.tolist()
         ]
         years = corpus.column("year")
-        categories = corpus.column("categories").map(lambda v: v[0] if len(v or ()) else "none")
+        categories = corpus.column("categories").map(lambda v: v[0] if len(v or ()) else NONE)
         cited = pd.to_numeric(corpus.column("citation_count"), errors="coerce").fillna(0)
         table = pd.DataFrame(
             {
@@ -156,6 +168,7 @@ class MapView:
             ranks = pagerank(corpus.citation_graph()) if len(corpus) else {}
             table["pagerank"] = table["id"].map(ranks).fillna(0.0).astype(np.float64)
         table["lit"] = np.float32(1.0)
+        table["color"], self.legend, self._color_map = _colors(table, self.color_by)
         return table
 
     # ------------------------------------------------------------------ the widget
@@ -189,12 +202,13 @@ class MapView:
         data = self.data
         scatter = jscatter.Scatter(data=data, x="x", y="y", height=self.height)
         scatter.axes(False)
+        # The graph view's colours (display.scene): a paper has one colour on the map and in the graph.
         if self.color_by == "year" and data["year"].notna().any():
-            scatter.color(by="year", map="viridis")
+            scatter.color(by="year", map=list(self.legend.ramp))
         elif self.color_by == "year":
-            scatter.color(default="#4c78a8")
+            scatter.color(default=OTHER_COLOR)
         else:
-            scatter.color(by=self.color_by, map="tab20" if self.color_by == "community" else "tab10")
+            scatter.color(by=self.color_by, map=self._color_map)
         self._apply_opacity(scatter)
         scatter.legend(True, position="top-right", size="small")
         scatter.tooltip(True, properties=["title", "authors", "year", "color"], preview="title", size="small")
@@ -400,12 +414,6 @@ class MapView:
         figure = Figure(figsize=(width, height), dpi=dpi)
         axes = figure.add_axes((0, 0, 1, 1))
         axes.set_axis_off()
-        if self.color_by == "year":
-            colors = data["year"].fillna(data["year"].min() if data["year"].notna().any() else 0).to_numpy()
-            cmap = "viridis"
-        else:
-            colors = data[self.color_by].cat.codes.to_numpy()
-            cmap = "tab20" if self.color_by == "community" else "tab10"
         alpha = np.full(len(data), 0.8)
         if self._highlight is not None:
             alpha[:] = 0.08
@@ -413,8 +421,7 @@ class MapView:
         axes.scatter(
             data["x"],
             data["y"],
-            c=colors,
-            cmap=cmap,
+            c=data["color"].tolist(),
             s=1.5 if len(data) > 5000 else 6 if len(data) > 500 else 30,
             alpha=alpha,
             lw=0,
@@ -490,6 +497,20 @@ class MapView:
 
     def __repr__(self) -> str:
         return f"<MapView: {len(self.corpus):,} papers, color_by={self.color_by}, size_by={self.size_by}>"
+
+
+def _colors(table: pd.DataFrame, color_by: str) -> tuple[list[str], LegendGroup, dict[str, str]]:
+    """Each point's colour, the legend and the name -> colour map, from the graph view's colouring."""
+    if color_by == "year":
+        years = [None if pd.isna(y) else int(y) for y in table["year"].tolist()]
+        colors, legend = color_by_year(years)
+        return colors, legend, {}
+    values = [str(v) for v in table[color_by].astype(object).tolist()]
+    names = [None if v in (OTHER, NONE) else v for v in values]
+    heading = "colour: community" if color_by == "community" else "colour: primary category"
+    rest = "papers of small communities" if color_by == "community" else "other or none"
+    colors, legend, _ = color_by_name(names, heading, rest=rest, tint_rest=color_by == "community")
+    return colors, legend, dict(zip(values, colors, strict=True))
 
 
 def _given_positions(corpus: Corpus, given: pd.DataFrame) -> tuple[pd.DataFrame, dict[int, str]]:

@@ -35,6 +35,7 @@ import hashlib
 import math
 import re
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -517,18 +518,41 @@ def color_by_year(years: list[int | None]) -> tuple[list[str], LegendGroup]:
     return colors, LegendGroup("colour: year", items, ramp=stops, low=str(low), high=str(high))
 
 
+def color_by_name(
+    names: Sequence[str | None], heading: str, *, rest: str = "other or none", tint_rest: bool = False
+) -> tuple[list[str], LegendGroup, dict[str, str]]:
+    """Colour each item by its name: the most frequent names get the palette's colours (ties by name).
+
+    The rest are grey (``OTHER``), or with ``tint_rest`` the palette again in a lighter tint (as the
+    graph's smaller communities). ``None`` is always grey. Returns the colours, the legend group and the
+    name -> colour mapping (what the map hands its widget, so a paper has one colour in both views).
+
+    >>> colors, legend, mapping = color_by_name(["cs.LG", "cs.CL", "cs.LG", None], "colour: category")
+    >>> colors == [PALETTE[0], PALETTE[1], PALETTE[0], OTHER], legend.items[0]
+    (True, ('#4e79a7', 'cs.LG (2)'))
+    """
+    counts = pd.Series([c for c in names if c is not None], dtype=object).value_counts(sort=False)
+    ranked = sorted(counts.index, key=lambda c: (-counts[c], c))
+    top = ranked[: len(PALETTE)]
+    mapping = {c: PALETTE[i] for i, c in enumerate(top)}
+    if tint_rest:
+        mapping.update({c: tint(PALETTE[i % len(PALETTE)]) for i, c in enumerate(ranked) if i >= len(PALETTE)})
+    colors = [mapping.get(c, OTHER) if c is not None else OTHER for c in names]
+    items = [(mapping[c], f"{shorten(str(c), 40)} ({fmt(counts[c])})") for c in top]
+    if tint_rest and len(ranked) > len(top):
+        more = len(ranked) - len(top)
+        papers = int(sum(counts[c] for c in ranked[len(top) :]))
+        items.append((tint(PALETTE[0]), f"{fmt(more)} more, {plural(papers, 'paper', digits=',')} (colours repeat)"))
+    grey = sum(1 for color in colors if color == OTHER)
+    if grey:
+        items.append((OTHER, f"{rest} ({fmt(grey)})"))
+    return colors, LegendGroup(heading, tuple(items)), mapping
+
+
 def color_by_category(categories: list[list[str]]) -> tuple[list[str], LegendGroup]:
     """Colour by the first (primary) category of each paper, the most frequent ones in the legend."""
-    first = [c[0] if c else None for c in categories]
-    counts = pd.Series([c for c in first if c is not None], dtype=object).value_counts(sort=False)
-    ranked = sorted(counts.index, key=lambda c: (-counts[c], c))[: len(PALETTE)]
-    palette = {c: PALETTE[i] for i, c in enumerate(ranked)}
-    colors = [palette.get(c, OTHER) if c is not None else OTHER for c in first]
-    items = [(palette[c], f"{c} ({counts[c]})") for c in ranked]
-    rest = sum(1 for color in colors if color == OTHER)
-    if rest:
-        items.append((OTHER, f"other or none ({rest})"))
-    return colors, LegendGroup("colour: primary category", tuple(items))
+    colors, legend, _ = color_by_name([c[0] if c else None for c in categories], "colour: primary category")
+    return colors, legend
 
 
 # --------------------------------------------------------------------------- sizes

@@ -162,13 +162,19 @@ SCRIPT = r"""
   var kinds = data.edge_kinds;
   var marked = {};
   (data.highlight || []).forEach(function (i) { marked[i] = true; });
+  // A ringed node: a thick red border (and a canvas label); look(n, false) is its own style back.
+  function look(n, on) {
+    var ring = on ? "#d62728" : null;
+    return {borderWidth: on ? 5 : 1,
+            color: {background: n.color, border: ring || n.border,
+                    highlight: {background: n.color, border: ring || "#111"},
+                    hover: {background: n.color, border: "#111"}}};
+  }
   var nodes = data.nodes.map(function (n) {
-    var node = {id: n.id, size: n.size, shape: "dot", borderWidth: 1,
-                color: {background: n.color, border: n.border,
-                        highlight: {background: n.color, border: "#111"}, hover: {background: n.color, border: "#111"}},
+    var style = look(n, !!marked[n.id]);
+    var node = {id: n.id, size: n.size, shape: "dot", borderWidth: style.borderWidth, color: style.color,
                 title: card(data.papers[n.id], false)};
     if (n.label) node.label = n.label;
-    if (marked[n.id]) { node.borderWidth = 5; node.color.border = node.color.highlight.border = "#d62728"; }
     if (n.x !== undefined) { node.x = n.x; node.y = n.y; }
     return node;
   });
@@ -181,18 +187,63 @@ SCRIPT = r"""
     return edge;
   });
   var container = document.getElementById("pl-graph");
-  var network = new vis.Network(container, {nodes: new vis.DataSet(nodes), edges: new vis.DataSet(edges)},
-                                data.options);
+  var nodeSet = new vis.DataSet(nodes);
+  var network = new vis.Network(container, {nodes: nodeSet, edges: new vis.DataSet(edges)}, data.options);
   window.network = network;
   var details = document.getElementById("pl-details");
+  var hint = details.textContent;
+  function showCard(i) {
+    while (details.firstChild) details.removeChild(details.firstChild);
+    if (i === undefined) details.textContent = hint;
+    else details.appendChild(card(data.papers[i], true));
+  }
+  // Embedded in a paperlens widget (data.relay): a click on a node tells the parent window which paper it
+  // is, and the parent rings a paper in place (message "paperlens-select"): the picture is not redrawn.
+  var relay = !!data.relay && window.parent && window.parent !== window;
+  var ringed = Object.keys(marked).map(Number);
+  function ring(i, reveal) {
+    var updates = [];
+    ringed.forEach(function (j) {
+      if (j === i) return;
+      var n = data.nodes[j], style = look(n, false);
+      updates.push({id: j, borderWidth: style.borderWidth, color: style.color, label: n.label || ""});
+    });
+    if (i !== undefined) {
+      var n = data.nodes[i], style = look(n, true), title = data.papers[i].title || data.papers[i].id;
+      var label = n.label || (title.length > 28 ? title.slice(0, 27).replace(/\s+$/, "") + "\u2026" : title);
+      updates.push({id: i, borderWidth: style.borderWidth, color: style.color, label: label});
+    }
+    nodeSet.update(updates);
+    ringed = i === undefined ? [] : [i];
+    if (i === undefined) { network.unselectAll(); showCard(undefined); return; }
+    network.selectNodes([i]);
+    showCard(i);
+    if (reveal) {  // pan to the node when it is out of view (the zoom stays)
+      var at = network.canvasToDOM(network.getPositions([i])[i]);
+      var w = container.clientWidth, h = container.clientHeight, m = 20;
+      if (at.x < m || at.y < m || at.x > w - m || at.y > h - m) {
+        network.focus(i, {scale: network.getScale(), locked: false, animation: {duration: 300}});
+      }
+    }
+  }
   network.on("click", function (params) {
     if (!params.nodes.length) return;
-    while (details.firstChild) details.removeChild(details.firstChild);
-    details.appendChild(card(data.papers[params.nodes[0]], true));
+    var i = params.nodes[0];
+    if (!relay) { showCard(i); return; }
+    ring(i, false);
+    window.parent.postMessage({type: "paperlens-node", id: data.papers[i].id}, "*");
   });
-  if ((data.highlight || []).length) {
-    while (details.firstChild) details.removeChild(details.firstChild);
-    details.appendChild(card(data.papers[data.highlight[0]], true));
+  if ((data.highlight || []).length) showCard(data.highlight[0]);
+  if (relay) {
+    var byId = new Map();  // a Map: an id such as "__proto__" is only a key
+    data.papers.forEach(function (p, i) { byId.set(String(p.id), i); });
+    window.addEventListener("message", function (event) {
+      if (event.source !== window.parent) return;
+      var message = event.data;
+      if (!message || typeof message !== "object" || message.type !== "paperlens-select") return;
+      if (typeof message.id !== "string") return;
+      ring(byId.get(message.id), true);  // an id not drawn rings nothing
+    });
   }
   var axis = data.axis;
   if (axis) {
@@ -236,7 +287,10 @@ SCRIPT = r"""
       if (first || !moved) network.fit();
     }).observe(container);
   }
-  function ready() { document.body.setAttribute("data-ready", "1"); }
+  function ready() {
+    document.body.setAttribute("data-ready", "1");
+    if (relay) window.parent.postMessage({type: "paperlens-ready"}, "*");  // asks for the current selection
+  }
   if (data.options.physics && data.options.physics.enabled) {
     network.once("stabilizationIterationsDone", function () {
       network.setOptions({physics: {enabled: false}});
@@ -325,8 +379,12 @@ def vis_options(scene: Scene) -> dict[str, Any]:
     return options
 
 
-def page_data(scene: Scene) -> dict[str, Any]:
-    """The JSON the page script draws: nodes, edges ``[from, to, kind, width(, tooltip)]``, kinds, cards."""
+def page_data(scene: Scene, *, relay: bool = False) -> dict[str, Any]:
+    """The JSON the page script draws: nodes, edges ``[from, to, kind, width(, tooltip)]``, kinds, cards.
+
+    ``relay=True`` (the page inside a :class:`~paperlens.display.graph_widget.GraphWidget`) makes the
+    script post node clicks to its parent window and ring the node its parent names.
+    """
     labels = scene.labels
     nodes = [
         {"id": i, "size": size, "color": color, "border": darker(color), "x": x, "y": y}
@@ -356,6 +414,7 @@ def page_data(scene: Scene) -> dict[str, Any]:
         "options": vis_options(scene),
         "axis": scene.axis,
         "highlight": list(scene.highlight),
+        **({"relay": True} if relay else {}),
     }
 
 
@@ -406,8 +465,13 @@ def document(
     scene: Scene,
     *,
     details_text: str = "Hover over a paper for its details; click it to keep them here with its links.",
+    relay: bool = False,
 ) -> str:
     """A complete offline HTML page drawing ``scene`` with vis-network (inlined, nothing fetched).
+
+    ``relay=True`` is for the page inside a :class:`~paperlens.display.graph_widget.GraphWidget`: a node
+    click is posted to the parent window (``{type: "paperlens-node", id}``) and a ``paperlens-select``
+    message from the parent rings that node in place. A standalone page (``relay=False``) posts nothing.
 
     >>> import paperlens as pl
     >>> from paperlens.display.scene import build_scene
@@ -422,7 +486,7 @@ def document(
         f"<div id='pl-head'>{head_html(scene)}</div>"
         "<div id='pl-graph'></div>"
         f"<div id='pl-details'>{html.escape(details_text)}</div>\n"
-        f"{json_script(page_data(scene), 'pl-data')}\n"
+        f"{json_script(page_data(scene, relay=relay), 'pl-data')}\n"
         f"<script>{vis_network_js()}</script>\n"
         f"<script>{SCRIPT}</script>\n"
         "</body></html>\n"

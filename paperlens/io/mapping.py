@@ -62,14 +62,9 @@ def _missing(value: Any) -> bool:
         return True
     if isinstance(value, str) and not value.strip():
         return True
-    try:
-        import pandas as pd
+    import pandas as pd  # a hard dependency; imported here to keep the readers' import light
 
-        if value is pd.NaT or value is pd.NA:
-            return True
-    except ImportError:  # pragma: no cover
-        pass
-    return False
+    return value is pd.NaT or value is pd.NA
 
 
 def split_list(value: Any, separators: str = ";") -> tuple[str, ...]:

@@ -114,6 +114,27 @@ def _check(direction: str, depth: int, keep: int, source: str) -> None:
         raise InvalidArgumentError(f"expand fetches from {' or '.join(map(repr, SOURCES))}, not {source!r}")
 
 
+def _counted(
+    report: ExpansionReport, client: http.Client, call: Callable[..., Any], /, *args: Any, **kwargs: Any
+) -> Any:
+    """``call(*args, **kwargs)``, with the requests it sent added to ``report.requests`` (also when it fails)."""
+    before = client.requests_sent
+    try:
+        return call(*args, **kwargs)
+    finally:
+        report.requests += client.requests_sent - before
+
+
+def _look_up(
+    report: ExpansionReport, client: http.Client, lookup: Callable[..., Any], wanted: Iterable[str], **options: Any
+) -> dict[str, Any]:
+    """The records ``lookup`` finds for ``wanted``; the missing and failed ones go into ``report``."""
+    found = _counted(report, client, lookup, list(wanted), client=client, **options)
+    report.not_found.extend(found.missing)
+    report.failed.extend(f"look-up of {v}: {why}" for v, why in found.failed.items())
+    return found.found
+
+
 def _citing_works(
     client: http.Client, targets: list[str], report: ExpansionReport, bar: Any
 ) -> list[Mapping[str, Any]]:
@@ -128,14 +149,11 @@ def _citing_works(
             "cursor": cursor,
             "select": ",".join(LOOKUP_FIELDS),
         }
-        before = client.requests_sent
         try:
-            data = client.get_json(works_url(client), params, source="openalex")
+            data = _counted(report, client, client.get_json, works_url(client), params, source="openalex")
         except SourceError as exc:
             report.failed.append(f"works citing {targets[0]} and {len(targets) - 1} more, page {page}: {exc}")
             break
-        finally:
-            report.requests += client.requests_sent - before
         results = data.get("results") if isinstance(data, Mapping) else None
         if not isinstance(results, list):
             report.failed.append(f"works citing {targets[0]}…, page {page}: the answer holds no 'results' list")
@@ -169,57 +187,64 @@ def _found_via(
     return out
 
 
-def _one_round(
-    current: Corpus,
-    frontier: list[Paper],
-    direction: str,
-    client: http.Client,
-    report: ExpansionReport,
-    progress: bool | None,
-) -> tuple[list[Paper], dict[str, list[str]], int]:
-    """New papers linked to ``frontier`` and, for each, how it was found; plus how many were known."""
-    known = current.identifier_index()
-    via: dict[str, list[str]] = defaultdict(list)
-    works: dict[str, Mapping[str, Any]] = {}
-    seen_known = set()
-    if direction in ("references", "both"):
-        wanted: dict[str, None] = {}
-        for paper in frontier:
+@dataclass
+class _Round:
+    """One round of an expansion: the corpus so far and the papers to expand, and what was found
+    (``works`` by id, ``via`` how each was found, ``seen_known`` the linked works already in the corpus)."""
+
+    current: Corpus
+    frontier: list[Paper]
+    direction: str
+    client: http.Client
+    report: ExpansionReport
+    progress: bool | None
+    via: defaultdict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    works: dict[str, Mapping[str, Any]] = field(default_factory=dict)
+    seen_known: set[str] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        self.known = self.current.identifier_index()
+
+    def asks(self, direction: str) -> bool:
+        return self.direction in (direction, "both")
+
+    def link(self, wid: str, reason: str, work: Mapping[str, Any] | None = None, *, known: bool = False) -> None:
+        """Note the work ``wid`` found by ``reason`` (``"cites <id>"``...), unless the corpus has it."""
+        if known or wid in self.known:
+            self.seen_known.add(wid)
+            return
+        self.via[wid].append(reason)
+        if work is not None:
+            self.works.setdefault(wid, work)
+
+
+def _openalex_round(step: _Round) -> list[Paper]:
+    """New papers linked to the frontier, from OpenAlex, each with how it was found."""
+    client, report = step.client, step.report
+    if step.asks("references"):
+        for paper in step.frontier:
             for ref in paper.references:
                 wid = normalize_openalex_id(ref)
-                if wid is None:
-                    continue
-                if wid in known:
-                    seen_known.add(wid)
-                    continue
-                via[wid].append(f"cited by {paper.id}")
-                wanted.setdefault(wid)
+                if wid is not None:
+                    step.link(wid, f"cited by {paper.id}")
+        wanted = [wid for wid in step.via if wid not in step.works]
         if wanted:
-            before = client.requests_sent
-            found = lookup_works(list(wanted), "openalex", progress=progress, client=client)
-            report.requests += client.requests_sent - before
-            works.update(found.found)
-            report.not_found.extend(found.missing)
-            report.failed.extend(f"look-up of {v}: {why}" for v, why in found.failed.items())
-    if direction in ("citations", "both"):
-        targets = {p.openalex_id: p for p in frontier if p.openalex_id}
+            step.works.update(_look_up(report, client, lookup_works, wanted, kind="openalex", progress=step.progress))
+    if step.asks("citations"):
+        targets = {p.openalex_id: p for p in step.frontier if p.openalex_id}
         groups = batches(list(targets), CITES_BATCH)
-        with http.progress_bar(len(groups), "OpenAlex citing works", progress) as bar:
+        with http.progress_bar(len(groups), "OpenAlex citing works", step.progress) as bar:
             for group in groups:
                 for work in _citing_works(client, group, report, bar):
                     wid = normalize_openalex_id(str(work.get("id") or ""))
                     if wid is None:
                         continue
-                    if wid in known:
-                        seen_known.add(wid)
-                        continue
                     cited = {normalize_openalex_id(str(r)) for r in work.get("referenced_works") or ()}
                     for target in group:
                         if target in cited:
-                            via[wid].append(f"cites {targets[target].id}")
-                    works.setdefault(wid, work)
-    parsed = _parse(list(works.values()), "OpenAlex expansion")
-    return _found_via(parsed, report, via, lambda paper: paper.openalex_id), via, len(seen_known)
+                            step.link(wid, f"cites {targets[target].id}", work)
+    parsed = _parse(list(step.works.values()), "OpenAlex expansion")
+    return _found_via(parsed, report, step.via, lambda paper: paper.openalex_id)
 
 
 def _s2_id(paper: Paper) -> str | None:
@@ -231,52 +256,36 @@ def _s2_id(paper: Paper) -> str | None:
     return None
 
 
-def _one_round_s2(
-    current: Corpus,
-    frontier: list[Paper],
-    direction: str,
-    client: http.Client,
-    report: ExpansionReport,
-    progress: bool | None,
-) -> tuple[list[Paper], dict[str, list[str]], int]:
-    """As :func:`_one_round`, from Semantic Scholar: links of each frontier paper, then their records."""
+def _semantic_scholar_round(step: _Round) -> list[Paper]:
+    """As :func:`_openalex_round`, from Semantic Scholar: links of each frontier paper, then their records."""
     from ..io.semantic_scholar import parse_semantic_scholar
     from .semantic_scholar import PAPER_FIELDS, REFERENCE_FIELDS, linked_papers, lookup_papers
 
-    known = current.identifier_index()
-    via: dict[str, list[str]] = defaultdict(list)
-    works: dict[str, dict[str, Any]] = {}
-    seen_known: set[str] = set()
-    asked = [("references", "cited by"), ("citations", "cites")]
-    asked = [(d, how) for d, how in asked if direction in (d, "both")]
-    starts = [(paper, _s2_id(paper)) for paper in frontier]
-    with http.progress_bar(len(starts) * len(asked), "Semantic Scholar links", progress) as bar:
+    client, report = step.client, step.report
+    asked = [(d, how) for d, how in [("references", "cited by"), ("citations", "cites")] if step.asks(d)]
+    starts = [(paper, _s2_id(paper)) for paper in step.frontier]
+    with http.progress_bar(len(starts) * len(asked), "Semantic Scholar links", step.progress) as bar:
         for paper, s2 in starts:
             if s2 is None:
                 continue
             for which, how in asked:
-                before = client.requests_sent
-                records, failure = linked_papers(client, s2, which, fields=("paperId", "externalIds", "title"))
-                report.requests += client.requests_sent - before
+                records, failure = _counted(
+                    report, client, linked_papers, client, s2, which, fields=("paperId", "externalIds", "title")
+                )
                 if failure:
                     report.failed.append(failure)
                 for record in records:
                     pid = str(record["paperId"])
-                    if known.get(pid) is not None or any(v in known for v in _record_ids(record) if v):
-                        seen_known.add(pid)
-                        continue
-                    via[pid].append(f"{how} {paper.id}")
-                    works.setdefault(pid, record)
+                    known = step.known.get(pid) is not None or any(v in step.known for v in _record_ids(record) if v)
+                    step.link(pid, f"{how} {paper.id}", record, known=known)
                 bar.update(1)
+    works = step.works
     if works:
-        before = client.requests_sent
-        found = lookup_papers(list(works), fields=(*PAPER_FIELDS, *REFERENCE_FIELDS), progress=progress, client=client)
-        report.requests += client.requests_sent - before
-        report.not_found.extend(found.missing)
-        report.failed.extend(f"look-up of {v}: {why}" for v, why in found.failed.items())
-        works = {pid: found.found[pid] for pid in works if pid in found.found}  # a failed look-up is resumed later
+        fields = (*PAPER_FIELDS, *REFERENCE_FIELDS)
+        found = _look_up(report, client, lookup_papers, works, fields=fields, progress=step.progress)
+        works = {pid: found[pid] for pid in works if pid in found}  # a failed look-up is resumed later
     parsed = parse_semantic_scholar(json.dumps(list(works.values())), "Semantic Scholar expansion")
-    return _found_via(parsed, report, via, lambda paper: paper.s2_id), via, len(seen_known)
+    return _found_via(parsed, report, step.via, lambda paper: paper.s2_id)
 
 
 def _record_ids(record: Mapping[str, Any]) -> list[str]:
@@ -352,10 +361,10 @@ def expand(
     for _ in range(depth):
         if not frontier:
             break
-        one_round = _one_round if source == "openalex" else _one_round_s2
-        papers, _, known = one_round(current, frontier, direction, client, report, progress)
+        step = _Round(current, frontier, direction, client, report, progress)
+        papers = (_openalex_round if source == "openalex" else _semantic_scholar_round)(step)
         papers = [p for p in papers if p.id not in found]
-        report.already_in_corpus += known
+        report.already_in_corpus += len(step.seen_known)
         report.rounds.append({"frontier": len(frontier), "fetched": len(papers)})
         if not papers:
             break

@@ -196,6 +196,18 @@ GL_PROBE = """(() => {
 })();"""
 
 
+# Inside a graph frame (an explorer's pane): this paper's node alone is selected and ringed, its card open.
+JS_NODE_RINGED = """(id) => {
+  const data = JSON.parse(document.getElementById('pl-data').textContent);
+  const i = data.papers.findIndex((p) => p.id === id);
+  const rings = network.body.data.nodes.get().filter((n) => n.borderWidth === 5).map((n) => n.id);
+  const selected = network.getSelectedNodes();
+  const card = document.querySelector('#pl-details .pl-title');
+  return i >= 0 && selected.length === 1 && selected[0] === i && rings.length === 1 && rings[0] === i
+    && !!card && card.textContent === (data.papers[i].title || id);
+}"""
+
+
 class BrowserUnavailable(RuntimeError):
     """Chromium is not installed where the harness looks for it."""
 
@@ -590,3 +602,38 @@ class JupyterLab:
                 time.sleep(0.4)
             target.screenshot(path=str(path))
         return path
+
+
+# The explorer over the reviewed sample, with a read-back of its labels and ticked rows that a test can wait on.
+EXPLORER_READBACK_CELLS = [
+    "import json, ipywidgets as w\nimport paperlens as pl",
+    'reviewed = pl.load_sample("donners2021")\n'
+    "explorer = reviewed.explore(graph=False, communities=False, page_size=10)\nexplorer",
+    'readback = w.HTML("<pre>{}</pre>")\nreadback.add_class("pl-readback")\n'
+    "def show(_change=None):\n"
+    "    state = {'labels': explorer.labels, 'checked': sorted(explorer.checked)}\n"
+    "    readback.value = '<pre>' + json.dumps(state, sort_keys=True) + '</pre>'\n"
+    "explorer.observe(show, names=['labels', 'checked'])\nshow()\nreadback",
+]
+
+
+def wait_readback(page: Any, want: dict, timeout: int = 30_000) -> None:
+    """Wait until the read-back of :data:`EXPLORER_READBACK_CELLS` shows ``want``; else fail saying what it shows."""
+    try:
+        page.wait_for_function(
+            "(want) => document.querySelector('.pl-readback pre')?.innerText === want",
+            arg=json.dumps(want, sort_keys=True),
+            timeout=timeout,
+        )
+    except Exception:
+        got = page.locator(".pl-readback pre").inner_text()
+        raise AssertionError(f"explorer read back {got}, not {json.dumps(want, sort_keys=True)}") from None
+
+
+def wait_detail(page: Any, paper_id: str, timeout: int = 60_000) -> None:
+    """Wait until the explorer's detail pane shows the paper ``paper_id``."""
+    page.wait_for_function(
+        "(id) => !!document.querySelector(`.paperlens-explorer .pl-detail [data-paper-id='${id}']`)",
+        arg=paper_id,
+        timeout=timeout,
+    )

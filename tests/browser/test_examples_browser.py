@@ -15,7 +15,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from lab import JupyterLab, require_chromium
+from lab import JS_NODE_RINGED, JupyterLab, require_chromium
 
 import paperlens as pl
 
@@ -87,14 +87,16 @@ def test_quickstart_and_exercise_run_and_draw_in_jupyterlab(tmp_path):
         page.wait_for_function(JS_COUNT_STARTS, arg=f"{len(clip)} of 69 papers", timeout=30_000)
         page.wait_for_function(JS_DRAWN_NODES, arg=len(clip), timeout=60_000)
         draws = _draws(page)
-        explorer.locator(".pl-table button.pl-row").first.click()  # details open; the graph marks the paper
+        explorer.locator(".pl-table button.pl-row").first.click()  # details open; the graph rings the paper
         explorer.locator(f".pl-detail [data-paper-id='{clip[0].id}']").first.wait_for(timeout=30_000)
         page.wait_for_function(
             "() => !/finding the papers/.test(document.querySelector('.paperlens-explorer .pl-detail').innerText)",
             timeout=60_000,
         )
-        page.wait_for_function(f"() => {JS_DRAWS} > {draws}", timeout=60_000)
-        probe = lab.probe_graph(explorer.locator(".paperlens-graph iframe"))
+        pane = explorer.locator(".paperlens-graph iframe")
+        pane.element_handle().content_frame().wait_for_function(JS_NODE_RINGED, arg=clip[0].id, timeout=60_000)
+        assert _draws(page) == draws  # ringed in place, not redrawn
+        probe = lab.probe_graph(pane)
         assert probe["nodes"] == len(clip) and probe["ink_pixels"] > 1000, probe
         lab.screenshot(explorer, "examples-quickstart-explorer.png")
         graph_cell = page.locator(".jp-CodeCell", has=page.locator(".paperlens-graph")).nth(1)

@@ -7,8 +7,8 @@ the menu. Then, as a person would: check the year slider followed the code,
 press reset, type a query into
 the search box, wait for the "N of M papers" line and the table to change (a
 kernel round trip through the debounce timer), click a row, read the detail
-pane, watch the graph pane redraw with the new node count, sort by a header and
-page on. Truth (counts, ids, titles) is computed here, in the test process, with
+pane, watch the graph pane redraw with the new node count and ring the clicked paper in place (no
+redraw), sort by a header and page on. Truth (counts, ids, titles) is computed here, in the test process, with
 the core's ``Corpus.search``. Screenshots go to ``artifacts/screenshots/``.
 """
 
@@ -19,7 +19,7 @@ import re
 from pathlib import Path
 
 import pytest
-from lab import JupyterLab, require_chromium, write_notebook
+from lab import JS_NODE_RINGED, JupyterLab, require_chromium, write_notebook
 
 import paperlens as pl
 
@@ -164,17 +164,16 @@ def test_type_click_and_redraw_in_jupyterlab(tmp_path):
             timeout=120_000,
         )
         assert "mod-info" in (explorer.locator(".pl-table button.pl-row").first.get_attribute("class") or "")
-        page.wait_for_function(
-            f"() => Number(document.querySelector('.paperlens-explorer [data-draw]').dataset.draw) > {redrawn['draw']}",
-            timeout=60_000,
-        )  # the graph is redrawn for the selection, the paper marked and its card open
+        # the drawn paper is ringed in place (selected in vis-network, its card open), the graph not redrawn
+        frame = pane.element_handle().content_frame()
+        frame.wait_for_function(JS_NODE_RINGED, arg=best.id, timeout=30_000)
         assert lab.probe_graph(pane)["nodes"] == len(hits)
-        frame = pane.element_handle()
-        marked = frame.content_frame().evaluate(
+        marked = frame.evaluate(
             """() => ({card: document.querySelector('#pl-details .pl-title').textContent,
                        rings: network.body.data.nodes.get().filter(n => n.borderWidth === 5).length})"""
         )
         assert marked == {"card": best.title, "rings": 1}, marked
+        assert _caption(page)["draw"] == redrawn["draw"]
         lab.screenshot(explorer, "explorer-3-clicked.png")
 
         # --- clear the query, sort by title, page on
@@ -205,14 +204,13 @@ def test_type_click_and_redraw_in_jupyterlab(tmp_path):
         page.wait_for_function(JS_COUNT_IS, arg=f"{len(wide)} of 69 papers", timeout=30_000)
         page.wait_for_function(f"() => {heads}.some(t => /score ▼/.test(t))")  # searching: best match first
         _wait_titles(page, [" ".join(p.title.split()) for p in wide[:20]])
-        before = _caption(page)["draw"]
+        page.wait_for_function(
+            f"() => Number(document.querySelector('{UI} [data-draw]').dataset.nodes) === {len(wide)}",
+            timeout=60_000,
+        )  # the graph of the matches drawn; the click below rings its best match in place
         explorer.locator(".pl-table button.pl-row").first.click()
         explorer.locator(f".pl-detail [data-paper-id='{wide[0].id}']").first.wait_for(timeout=30_000)
-        page.wait_for_function(
-            "(n) => Number(document.querySelector('.paperlens-explorer [data-draw]').dataset.draw) > n",
-            arg=before,
-            timeout=60_000,
-        )
+        pane.element_handle().content_frame().wait_for_function(JS_NODE_RINGED, arg=wide[0].id, timeout=30_000)
         probe = lab.probe_graph(pane)
         assert probe["nodes"] == len(wide) and probe["ink_pixels"] > 2000, probe
         page.wait_for_function(

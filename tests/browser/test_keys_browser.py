@@ -6,27 +6,14 @@ same ``r`` outside the explorer does (so the check can fail)."""
 
 from __future__ import annotations
 
-import json
-
 import pytest
-from lab import JupyterLab, require_chromium, write_notebook
+from lab import EXPLORER_READBACK_CELLS, JupyterLab, require_chromium, wait_detail, wait_readback, write_notebook
 
 import paperlens as pl
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 UI = ".paperlens-explorer"
-CELLS = [
-    "import json, ipywidgets as w\nimport paperlens as pl",
-    'reviewed = pl.load_sample("donners2021")\n'
-    "explorer = reviewed.explore(graph=False, communities=False, page_size=10)\nexplorer",
-    'readback = w.HTML("<pre>{}</pre>")\nreadback.add_class("pl-readback")\n'
-    "def show(_change=None):\n"
-    "    state = {'labels': explorer.labels, 'checked': sorted(explorer.checked)}\n"
-    "    readback.value = '<pre>' + json.dumps(state, sort_keys=True) + '</pre>'\n"
-    "explorer.observe(show, names=['labels', 'checked'])\nshow()\nreadback",
-]
-
 JS_NOTEBOOK = """() => {
   const cells = [...document.querySelectorAll('.jp-Notebook .jp-Cell')];
   return {
@@ -38,37 +25,13 @@ JS_NOTEBOOK = """() => {
 }"""
 
 
-def _wait_readback(page, want: dict) -> None:
-    try:
-        _wait_for_readback(page, want)
-    except Exception:
-        got = page.locator(".pl-readback pre").inner_text()
-        raise AssertionError(f"explorer read back {got}, not {json.dumps(want, sort_keys=True)}") from None
-
-
-def _wait_for_readback(page, want: dict) -> None:
-    page.wait_for_function(
-        "(want) => document.querySelector('.pl-readback pre')?.innerText === want",
-        arg=json.dumps(want, sort_keys=True),
-        timeout=30_000,
-    )
-
-
-def _wait_detail(page, paper_id: str) -> None:
-    page.wait_for_function(
-        "(id) => !!document.querySelector(`.paperlens-explorer .pl-detail [data-paper-id='${id}']`)",
-        arg=paper_id,
-        timeout=60_000,
-    )
-
-
 @pytest.mark.parametrize("app", ["lab", "notebook"])
 def test_keys_label_and_move_and_ticked_rows_are_labelled_together(tmp_path, app):
     require_chromium()
     reviewed = pl.load_sample("donners2021")
     order = list(reviewed.ids[:10])  # the first page: no filter, the corpus order
 
-    write_notebook(tmp_path / "keys.ipynb", CELLS)
+    write_notebook(tmp_path / "keys.ipynb", EXPLORER_READBACK_CELLS)
     with JupyterLab(tmp_path, app=app, viewport=(1400, 1100)) as lab:
         page = lab.open("keys.ipynb")
         lab.run_all(page)
@@ -76,26 +39,26 @@ def test_keys_label_and_move_and_ticked_rows_are_labelled_together(tmp_path, app
         explorer = page.locator(UI).first
         explorer.wait_for(state="visible", timeout=60_000)
         explorer.locator(".pl-keys-hint").wait_for(state="visible", timeout=60_000)
-        _wait_readback(page, {"labels": {}, "checked": []})
+        wait_readback(page, {"labels": {}, "checked": []})
 
         page.keyboard.press("Escape")  # command mode, where a bare r / j / k are JupyterLab's shortcuts
         explorer.locator(".pl-table button.pl-row").first.click()
-        _wait_detail(page, order[0])
+        wait_detail(page, order[0])
         before = page.evaluate(JS_NOTEBOOK)
         assert before["command"] and before["raw"] == 0, before
 
         page.keyboard.press("r")
-        _wait_readback(page, {"labels": {order[0]: "relevant"}, "checked": []})
+        wait_readback(page, {"labels": {order[0]: "relevant"}, "checked": []})
         explorer.locator(".pl-detail").first.click()  # the pane's text (not a button) also takes the keys
         page.keyboard.press("j")
         page.keyboard.press("j")
-        _wait_detail(page, order[2])
+        wait_detail(page, order[2])
         page.keyboard.press("k")
-        _wait_detail(page, order[1])
+        wait_detail(page, order[1])
         page.keyboard.press("i")
-        _wait_readback(page, {"labels": {order[0]: "relevant", order[1]: "irrelevant"}, "checked": []})
+        wait_readback(page, {"labels": {order[0]: "relevant", order[1]: "irrelevant"}, "checked": []})
         page.keyboard.press("u")
-        _wait_readback(page, {"labels": {order[0]: "relevant"}, "checked": []})
+        wait_readback(page, {"labels": {order[0]: "relevant"}, "checked": []})
         after = page.evaluate(JS_NOTEBOOK)
         assert after == before, (before, after)  # no cell became raw, the active cell did not move
 
@@ -110,20 +73,20 @@ def test_keys_label_and_move_and_ticked_rows_are_labelled_together(tmp_path, app
         boxes = explorer.locator(".pl-check input[type='checkbox']")
         for row in (3, 4, 5):
             boxes.nth(row).click()
-        _wait_readback(page, {"labels": {order[0]: "relevant"}, "checked": sorted(order[3:6])})
+        wait_readback(page, {"labels": {order[0]: "relevant"}, "checked": sorted(order[3:6])})
         explorer.locator(".pl-label-summary .pl-ticked").wait_for(state="visible", timeout=30_000)
         explorer.locator("button.pl-label-button", has_text="✓ relevant").click()
         want = {
             "labels": {order[0]: "relevant", **dict.fromkeys(order[3:6], "relevant")},
             "checked": sorted(order[3:6]),
         }
-        _wait_readback(page, want)
+        wait_readback(page, want)
         lab.screenshot(explorer, f"explorer-keys-{app}.png")  # artifacts/screenshots (docs/images holds a copy)
 
         # A shift-click ticks the rows between it and the box clicked before it.
         boxes.nth(7).click()
         boxes.nth(9).click(modifiers=["Shift"])
-        _wait_readback(page, {**want, "checked": sorted([*order[3:6], *order[7:10]])})
+        wait_readback(page, {**want, "checked": sorted([*order[3:6], *order[7:10]])})
         assert page.evaluate(JS_NOTEBOOK) == before
 
         # The control: the same key outside the explorer is JupyterLab's (the first cell becomes raw).

@@ -6,10 +6,8 @@ The expected orders are computed here, in the test process, by driving the headl
 
 from __future__ import annotations
 
-import json
-
 import pytest
-from lab import JupyterLab, require_chromium, write_notebook
+from lab import EXPLORER_READBACK_CELLS, JupyterLab, require_chromium, wait_detail, wait_readback, write_notebook
 
 import paperlens as pl
 from paperlens.display.explorer_state import LABEL_RANKING, ExplorerState
@@ -17,14 +15,6 @@ from paperlens.display.explorer_state import LABEL_RANKING, ExplorerState
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 UI = ".paperlens-explorer"
-CELLS = [
-    "import json, ipywidgets as w\nimport paperlens as pl",
-    'reviewed = pl.load_sample("donners2021")\n'
-    "explorer = reviewed.explore(graph=False, communities=False, page_size=10)\nexplorer",
-    'readback = w.HTML("<pre>{}</pre>")\nreadback.add_class("pl-readback")\n'
-    "explorer.observe(lambda change: setattr(readback, 'value', "
-    "'<pre>' + json.dumps(explorer.labels, sort_keys=True) + '</pre>'), names='labels')\nreadback",
-]
 STEPS = ("relevant", "relevant", "irrelevant")
 
 
@@ -58,7 +48,7 @@ def test_label_three_papers_and_the_ranking_follows(tmp_path):
     assert pages[1] != pages[0] and pages[2] != pages[1] and pages[3] != pages[2]
     expected_labels = dict(zip(chosen, STEPS, strict=True))
 
-    write_notebook(tmp_path / "labels.ipynb", CELLS)
+    write_notebook(tmp_path / "labels.ipynb", EXPLORER_READBACK_CELLS)
     with JupyterLab(tmp_path, viewport=(1400, 1100)) as lab:
         page = lab.open("labels.ipynb")
         lab.run_all(page)
@@ -69,11 +59,7 @@ def test_label_three_papers_and_the_ranking_follows(tmp_path):
         _wait_titles(page, pages[0])
         for step, label in enumerate(STEPS, start=1):
             explorer.locator(".pl-table button.pl-row").first.click()
-            page.wait_for_function(
-                "(id) => !!document.querySelector(`.paperlens-explorer .pl-detail [data-paper-id='${id}']`)",
-                arg=chosen[step - 1],
-                timeout=60_000,
-            )
+            wait_detail(page, chosen[step - 1])
             button = "✓ relevant" if label == "relevant" else "✗ irrelevant"
             explorer.locator("button.pl-label-button", has_text=button).click()
             _wait_titles(page, pages[step])  # re-ranked after the label
@@ -81,11 +67,5 @@ def test_label_three_papers_and_the_ranking_follows(tmp_path):
         assert _titles(explorer) == pages[3]
         summary = explorer.locator(".pl-label-summary").inner_text()
         assert "2 relevant, 1 irrelevant" in summary, summary
-        readback = page.locator(".pl-readback pre")
-        page.wait_for_function(
-            "(want) => document.querySelector('.pl-readback pre')?.innerText === want",
-            arg=json.dumps(expected_labels, sort_keys=True),
-            timeout=60_000,
-        )
-        assert json.loads(readback.inner_text()) == expected_labels
+        wait_readback(page, {"labels": expected_labels, "checked": []}, timeout=60_000)
         assert lab.external_requests == []

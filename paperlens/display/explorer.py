@@ -198,10 +198,12 @@ class Explorer(ExplorerState, widgets.VBox):
         cheap, see ``graph_kind``; else on a click of "find topics").
     debounce, graph_delay : float
         Seconds of quiet before the typed query / the graph redraw is applied.
-    map : bool
+    map : bool or dict
         Show the field map of every paper (:class:`~paperlens.display.mapview.MapView`) below: a
         filter or search dims the other papers, a lasso filters the table, a click opens the paper.
-        Laying out a big corpus takes a while the first time (minutes at 75,000 papers).
+        Laying out a big corpus takes a while the first time (minutes at 75,000 papers). A dict
+        shows it too and passes its options to the map (e.g. ``map={"positions": frame,
+        "color_by": "year"}`` to draw your own layout).
     glance : bool
         Show the field at a glance of the filtered papers (:class:`~paperlens.display.glance.Glance`:
         papers per year by topic, top authors, venues and categories), redrawn ``graph_delay`` seconds
@@ -260,7 +262,7 @@ class Explorer(ExplorerState, widgets.VBox):
         communities: bool | str = "auto",
         debounce: float = 0.3,
         graph_delay: float = 0.6,
-        map: bool = False,
+        map: bool | dict[str, Any] = False,
         glance: bool = False,
         **filters: Any,
     ) -> None:
@@ -351,7 +353,8 @@ class Explorer(ExplorerState, widgets.VBox):
             # a click opens the paper in the detail pane.
             from .mapview import MapView
 
-            self.map_view = MapView(self.root, height=460)
+            options = {"height": 460, **(map if isinstance(map, dict) else {})}
+            self.map_view = MapView(self.root, **options)
             self.map_view.observe(self._guard(self._on_map_selection))
             children.append(self.map_view.widget)
         self.glance_pane: Any = None

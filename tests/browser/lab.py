@@ -142,6 +142,60 @@ JS_GRAPH_PROBE = """() => {
 }"""
 
 
+# Added to a page before its scripts run (``JupyterLab(init_scripts=[GL_PROBE])``): records, in
+# ``window.__plProbe``, the time (performance.now) of every WebGL draw call with its vertex count, of every
+# texture upload with its size, of every big kernel message, and of every mouse press and release, so a
+# test or benchmark can wait on "the map drew again after that click" instead of sleeping, and time it.
+GL_PROBE = """(() => {
+  const probe = window.__plProbe = {draws: [], uploads: [], clicks: [], ups: [], outputs: [], max: 20000};
+  const keep = (list, item) => { if (list.length < probe.max) list.push(item); };
+  for (const proto of [window.WebGLRenderingContext, window.WebGL2RenderingContext].filter(Boolean)
+                        .map((c) => c.prototype)) {
+    for (const name of ['drawArrays', 'drawElements', 'drawArraysInstanced', 'drawElementsInstanced']) {
+      const original = proto[name];
+      if (!original) continue;
+      proto[name] = function (...args) {
+        const count = name.startsWith('drawArrays') ? args[2] : args[1];
+        keep(probe.draws, {t: performance.now(), count, instances: args[4] || args[3] || 1});
+        return original.apply(this, args);
+      };
+    }
+    for (const name of ['texImage2D', 'texSubImage2D', 'bufferData', 'bufferSubData']) {
+      const original = proto[name];
+      if (!original) continue;
+      proto[name] = function (...args) {
+        const size = name.startsWith('tex') && typeof args[3] === 'number' ? args[3] * args[4]
+          : (args[1] && args[1].byteLength) || (typeof args[1] === 'number' ? args[1] : 0);
+        keep(probe.uploads, {t: performance.now(), name, size});
+        return original.apply(this, args);
+      };
+    }
+  }
+  const Socket = window.WebSocket;  // big kernel messages (widget state, e.g. a map's points): when they arrive
+  probe.messages = [];
+  window.WebSocket = function (...args) {
+    const socket = new Socket(...args);
+    socket.addEventListener('message', (event) => {
+      const size = event.data.byteLength || event.data.size || event.data.length || 0;
+      if (size > 20000) keep(probe.messages, {t: performance.now(), size});
+    });
+    return socket;
+  };
+  window.WebSocket.prototype = Socket.prototype;
+  Object.assign(window.WebSocket, {CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3});
+  addEventListener('mousedown', () => keep(probe.clicks, performance.now()), true);
+  addEventListener('mouseup', () => keep(probe.ups, performance.now()), true);
+  new MutationObserver((records) => {
+    for (const r of records) for (const node of r.addedNodes) {
+      if (node.nodeType !== 1) continue;
+      const found = [...(node.matches('.jp-OutputArea-output') ? [node] : []),
+                     ...node.querySelectorAll('.jp-OutputArea-output')];
+      for (const output of found) if (!output.__plSeen) { output.__plSeen = 1; keep(probe.outputs, performance.now()); }
+    }
+  }).observe(document, {childList: true, subtree: true});
+})();"""
+
+
 # Inside a graph frame (an explorer's pane): this paper's node alone is selected and ringed, its card open.
 JS_NODE_RINGED = """(id) => {
   const data = JSON.parse(document.getElementById('pl-data').textContent);
@@ -204,6 +258,7 @@ class JupyterLab:
     app : ``"lab"`` (JupyterLab) or ``"notebook"`` (Notebook 7: no status bar, its own kernel indicators).
     windowing : ``False`` (default) keeps every cell in the DOM (``windowingMode: none``); ``True`` keeps the
         front end's own default, which virtualises cells out of view, as a user's does.
+    init_scripts : JavaScript run in every page before its own scripts (e.g. :data:`GL_PROBE`).
     """
 
     def __init__(
@@ -215,11 +270,13 @@ class JupyterLab:
         start_timeout: float = 90.0,
         app: str = "lab",
         windowing: bool = False,
+        init_scripts: Iterable[str] = (),
     ) -> None:
         if app not in ("lab", "notebook"):
             raise ValueError(f"app must be 'lab' or 'notebook', not {app!r}")
         self.app = app
         self.windowing = windowing
+        self.init_scripts = list(init_scripts)
         self._kernel_idle = JS_KERNEL_IDLE if app == "lab" else JS_NOTEBOOK7_KERNEL_IDLE
         self.root = Path(root).resolve()
         self.screenshots = Path(screenshots)
@@ -325,6 +382,8 @@ class JupyterLab:
             args=CHROMIUM_ARGS,
             viewport={"width": self.viewport[0], "height": self.viewport[1]},
         )
+        for script in self.init_scripts:
+            self._context.add_init_script(script)
         self.timings["browser_start"] = round(time.monotonic() - t0, 2)
 
     def close(self) -> None:

@@ -121,3 +121,55 @@ def test_map_draws_selects_dims_and_stays_safe(tmp_path, app):
         assert page.evaluate("() => window.__pwned === undefined")
         assert page.locator(".jp-OutputArea img[src='x']").count() == 0
         assert lab.external_requests == []
+
+
+HIDDEN = """\
+import ipywidgets as widgets
+import numpy as np
+import pandas as pd
+import paperlens as pl
+
+rng = np.random.default_rng(1)
+n = 5000
+xy = rng.normal(size=(n, 2))
+corpus = pl.Corpus(pl.Paper.create(title=f"paper {i}", year=2000 + i % 5, arxiv_id=f"2401.{i:05d}") for i in range(n))
+positions = pd.DataFrame({"id": corpus.ids, "x": xy[:, 0], "y": xy[:, 1], "community": np.arange(n) % 5})
+view = corpus.map(positions=positions, size_by=None, height=400)
+pane = widgets.Box([view.widget], layout=widgets.Layout(display="none", width="100%"))
+show = widgets.Button(description="show")
+show.add_class("pl-show")
+show.on_click(lambda _: setattr(pane.layout, "display", "block"))
+shown = widgets.VBox([show, pane])
+shown.add_class("pl-hidden-map")
+shown"""
+
+
+def test_map_drawn_in_a_hidden_pane_draws_when_shown(tmp_path):
+    """A map first laid out in a pane of zero size (display: none) draws once the pane is shown
+    (regl-scatterplot resizes its canvas itself, with a ResizeObserver)."""
+    from lab import GL_PROBE
+
+    require_chromium()
+    write_notebook(tmp_path / "hidden.ipynb", [HIDDEN])
+    with JupyterLab(tmp_path, init_scripts=[GL_PROBE]) as lab:
+        page = lab.open("hidden.ipynb")
+        lab.run_all(page)
+        assert lab.cell_errors(page) == []
+        page.locator(".pl-hidden-map .paperlens-map").first.wait_for(state="attached", timeout=60_000)
+        sizes = page.evaluate("() => [...document.querySelectorAll('.pl-hidden-map canvas')].map(c => c.clientWidth)")
+        assert sizes and max(sizes) == 0  # laid out with no size
+        shown_at = page.evaluate("() => performance.now()")
+        page.locator(".pl-show button, button.pl-show").first.click()
+        page.wait_for_function(
+            "(t) => window.__plProbe.draws.some((d) => d.t > t && d.count >= 5000)", arg=shown_at, timeout=30_000
+        )
+        canvas = page.locator(".pl-hidden-map canvas").first
+        page.wait_for_function("() => document.querySelector('.pl-hidden-map canvas').width > 0", timeout=30_000)
+        ink = 0
+        for _ in range(40):  # the drawn frame reaches the screen a moment after the draw call
+            ink = strong_pixels(canvas.screenshot())
+            if ink > 2000:
+                break
+            page.wait_for_timeout(100)
+        assert ink > 2000, f"the map shown after being hidden has no ink ({ink} strong pixels)"
+        assert lab.events["page_errors"] == []

@@ -64,7 +64,7 @@ __all__ = [
 ]
 
 METHODS = ("auto", "exact", "approximate")
-AUTO_EXACT_MAX_ROWS = 20_000
+AUTO_EXACT_MAX_ROWS = 100_000
 # Size of one dense block of scores (rows x all rows), in float32 values (4 MB: about a core's L2 cache).
 BLOCK_VALUES = 2**20
 # Fewest columns sampled per row to read a threshold from.
@@ -94,18 +94,23 @@ def _block_size(n: int) -> int:
     return int(max(1, min(n, BLOCK_VALUES // max(n, 1))))
 
 
-def _product_into(A: sparse.csr_matrix, BT: sparse.csr_matrix, out: np.ndarray) -> np.ndarray:
-    """``out[...] = A @ BT`` as a dense array (both CSR, float32).
+def _csr_arrays(X: sparse.csr_matrix) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(indptr, indices, data)`` of a CSR matrix as the kernels take them (int64, int32, float32)."""
+    return (
+        np.asarray(X.indptr, dtype=np.int64),
+        np.asarray(X.indices, dtype=np.int32),
+        np.asarray(X.data, dtype=np.float32),
+    )
 
-    scikit-learn (1.6 and later) has a sparse product with a dense accumulator
-    that skips building a sparse result; older versions fall back on SciPy.
+
+def _product_into(A: sparse.csr_matrix, BT: sparse.csr_matrix, out: np.ndarray) -> np.ndarray:
+    """``out[...] = A @ BT`` as a dense array (both CSR, float32), rows shared between numba's threads.
+
+    Each row is summed by one thread in a fixed order (see :mod:`paperlens.graphs._knn_kernels`).
     """
-    try:
-        from sklearn.utils.sparsefuncs import sparse_matmul_to_dense
-    except ImportError:  # pragma: no cover - scikit-learn < 1.6
-        out[...] = (A @ BT).toarray()
-        return out
-    return sparse_matmul_to_dense(A, BT, out=out)
+    from ._knn_kernels import product_into
+
+    return product_into(*_csr_arrays(A), *_csr_arrays(BT), out)
 
 
 def _add_product(out: np.ndarray, E_rows: np.ndarray, E: np.ndarray) -> None:
@@ -231,21 +236,16 @@ def exact_kneighbors(X: sparse.spmatrix, k: int) -> tuple[np.ndarray, np.ndarray
     >>> exact_kneighbors(X, 1)[0].ravel().tolist()
     [1, 2, 1]
     """
+    from ._knn_kernels import chunks_for, symmetric_top_k
+
     X = _as_csr(X)
     n = X.shape[0]
     k = int(k)
-    out_i, out_s = _empty(n, k)
     if n < 2 or k <= 0:
-        return out_i, out_s
+        return _empty(n, k)
     XT = X.T.tocsr()
-    step = _block_size(n)
-    buffer = np.empty((step, n), dtype=np.float32)
-    for start in range(0, n, step):
-        stop = min(n, start + step)
-        scores = _product_into(X[start:stop], XT, buffer[: stop - start])
-        scores[np.arange(stop - start), np.arange(start, stop)] = -np.inf
-        out_i[start:stop], out_s[start:stop] = _top_k_dense(scores, k)
-    return out_i, out_s
+    XT.sort_indices()
+    return symmetric_top_k(*_csr_arrays(X), *_csr_arrays(XT), k, chunks_for(n, k))
 
 
 def pair_similarities(X: sparse.spmatrix, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
@@ -459,7 +459,13 @@ class _Approximation:
 _NO_VALUES = np.zeros(0, dtype=np.float32)
 
 
-_THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "BLIS_NUM_THREADS")
+_THREAD_VARIABLES = (
+    "OMP_NUM_THREADS",
+    "OPENBLAS_NUM_THREADS",
+    "MKL_NUM_THREADS",
+    "BLIS_NUM_THREADS",
+    "NUMBA_NUM_THREADS",
+)
 
 
 def _worker_environment() -> dict[str, str]:

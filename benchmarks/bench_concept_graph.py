@@ -272,28 +272,97 @@ def work_baseline(sample: int, folder: Path) -> dict:
     return {"seconds": seconds, "queries": len(queries), "peak_mb": peak_mb()}
 
 
+# --------------------------------------------------------------------------- the TF-IDF fit by hand
+# paperlens counted and weighed by hand until scikit-learn was measured here to be as fast and as lean
+# (issue 12, point 5); the hand-written fit is kept here to compare against.
+
+
+def _count(analyzer, docs: list, vocabulary: dict[str, int] | None = None):
+    """Phrase counts of each document (CSR, float32) and the phrase -> column mapping.
+
+    Without a ``vocabulary``, every phrase seen gets a column; with one, unknown phrases are ignored.
+    """
+    from collections import defaultdict
+
+    from scipy import sparse
+
+    grow = vocabulary is None
+    if grow:
+        vocabulary = defaultdict(None)
+        vocabulary.default_factory = vocabulary.__len__  # a new phrase gets the next column
+        lookup = vocabulary.__getitem__
+    else:
+        get = vocabulary.get
+    columns: list[np.ndarray] = []  # one small int32 array per document: far less memory than a list of ints
+    lengths = np.zeros(len(docs), dtype=np.int64)
+    for i, doc in enumerate(docs):
+        features = analyzer(doc)
+        if grow:
+            found = np.fromiter(map(lookup, features), dtype=np.int32, count=len(features))
+        else:
+            found = np.fromiter((j for j in map(get, features) if j is not None), dtype=np.int32)
+        columns.append(found)
+        lengths[i] = len(found)
+    if grow:
+        vocabulary.default_factory = None  # from now on an unknown phrase is a KeyError, as in a dict
+    indices = np.concatenate(columns) if columns else np.zeros(0, dtype=np.int32)
+    del columns
+    indptr = np.concatenate([[0], np.cumsum(lengths)])
+    counts = sparse.csr_matrix(
+        (np.ones(len(indices), dtype=np.float32), indices, indptr), shape=(len(docs), len(vocabulary))
+    )
+    counts.sum_duplicates()
+    return counts, vocabulary
+
+
+def _weigh(counts, idf: np.ndarray, sublinear: bool):
+    """TF-IDF rows: (1 + log tf) or tf, times idf, each row scaled to length 1 (empty rows stay 0)."""
+    from scipy import sparse
+
+    weights = counts.astype(np.float32, copy=True)
+    if sublinear:
+        np.log(weights.data, out=weights.data)
+        weights.data += 1
+    weights.data *= idf[weights.indices]
+    norms = np.sqrt(np.asarray(weights.multiply(weights).sum(axis=1)).ravel())
+    weights = sparse.diags(np.where(norms > 0, 1 / np.maximum(norms, 1e-30), 0).astype(np.float32)) @ weights
+    weights = weights.astype(np.float32).tocsr()
+    weights.sort_indices()
+    return weights
+
+
+def hand_fit(analyzer, docs) -> object:
+    """The former ``ConceptModel.fit`` counting and weighing (default parameters: no df limits)."""
+    counts, stems = _count(analyzer, docs)
+    n_docs = counts.shape[0]
+    df = np.bincount(counts.indices, minlength=counts.shape[1])
+    by_column = np.empty(len(stems), dtype=object)
+    by_column[list(stems.values())] = list(stems.keys())
+    kept = np.argsort(by_column.astype(str), kind="stable")  # alphabetical, like scikit-learn
+    counts = counts[:, kept].tocsr()
+    idf = (np.log((1 + n_docs) / (1 + df[kept])) + 1).astype(np.float32)
+    return _weigh(counts, idf, True)
+
+
 def work_fit(n: int, variant: str) -> dict:
-    """The TF-IDF fit alone: ``hand`` (ConceptModel.fit) or ``sklearn`` (TfidfVectorizer with the model's
-    analyzer, on the same documents); peak memory above the loaded corpus too."""
+    """The TF-IDF fit alone, with the model's analyzer: ``hand`` (:func:`hand_fit`) or ``sklearn``
+    (``TfidfVectorizer(analyzer=...)``, what ``ConceptModel.fit`` runs); peak memory above the loaded corpus too."""
     import paperlens.graphs.concepts as concepts
 
     corpus = load_corpus(n)
+    table = corpus.df
     before = peak_mb()
+    started = time.perf_counter()
+    docs = list(zip(table["title"].tolist(), table["abstract"].tolist(), strict=True))
+    analyzer = concepts._Analyzer(concepts._stop_words("english"), (1, 2), 2)
     if variant == "hand":
-        started = time.perf_counter()
-        model = concepts.ConceptModel().fit(corpus)
-        seconds = time.perf_counter() - started
-        shape = model.matrix_.shape
+        matrix = hand_fit(analyzer, docs)
     else:
         from sklearn.feature_extraction.text import TfidfVectorizer
 
-        started = time.perf_counter()
-        table = corpus.df
-        docs = list(zip(table["title"].tolist(), table["abstract"].tolist(), strict=True))
-        analyzer = concepts._Analyzer(concepts._stop_words("english"), (1, 2), 2)
         matrix = TfidfVectorizer(analyzer=analyzer, sublinear_tf=True, dtype=np.float32).fit_transform(docs)
-        seconds = time.perf_counter() - started
-        shape = matrix.shape
+    seconds = time.perf_counter() - started
+    shape = matrix.shape
     return {"seconds": seconds, "peak_mb": peak_mb(), "above_corpus_mb": peak_mb() - before, "shape": shape}
 
 

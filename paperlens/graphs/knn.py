@@ -4,11 +4,14 @@ Two methods; both return, for every row, the ``k`` most similar *other* rows and
 their cosine similarities (float32, computed exactly), best first:
 
 ``"exact"`` (:func:`exact_kneighbors`)
-    Blocks of rows are multiplied by the whole matrix straight into a dense
-    float32 block (a Gustavson product with a dense accumulator), and each block
-    keeps its top ``k`` through a threshold read from a sample of columns, which
-    provably lets every top-``k`` value through, instead of partitioning whole
-    rows. The same neighbours as scikit-learn's brute-force search.
+    A compiled kernel (numba, :mod:`paperlens.graphs._knn_kernels`) walks, for
+    each row, the rows after it that share each of its terms (the transposed
+    matrix), accumulating their dot products into a dense accumulator, and offers
+    each score to both rows' top ``k``: every pair is scored once. Rows are shared
+    between numba's threads; each score is summed by one thread in a fixed order
+    (the row's terms, ascending, in float64), and a top ``k`` under a total order
+    does not depend on the order of the offers, so the result is the same with
+    any number of threads. The same neighbours as scikit-learn's brute-force search.
 ``"approximate"`` (:func:`approximate_kneighbors`)
     The few frequent terms (in more than 5% of the rows: a few hundred of
     hundreds of thousands of phrases) cost most of that product, because their
@@ -21,11 +24,13 @@ their cosine similarities (float32, computed exactly), best first:
     neighbour can be missed (recall@10 about 0.998 on 75k arXiv abstracts; see
     ``benchmarks/``); similarities are exact.
 ``"auto"``
-    Exact up to :data:`AUTO_EXACT_MAX_ROWS` rows, approximate above.
+    Exact up to :data:`AUTO_EXACT_MAX_ROWS` rows, approximate above (where
+    ``benchmarks/bench_concept_graph.py`` measured the crossover).
 
 Rows without any term have no neighbours; empty slots (also when fewer than
 ``k`` other rows share a term with a row) hold index ``-1`` and similarity 0.
-Only rows with a positive similarity are neighbours.
+Only rows with a positive similarity are neighbours. Equal similarities (as float32) are ordered by
+the smaller row first, so ties never depend on how the work was split.
 
 Examples
 --------

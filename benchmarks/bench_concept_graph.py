@@ -273,66 +273,12 @@ def work_baseline(sample: int, folder: Path) -> dict:
 
 
 # --------------------------------------------------------------------------- the TF-IDF fit by hand
-# paperlens counted and weighed by hand until scikit-learn was measured here to be as fast and as lean
-# (issue 12, point 5); the hand-written fit is kept here to compare against.
-
-
-def _count(analyzer, docs: list, vocabulary: dict[str, int] | None = None):
-    """Phrase counts of each document (CSR, float32) and the phrase -> column mapping.
-
-    Without a ``vocabulary``, every phrase seen gets a column; with one, unknown phrases are ignored.
-    """
-    from collections import defaultdict
-
-    from scipy import sparse
-
-    grow = vocabulary is None
-    if grow:
-        vocabulary = defaultdict(None)
-        vocabulary.default_factory = vocabulary.__len__  # a new phrase gets the next column
-        lookup = vocabulary.__getitem__
-    else:
-        get = vocabulary.get
-    columns: list[np.ndarray] = []  # one small int32 array per document: far less memory than a list of ints
-    lengths = np.zeros(len(docs), dtype=np.int64)
-    for i, doc in enumerate(docs):
-        features = analyzer(doc)
-        if grow:
-            found = np.fromiter(map(lookup, features), dtype=np.int32, count=len(features))
-        else:
-            found = np.fromiter((j for j in map(get, features) if j is not None), dtype=np.int32)
-        columns.append(found)
-        lengths[i] = len(found)
-    if grow:
-        vocabulary.default_factory = None  # from now on an unknown phrase is a KeyError, as in a dict
-    indices = np.concatenate(columns) if columns else np.zeros(0, dtype=np.int32)
-    del columns
-    indptr = np.concatenate([[0], np.cumsum(lengths)])
-    counts = sparse.csr_matrix(
-        (np.ones(len(indices), dtype=np.float32), indices, indptr), shape=(len(docs), len(vocabulary))
-    )
-    counts.sum_duplicates()
-    return counts, vocabulary
-
-
-def _weigh(counts, idf: np.ndarray, sublinear: bool):
-    """TF-IDF rows: (1 + log tf) or tf, times idf, each row scaled to length 1 (empty rows stay 0)."""
-    from scipy import sparse
-
-    weights = counts.astype(np.float32, copy=True)
-    if sublinear:
-        np.log(weights.data, out=weights.data)
-        weights.data += 1
-    weights.data *= idf[weights.indices]
-    norms = np.sqrt(np.asarray(weights.multiply(weights).sum(axis=1)).ravel())
-    weights = sparse.diags(np.where(norms > 0, 1 / np.maximum(norms, 1e-30), 0).astype(np.float32)) @ weights
-    weights = weights.astype(np.float32).tocsr()
-    weights.sort_indices()
-    return weights
 
 
 def hand_fit(analyzer, docs) -> object:
-    """The former ``ConceptModel.fit`` counting and weighing (default parameters: no df limits)."""
+    """``ConceptModel.fit``'s counting and weighing (``_count``, ``_weigh``; default parameters: no df limits)."""
+    from paperlens.graphs.concepts import _count, _weigh
+
     counts, stems = _count(analyzer, docs)
     n_docs = counts.shape[0]
     df = np.bincount(counts.indices, minlength=counts.shape[1])
@@ -345,8 +291,8 @@ def hand_fit(analyzer, docs) -> object:
 
 
 def work_fit(n: int, variant: str) -> dict:
-    """The TF-IDF fit alone, with the model's analyzer: ``hand`` (:func:`hand_fit`) or ``sklearn``
-    (``TfidfVectorizer(analyzer=...)``, what ``ConceptModel.fit`` runs); peak memory above the loaded corpus too."""
+    """The TF-IDF fit alone, with the model's analyzer: ``hand`` (:func:`hand_fit`, what ``ConceptModel.fit``
+    runs) or ``sklearn`` (``TfidfVectorizer(analyzer=...)``); peak memory above the loaded corpus too."""
     import paperlens.graphs.concepts as concepts
 
     corpus = load_corpus(n)
@@ -554,9 +500,17 @@ def run_all(args) -> None:
                 skl, skl_runs = median_run(repeats, ["fit", str(n), "sklearn", str(folder)])
                 for label, fit, runs in (("by hand", hand, hand_runs), ("scikit-learn", skl, skl_runs)):
                     row(n, f"fit alone, {label}", f"{fit['seconds']:.1f}", fit["peak_mb"], runs=runs)
+                slower = skl["seconds"] / hand["seconds"] - 1
+                leaner = 1 - skl["above_corpus_mb"] / max(hand["above_corpus_mb"], 1)
                 print(
                     f"#   fit above the loaded corpus: by hand {hand['above_corpus_mb']:.0f} MB, "
-                    f"scikit-learn {skl['above_corpus_mb']:.0f} MB; shapes {hand['shape']} {skl['shape']}",
+                    f"scikit-learn {skl['above_corpus_mb']:.0f} MB; shapes {hand['shape']} {skl['shape']}; "
+                    f"scikit-learn {slower:+.0%} time, {-leaner:+.0%} memory above the corpus: "
+                    + (
+                        "the hand fit is faster, so ConceptModel.fit keeps it"
+                        if slower > 0
+                        else "scikit-learn is not slower"
+                    ),
                     flush=True,
                 )
             if "knn" in skip:

@@ -159,35 +159,64 @@ class _Analyzer:
         return [" ".join(spelled.get(w, w) for w in term.split(" ")) for term in terms]
 
 
+def _count(analyzer: _Analyzer, docs: Sequence[tuple[Any, Any]], vocabulary: dict[str, int] | None = None):
+    """Phrase counts of each document (CSR, float32) and the phrase -> column mapping.
+
+    Without a ``vocabulary``, every phrase seen gets a column; with one, unknown phrases are ignored.
+    """
+    from collections import defaultdict
+
+    from scipy import sparse
+
+    grow = vocabulary is None
+    if grow:
+        vocabulary = defaultdict(None)
+        vocabulary.default_factory = vocabulary.__len__  # a new phrase gets the next column
+        lookup = vocabulary.__getitem__
+    else:
+        get = vocabulary.get
+    columns: list[np.ndarray] = []  # one small int32 array per document: far less memory than a list of ints
+    lengths = np.zeros(len(docs), dtype=np.int64)
+    for i, doc in enumerate(docs):
+        features = analyzer(doc)
+        if grow:
+            found = np.fromiter(map(lookup, features), dtype=np.int32, count=len(features))
+        else:
+            found = np.fromiter((j for j in map(get, features) if j is not None), dtype=np.int32)
+        columns.append(found)
+        lengths[i] = len(found)
+    if grow:
+        vocabulary.default_factory = None  # from now on an unknown phrase is a KeyError, as in a dict
+    indices = np.concatenate(columns) if columns else np.zeros(0, dtype=np.int32)
+    del columns
+    indptr = np.concatenate([[0], np.cumsum(lengths)])
+    counts = sparse.csr_matrix(
+        (np.ones(len(indices), dtype=np.float32), indices, indptr), shape=(len(docs), len(vocabulary))
+    )
+    counts.sum_duplicates()
+    return counts, vocabulary
+
+
 def _limit(value: int | float, n_docs: int, name: str) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) or value < 0:
         raise InvalidArgumentError(f"{name} must be a number of papers or a fraction of them, not {value!r}")
     return float(value) * n_docs if isinstance(value, (float, np.floating)) else float(value)
 
 
-def _vectorizer(analyzer: _Analyzer, n_docs: int, params: dict[str, Any]):
-    """scikit-learn's ``TfidfVectorizer`` over the phrases of ``analyzer``: it counts and weighs.
+def _weigh(counts, idf: np.ndarray, sublinear: bool):
+    """TF-IDF rows: (1 + log tf) or tf, times idf, each row scaled to length 1 (empty rows stay 0)."""
+    from scipy import sparse
 
-    ``min_df``/``max_df`` become whole numbers of papers (a float is a fraction of ``n_docs``), so any
-    value paperlens accepts means the same to scikit-learn (it takes fractions only up to 1.0).
-    """
-    import math
-
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
-    low = _limit(params["min_df"], n_docs, "min_df")
-    high = _limit(params["max_df"], n_docs, "max_df")
-    max_features = params["max_features"]
-    if high < 1:
-        raise PaperlensError("cannot fit a concept model on this corpus: no phrase left (max_df removed all)")
-    return TfidfVectorizer(
-        analyzer=analyzer,
-        min_df=max(1, math.ceil(low)),  # every phrase seen is in at least one paper
-        max_df=math.floor(high),
-        max_features=None if max_features is None else int(max_features),
-        sublinear_tf=bool(params["sublinear_tf"]),
-        dtype=np.float32,
-    )
+    weights = counts.astype(np.float32, copy=True)
+    if sublinear:
+        np.log(weights.data, out=weights.data)
+        weights.data += 1
+    weights.data *= idf[weights.indices]
+    norms = np.sqrt(np.asarray(weights.multiply(weights).sum(axis=1)).ravel())
+    weights = sparse.diags(np.where(norms > 0, 1 / np.maximum(norms, 1e-30), 0).astype(np.float32)) @ weights
+    weights = weights.astype(np.float32).tocsr()
+    weights.sort_indices()
+    return weights
 
 
 def _stop_words(stop_words: str | Iterable[str] | None) -> frozenset[str]:
@@ -405,23 +434,30 @@ class ConceptModel:
         n_docs = len(table)
         docs = list(zip(table["title"].tolist(), table["abstract"].tolist(), strict=True))
         analyzer = _Analyzer(_stop_words(self.stop_words), (low, high), int(self.title_weight))
-        vectorizer = _vectorizer(analyzer, n_docs, self.get_params())
-        try:
-            matrix = vectorizer.fit_transform(docs)
-        except ValueError as error:  # no phrase at all, or none left by min_df, max_df or max_features
-            reason = "no words besides stop words" if not analyzer.folded or "empty" in str(error) else None
+        counts, stems = _count(analyzer, docs)
+        df = np.bincount(counts.indices, minlength=counts.shape[1])
+        keep = (df >= _limit(self.min_df, n_docs, "min_df")) & (df <= _limit(self.max_df, n_docs, "max_df"))
+        if self.max_features is not None and keep.sum() > int(self.max_features):
+            totals = np.asarray(counts.sum(axis=0)).ravel()
+            best = np.flatnonzero(keep)[np.argsort(-totals[keep], kind="stable")[: int(self.max_features)]]
+            keep = np.zeros_like(keep)
+            keep[best] = True
+        if not keep.any():
             raise PaperlensError(
                 "cannot fit a concept model on this corpus: no phrase left "
-                f"({reason or 'min_df, max_df or max_features removed all'})"
-            ) from None
-        matrix = matrix.tocsr()
-        matrix.sort_indices()
-        by_column = np.array(vectorizer.get_feature_names_out(), dtype=object)
-        idf = vectorizer.idf_.astype(np.float32)
-        names = analyzer.display_names(by_column.tolist())
+                f"({'no words besides stop words' if not stems else 'min_df, max_df or max_features removed all'})"
+            )
+        by_column = np.empty(len(stems), dtype=object)
+        by_column[list(stems.values())] = list(stems.keys())
+        kept = np.flatnonzero(keep)
+        kept = kept[np.argsort(by_column[kept].astype(str), kind="stable")]  # alphabetical, like scikit-learn
+        counts = counts[:, kept].tocsr()
+        df = df[kept]
+        idf = (np.log((1 + n_docs) / (1 + df)) + 1).astype(np.float32)
+        matrix = _weigh(counts, idf, bool(self.sublinear_tf))
+        names = analyzer.display_names(by_column[kept].tolist())
         self._analyzer = analyzer
-        self._vectorizer = vectorizer
-        self._stems = dict(vectorizer.vocabulary_)
+        self._stems = {stem: j for j, stem in enumerate(by_column[kept].tolist())}
         self.terms_ = np.array(names, dtype=object)
         self.vocabulary_ = {name: j for j, name in enumerate(names)}
         self.idf_ = idf
@@ -445,9 +481,8 @@ class ConceptModel:
         """
         self._check_fitted()
         docs = [(p.title, p.abstract) for p in papers]
-        matrix = self._vectorizer.transform(docs).astype(np.float32).tocsr()
-        matrix.sort_indices()
-        return matrix
+        counts, _ = _count(self._analyzer, docs, self._stems)
+        return _weigh(counts, self.idf_, bool(self.sublinear_tf))
 
     # ------------------------------------------------------------------ neighbours
 

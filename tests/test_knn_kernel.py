@@ -137,3 +137,20 @@ def test_neighbours_do_not_depend_on_numba_or_blas_threads(tmp_path):
     for threads, got in results.items():
         for name in first:
             assert (got[name] == first[name]).all(), (threads, name)
+
+
+def test_pair_products_kernel_equals_scipy_sorted_stably(topic_matrix):
+    # The shared concepts of an edge come from the best products of the two rows' shared phrases.
+    X = knn._as_csr(topic_matrix)
+    rng = np.random.default_rng(2)
+    a, b = rng.integers(0, X.shape[0], 400), rng.integers(0, X.shape[0], 400)
+    counts, cols, vals = _knn_kernels.pair_top_products(*knn._csr_arrays(X), a, b, 12)
+    products = X[a].multiply(X[b]).tocsr()
+    products.eliminate_zeros()
+    for p in range(len(a)):
+        lo, hi = products.indptr[p], products.indptr[p + 1]
+        row_cols, row_vals = products.indices[lo:hi], products.data[lo:hi]
+        order = np.argsort(-row_vals, kind="stable")[:12]
+        assert counts[p] == len(order)
+        assert cols[p, : counts[p]].tolist() == row_cols[order].tolist()
+        assert (vals[p, : counts[p]] == row_vals[order]).all()

@@ -123,3 +123,50 @@ def chunks_for(n: int, k: int, budget_bytes: int = 256 * 2**20) -> int:
     depends on it."""
     per_chunk = max(1, n * max(k, 1) * 8)
     return int(max(1, min(4 * get_num_threads(), budget_bytes // per_chunk)))
+
+
+@njit(parallel=True, cache=True, nogil=True)
+def pair_top_products(indptr, indices, data, a, b, m):  # pragma: no cover - compiled
+    """For each pair ``(a[p], b[p])`` of rows of a CSR matrix (sorted indices), the ``m`` largest nonzero
+    products ``X[a, t] * X[b, t]`` (float32) of their shared terms: ``(counts, terms, products)``, each pair's
+    best first, equal products by the smaller term (the order of a stable sort of the products).
+    """
+    pairs = len(a)
+    counts = np.zeros(pairs, dtype=np.int64)
+    terms = np.full((pairs, m), -1, dtype=np.int32)
+    products = np.zeros((pairs, m), dtype=np.float32)
+    for p in prange(pairs):
+        x, y = a[p], b[p]
+        i, i_end = indptr[x], indptr[x + 1]
+        j, j_end = indptr[y], indptr[y + 1]
+        vals = products[p]
+        cols = terms[p]
+        for s in range(m):
+            vals[s] = 0.0
+        filled = 0
+        while i < i_end and j < j_end:
+            ti, tj = indices[i], indices[j]
+            if ti < tj:
+                i += 1
+            elif tj < ti:
+                j += 1
+            else:
+                v = np.float32(data[i] * data[j])
+                i += 1
+                j += 1
+                if v == 0:
+                    continue
+                # Terms come in ascending order: a later equal product goes after the earlier ones.
+                if filled == m and v <= vals[m - 1]:
+                    continue
+                s = filled if filled < m else m - 1
+                while s > 0 and vals[s - 1] < v:
+                    vals[s] = vals[s - 1]
+                    cols[s] = cols[s - 1]
+                    s -= 1
+                vals[s] = v
+                cols[s] = ti
+                if filled < m:
+                    filled += 1
+        counts[p] = filled
+    return counts, terms, products

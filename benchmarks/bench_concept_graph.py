@@ -17,6 +17,17 @@ For each size, on the first N papers of ``../shared/bench/arxiv_abstracts_75k.js
   matrix. Above ``--full-baseline-max`` papers it runs on ``--baseline-sample`` random query rows and
   its time is extrapolated to all rows (marked ``*``); recall is then measured on those rows.
 
+* ``fit, by hand`` vs ``fit, scikit-learn``: the model's own TF-IDF fit (``_count`` + ``_weigh``) against
+  ``TfidfVectorizer(analyzer=model._analyzer, sublinear_tf=True)`` on the same papers (the same phrases),
+  time and peak memory (issue 12, point 5);
+* ``jit``: the first call of the compiled neighbour kernels in a fresh process, with numba's cache empty
+  (compilation, what a user waits for once per installation) and with it filled (loading the cached code).
+
+Each timed step is the median of ``--repeats`` runs (3), each run in a fresh process; the load average
+(``os.getloadavg()``, 1 minute) is printed on every row. ``--busy`` runs a CPU-bound process beside the
+whole benchmark (the busy-machine case of issue 15, point 3). ``knn exact, 1 thread`` runs with
+``NUMBA_NUM_THREADS=1``; the other rows with numba's default threads (one per core).
+
 Every step runs in its own process, so "peak MB" is that process's peak resident memory
 (``resource.getrusage``), matrix and interpreter included; while the search runs worker processes, the
 largest sum of their resident memory and this process's (sampled every 20 ms) if that is higher.
@@ -28,6 +39,7 @@ Run from the repository root (the machine has 2 shared cores: run it once, when 
 
     .venv/bin/python benchmarks/bench_concept_graph.py                     # 10k, 25k, 75k
     .venv/bin/python benchmarks/bench_concept_graph.py --sizes 10000 --methods exact
+    .venv/bin/python benchmarks/bench_concept_graph.py --busy                # beside a CPU-bound process
 """
 
 from __future__ import annotations
@@ -160,6 +172,7 @@ def work_graph(n: int, folder: Path) -> dict:
         "load_s": load_s,
         "fit_s": fit_s,
         "graph_s": graph_s,
+        "total_s": fit_s + graph_s,
         "parts": parts,
         "terms": len(model.terms_),
         "nnz_per_paper": model.matrix_.nnz / max(len(corpus), 1),
@@ -205,7 +218,13 @@ def work_naive(n: int, sample: int) -> dict:
     started = time.perf_counter()
     NearestNeighbors(n_neighbors=K + 1, metric="cosine", algorithm="brute").fit(X).kneighbors(X[queries])
     search_s = (time.perf_counter() - started) * rows / len(queries)
-    return {"fit_s": fit_s, "search_s": search_s, "queries": len(queries), "peak_mb": peak_mb()}
+    return {
+        "fit_s": fit_s,
+        "search_s": search_s,
+        "total_s": fit_s + search_s,
+        "queries": len(queries),
+        "peak_mb": peak_mb(),
+    }
 
 
 def load_matrix(folder: Path):
@@ -223,14 +242,18 @@ def work_knn(spec: str, folder: Path) -> dict:
 
     method, _, jobs = spec.partition(":")
     X = load_matrix(folder)
-    n_jobs = int(jobs) if jobs else (default_jobs(X.shape[0]) if method == "approximate" else 1)
+    kneighbors(X[:300], K, method="exact")  # the compiled kernels loaded from numba's cache (see the jit rows)
+    from paperlens.graphs.knn import AUTO_EXACT_MAX_ROWS
+
+    chose = method if method != "auto" else ("exact" if X.shape[0] <= AUTO_EXACT_MAX_ROWS else "approximate")
+    n_jobs = int(jobs) if jobs else (default_jobs(X.shape[0]) if chose == "approximate" else 1)
     with TreePeak() as tree:
         started = time.perf_counter()
         indices, sims = kneighbors(X, K, method=method, n_jobs=n_jobs)
         seconds = time.perf_counter() - started
     np.save(folder / f"knn_{spec}_indices.npy", indices)
     np.save(folder / f"knn_{spec}_sims.npy", sims)
-    return {"seconds": seconds, "peak_mb": max(peak_mb(), tree.peak_mb), "jobs": n_jobs}
+    return {"seconds": seconds, "peak_mb": max(peak_mb(), tree.peak_mb), "jobs": n_jobs, "chose": chose}
 
 
 def work_baseline(sample: int, folder: Path) -> dict:
@@ -249,9 +272,77 @@ def work_baseline(sample: int, folder: Path) -> dict:
     return {"seconds": seconds, "queries": len(queries), "peak_mb": peak_mb()}
 
 
-def run_worker(args: list[str]) -> dict:
+# --------------------------------------------------------------------------- the TF-IDF fit by hand
+
+
+def hand_fit(analyzer, docs) -> object:
+    """``ConceptModel.fit``'s counting and weighing (``_count``, ``_weigh``; default parameters: no df limits)."""
+    from paperlens.graphs.concepts import _count, _weigh
+
+    counts, stems = _count(analyzer, docs)
+    n_docs = counts.shape[0]
+    df = np.bincount(counts.indices, minlength=counts.shape[1])
+    by_column = np.empty(len(stems), dtype=object)
+    by_column[list(stems.values())] = list(stems.keys())
+    kept = np.argsort(by_column.astype(str), kind="stable")  # alphabetical, like scikit-learn
+    counts = counts[:, kept].tocsr()
+    idf = (np.log((1 + n_docs) / (1 + df[kept])) + 1).astype(np.float32)
+    return _weigh(counts, idf, True)
+
+
+def work_fit(n: int, variant: str) -> dict:
+    """The TF-IDF fit alone, with the model's analyzer: ``hand`` (:func:`hand_fit`, what ``ConceptModel.fit``
+    runs) or ``sklearn`` (``TfidfVectorizer(analyzer=...)``); peak memory above the loaded corpus too."""
+    import paperlens.graphs.concepts as concepts
+
+    corpus = load_corpus(n)
+    table = corpus.df
+    before = peak_mb()
+    started = time.perf_counter()
+    docs = list(zip(table["title"].tolist(), table["abstract"].tolist(), strict=True))
+    analyzer = concepts._Analyzer(concepts._stop_words("english"), (1, 2), 2)
+    if variant == "hand":
+        matrix = hand_fit(analyzer, docs)
+    else:
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        matrix = TfidfVectorizer(analyzer=analyzer, sublinear_tf=True, dtype=np.float32).fit_transform(docs)
+    seconds = time.perf_counter() - started
+    shape = matrix.shape
+    return {"seconds": seconds, "peak_mb": peak_mb(), "above_corpus_mb": peak_mb() - before, "shape": shape}
+
+
+def work_jit(cache: str) -> dict:
+    """Time of the first ``kneighbors`` calls in this fresh process (numba's cache dir is set by the caller)."""
+    from scipy import sparse
+
+    started = time.perf_counter()
+    from paperlens.graphs import knn
+
+    X = sparse.random(300, 200, density=0.05, random_state=0, format="csr", dtype=np.float32)
+    knn.kneighbors(X, 5, method="exact")
+    knn._product_into(X, X.T.tocsr(), np.empty((300, 300), dtype=np.float32))
+    from paperlens.graphs._knn_kernels import pair_top_products
+
+    pair_top_products(*knn._csr_arrays(X), np.arange(10), np.arange(10, 20), 12)  # the shared concepts' kernel
+    return {"seconds": time.perf_counter() - started, "cache": cache}
+
+
+class Busy:
+    """A CPU-bound process beside the benchmark (``--busy``)."""
+
+    def __enter__(self) -> Busy:
+        self.process = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.process.kill()
+        self.process.wait()
+
+
+def run_worker(args: list[str], env: dict[str, str] | None = None) -> dict:
     command = [sys.executable, str(Path(__file__).resolve()), "--worker", *args]
-    out = subprocess.run(command, capture_output=True, text=True)
+    out = subprocess.run(command, capture_output=True, text=True, env=env)
     if out.returncode != 0:
         raise SystemExit(f"worker {args} failed:\n{out.stderr}")
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -286,16 +377,32 @@ def recall(folder: Path, method: str) -> tuple[float, float]:
 # --------------------------------------------------------------------------- main
 
 
+def median_run(repeats: int, args: list[str], env: dict[str, str] | None = None) -> tuple[dict, list[float]]:
+    """``repeats`` runs of a worker: the run of median time (its other figures with it) and all the times."""
+    runs = [run_worker(args, env) for _ in range(max(1, repeats))]
+    key = "seconds" if "seconds" in runs[0] else "total_s"
+    runs.sort(key=lambda run: run[key])
+    return runs[len(runs) // 2], [run[key] for run in runs]
+
+
+def load() -> float:
+    return os.getloadavg()[0]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="10000,25000,75000", help="comma-separated corpus sizes")
     parser.add_argument(
         "--methods",
-        default="exact,approximate:1,approximate",
-        help="neighbour methods to time; approximate:J runs it in J processes (default: as kneighbors picks)",
+        default="exact,exact@1,approximate:1,approximate,auto",
+        help="neighbour methods to time; approximate:J runs it in J processes (default: as kneighbors picks); "
+        "a trailing @T runs numba with T threads",
     )
     parser.add_argument("--baseline-sample", type=int, default=3000, help="query rows for the baseline above the max")
     parser.add_argument("--full-baseline-max", type=int, default=10000, help="run the full baseline up to this size")
+    parser.add_argument("--repeats", type=int, default=3, help="runs of each timed step (the median is printed)")
+    parser.add_argument("--busy", action="store_true", help="run a CPU-bound process beside the benchmark")
+    parser.add_argument("--skip", default="", help="comma-separated parts to skip: graph,naive,fit,knn,jit")
     parser.add_argument("--worker", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
 
@@ -307,6 +414,10 @@ def main() -> None:
             result = work_knn(args.worker[1], folder)
         elif kind == "naive":
             result = work_naive(int(args.worker[1]), int(args.worker[2]))
+        elif kind == "fit":
+            result = work_fit(int(args.worker[1]), args.worker[2])
+        elif kind == "jit":
+            result = work_jit(args.worker[1])
         else:
             result = work_baseline(int(args.worker[1]), folder)
         print(json.dumps(result))
@@ -314,62 +425,131 @@ def main() -> None:
 
     if not DATA.exists():
         raise SystemExit(f"benchmark data not found: {DATA}")
+    if args.busy:
+        with Busy():
+            run_all(args)
+    else:
+        run_all(args)
+
+
+def run_all(args) -> None:
     sizes = [int(s) for s in args.sizes.split(",") if s]
     methods = [m for m in args.methods.split(",") if m]
-    print(f"# concept graph benchmark, k={K}; load average at start {os.getloadavg()[0]:.1f} (2 cores)")
+    skip = set(args.skip.split(","))
+    repeats = args.repeats
+    print(
+        f"# concept graph benchmark, k={K}; load average at start {os.getloadavg()} (2 cores); "
+        f"median of {repeats}{'; BESIDE A CPU-BOUND PROCESS (--busy)' if args.busy else ''}"
+    )
     print(f"# {sys.executable} {' '.join(sys.argv)}")
-    columns = [f"{'papers':>6}", f"{'step':<30}", f"{'time s':>8}", f"{'peak MB':>7}", f"{'recall@10':>9}"]
-    header = "| " + " | ".join([*columns, f"{'ties':>6}", f"{'speed-up':>8}"]) + " |"
+    columns = [f"{'papers':>6}", f"{'step':<34}", f"{'time s':>8}", f"{'peak MB':>7}", f"{'recall@10':>9}"]
+    header = "| " + " | ".join([*columns, f"{'ties':>6}", f"{'speed-up':>8}", f"{'load':>4}", "runs s"]) + " |"
     print(header)
     print("|" + "|".join("-" * (len(c)) for c in header.split("|")[1:-1]) + "|")
 
-    def row(n, step, seconds, mb, rec="", ties="", speed=""):
-        print(f"| {n:>6} | {step:<30} | {seconds:>8} | {mb:>7.0f} | {rec:>9} | {ties:>6} | {speed:>8} |", flush=True)
+    def row(n, step, seconds, mb, rec="", ties="", speed="", runs=()):
+        times = " ".join(f"{t:.2f}" for t in runs)
+        print(
+            f"| {n:>6} | {step:<34} | {seconds:>8} | {mb:>7.0f} | {rec:>9} | {ties:>6} | {speed:>8} | "
+            f"{load():>4.1f} | {times} |",
+            flush=True,
+        )
+
+    if "jit" not in skip:
+        with tempfile.TemporaryDirectory(prefix="paperlens-numba-") as cache:
+            env = dict(os.environ, NUMBA_CACHE_DIR=cache)
+            cold = run_worker(["jit", "cold", cache], env)
+            warm, warm_runs = median_run(repeats, ["jit", "warm", cache], env)
+            row(0, "jit: first call, empty numba cache", f"{cold['seconds']:.2f}", 0)
+            row(0, "jit: first call, cache filled", f"{warm['seconds']:.2f}", 0, runs=warm_runs)
+        run_worker(["jit", "default", "-"])  # fill the default cache for the steps below
 
     for n in sizes:
         with tempfile.TemporaryDirectory(prefix="paperlens-bench-") as tmp:
             folder = Path(tmp)
-            info = run_worker(["graph", str(n), str(folder)])
+            info, graph_runs = median_run(1 if "graph" in skip else repeats, ["graph", str(n), str(folder)])
             n = info["papers"]
-            row(n, "fit (TF-IDF)", f"{info['fit_s']:.1f}", info["peak_mb"])
+            ours_s = info["fit_s"] + info["graph_s"]
+            row(n, "fit (TF-IDF), in the graph run", f"{info['fit_s']:.1f}", info["peak_mb"])
             row(n, f"concept_graph(k={K}), auto", f"{info['graph_s']:.1f}", info["peak_mb"])
             for part, seconds in info["parts"].items():
                 row(n, f"  of which {part}", f"{seconds:.1f}", info["peak_mb"])
-            sample = n if n <= args.full_baseline_max else min(args.baseline_sample, n)
-            naive = run_worker(["naive", str(n), str(sample), str(folder)])
-            naive_s = naive["fit_s"] + naive["search_s"]
-            ours_s = info["fit_s"] + info["graph_s"]
-            mark = "" if naive["queries"] == n else "*"
-            row(n, "naive: sklearn fit", f"{naive['fit_s']:.1f}", naive["peak_mb"])
-            row(n, f"naive: + brute kNN{mark}", f"{naive_s:.1f}{mark}", naive["peak_mb"], speed="1.0x")
-            row(n, "paperlens fit + concept_graph", f"{ours_s:.1f}", info["peak_mb"], speed=f"{naive_s / ours_s:.1f}x")
+            if "naive" not in skip:
+                sample = n if n <= args.full_baseline_max else min(args.baseline_sample, n)
+                naive, naive_runs = median_run(repeats, ["naive", str(n), str(sample), str(folder)])
+                naive_s = naive["total_s"]
+                mark = "" if naive["queries"] == n else "*"
+                row(n, "naive: sklearn fit", f"{naive['fit_s']:.1f}", naive["peak_mb"])
+                row(
+                    n,
+                    f"naive: + brute kNN{mark}",
+                    f"{naive_s:.1f}{mark}",
+                    naive["peak_mb"],
+                    speed="1.0x",
+                    runs=naive_runs,
+                )
+                row(
+                    n,
+                    "paperlens fit + concept_graph",
+                    f"{ours_s:.1f}",
+                    info["peak_mb"],
+                    speed=f"{naive_s / ours_s:.1f}x",
+                    runs=graph_runs,
+                )
             for size, seconds in info["subsets"].items():
                 row(n, f"  same on a {int(size):,}-paper subset", f"{seconds:.2f}", info["peak_mb"])
+            if "fit" not in skip:
+                hand, hand_runs = median_run(repeats, ["fit", str(n), "hand", str(folder)])
+                skl, skl_runs = median_run(repeats, ["fit", str(n), "sklearn", str(folder)])
+                for label, fit, runs in (("by hand", hand, hand_runs), ("scikit-learn", skl, skl_runs)):
+                    row(n, f"fit alone, {label}", f"{fit['seconds']:.1f}", fit["peak_mb"], runs=runs)
+                slower = skl["seconds"] / hand["seconds"] - 1
+                leaner = 1 - skl["above_corpus_mb"] / max(hand["above_corpus_mb"], 1)
+                print(
+                    f"#   fit above the loaded corpus: by hand {hand['above_corpus_mb']:.0f} MB, "
+                    f"scikit-learn {skl['above_corpus_mb']:.0f} MB; shapes {hand['shape']} {skl['shape']}; "
+                    f"scikit-learn {slower:+.0%} time, {-leaner:+.0%} memory above the corpus: "
+                    + (
+                        "the hand fit is faster, so ConceptModel.fit keeps it"
+                        if slower > 0
+                        else "scikit-learn is not slower"
+                    ),
+                    flush=True,
+                )
+            if "knn" in skip:
+                continue
             sample = n if n <= args.full_baseline_max else min(args.baseline_sample, n)
-            base = run_worker(["baseline", str(sample), str(folder)])
+            base, base_runs = median_run(repeats, ["baseline", str(sample), str(folder)])
             base_s = base["seconds"] * n / base["queries"]
+            base_runs = [t * n / base["queries"] for t in base_runs]
             mark = "" if base["queries"] == n else "*"
-            row(n, f"baseline sklearn brute{mark}", f"{base_s:.1f}{mark}", base["peak_mb"], "1", "1", "1.0x")
+            row(n, f"baseline sklearn brute{mark}", f"{base_s:.1f}{mark}", base["peak_mb"], "1", "1", "1.0x", base_runs)
             for method in methods:
-                result = run_worker(["knn", method, str(folder)])
-                plain, ties = recall(folder, method)
+                spec, _, threads = method.partition("@")
+                env = dict(os.environ, NUMBA_NUM_THREADS=threads) if threads else None
+                result, runs = median_run(repeats, ["knn", spec, str(folder)], env)
+                plain, ties = recall(folder, spec)
                 jobs = result["jobs"]
-                label = method.partition(":")[0] + (f", {jobs} processes" if jobs > 1 else "")
+                label = spec.partition(":")[0] + (f", {jobs} processes" if jobs > 1 else "")
+                label += f", {threads} thread{'s' if threads != '1' else ''}" if threads else ""
+                if spec == "auto":
+                    label += f" (= {result['chose']})"
                 row(
                     n,
                     f"knn {label}",
-                    f"{result['seconds']:.1f}",
+                    f"{result['seconds']:.2f}",
                     result["peak_mb"],
                     f"{plain:.4f}",
                     f"{ties:.4f}",
                     f"{base_s / result['seconds']:.1f}x",
+                    runs,
                 )
             print(
                 f"#   {n} papers: {info['terms']} phrases, {info['nnz_per_paper']:.0f} per paper, "
                 f"{info['edges']} edges; corpus built in {info['load_s']:.1f}s",
                 flush=True,
             )
-    print(f"# load average at end {os.getloadavg()[0]:.1f}")
+    print(f"# load average at end {os.getloadavg()}")
     if any(n > args.full_baseline_max for n in sizes):
         print(
             f"# * baseline run on {args.baseline_sample} random query rows, time extrapolated to all rows; "

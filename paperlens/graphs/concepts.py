@@ -758,27 +758,21 @@ def _shared_concepts(model: ConceptModel, a: np.ndarray, b: np.ndarray, n: int) 
     """For each pair of rows, the "; "-joined ``n`` phrases contributing most to their similarity."""
     if len(a) == 0:
         return []
-    X = model.matrix_
-    products = X[a].multiply(X[b]).tocsr()
-    products.eliminate_zeros()
-    pair = np.repeat(np.arange(len(a)), np.diff(products.indptr))
-    # Best products first within each pair, then the first few of each pair.
-    order = np.lexsort((-products.data, pair))
-    pair, cols, vals = pair[order], products.indices[order], products.data[order]
-    starts = np.searchsorted(pair, np.arange(len(a) + 1))
-    rank = np.arange(len(pair)) - starts[pair]
-    keep = rank < 4 * n
-    pair, cols, vals = pair[keep], cols[keep], vals[keep].tolist()
-    starts = np.searchsorted(pair, np.arange(len(a) + 1)).tolist()
+    from ._knn_kernels import pair_top_products
+    from .knn import _as_csr, _csr_arrays
+
+    X = _as_csr(model.matrix_)  # sorted indices
+    # The 4n best products of each pair's shared phrases, best first (a compiled merge of the two rows).
+    counts, cols, vals = pair_top_products(
+        *_csr_arrays(X), np.asarray(a, dtype=np.int64), np.asarray(b, dtype=np.int64), 4 * n
+    )
     terms = model.terms_
     words: dict[int, tuple[str, frozenset[str]]] = {}
-    for j in np.unique(cols).tolist():
+    for j in np.unique(cols[cols >= 0]).tolist():
         words[j] = (str(terms[j]), frozenset(terms[j].split(" ")))
-    entries = [words[j] for j in cols.tolist()]
     out = []
-    for p in range(len(a)):
-        lo, hi = starts[p], starts[p + 1]
-        ranked = [(entries[i][0], vals[i], entries[i][1]) for i in range(lo, hi)]
+    for count, row_cols, row_vals in zip(counts.tolist(), cols.tolist(), vals.tolist(), strict=True):
+        ranked = [(*words[row_cols[i]][:1], row_vals[i], words[row_cols[i]][1]) for i in range(count)]
         out.append("; ".join(phrase for phrase, _ in _pick(ranked, n)))
     return out
 

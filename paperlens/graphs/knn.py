@@ -4,11 +4,14 @@ Two methods; both return, for every row, the ``k`` most similar *other* rows and
 their cosine similarities (float32, computed exactly), best first:
 
 ``"exact"`` (:func:`exact_kneighbors`)
-    Blocks of rows are multiplied by the whole matrix straight into a dense
-    float32 block (a Gustavson product with a dense accumulator), and each block
-    keeps its top ``k`` through a threshold read from a sample of columns, which
-    provably lets every top-``k`` value through, instead of partitioning whole
-    rows. The same neighbours as scikit-learn's brute-force search.
+    A compiled kernel (numba, :mod:`paperlens.graphs._knn_kernels`) walks, for
+    each row, the rows after it that share each of its terms (the transposed
+    matrix), accumulating their dot products into a dense accumulator, and offers
+    each score to both rows' top ``k``: every pair is scored once. Rows are shared
+    between numba's threads; each score is summed by one thread in a fixed order
+    (the row's terms, ascending, in float64), and a top ``k`` under a total order
+    does not depend on the order of the offers, so the result is the same with
+    any number of threads. The same neighbours as scikit-learn's brute-force search.
 ``"approximate"`` (:func:`approximate_kneighbors`)
     The few frequent terms (in more than 5% of the rows: a few hundred of
     hundreds of thousands of phrases) cost most of that product, because their
@@ -21,11 +24,13 @@ their cosine similarities (float32, computed exactly), best first:
     neighbour can be missed (recall@10 about 0.998 on 75k arXiv abstracts; see
     ``benchmarks/``); similarities are exact.
 ``"auto"``
-    Exact up to :data:`AUTO_EXACT_MAX_ROWS` rows, approximate above.
+    Exact up to :data:`AUTO_EXACT_MAX_ROWS` rows, approximate above (where
+    ``benchmarks/bench_concept_graph.py`` measured the crossover).
 
 Rows without any term have no neighbours; empty slots (also when fewer than
 ``k`` other rows share a term with a row) hold index ``-1`` and similarity 0.
-Only rows with a positive similarity are neighbours.
+Only rows with a positive similarity are neighbours. Equal similarities (as float32) are ordered by
+the smaller row first, so ties never depend on how the work was split.
 
 Examples
 --------
@@ -64,7 +69,7 @@ __all__ = [
 ]
 
 METHODS = ("auto", "exact", "approximate")
-AUTO_EXACT_MAX_ROWS = 20_000
+AUTO_EXACT_MAX_ROWS = 100_000  # measured back to back: exact faster at 10k, 25k, 40k, 60k and 75k
 # Size of one dense block of scores (rows x all rows), in float32 values (4 MB: about a core's L2 cache).
 BLOCK_VALUES = 2**20
 # Fewest columns sampled per row to read a threshold from.
@@ -94,18 +99,23 @@ def _block_size(n: int) -> int:
     return int(max(1, min(n, BLOCK_VALUES // max(n, 1))))
 
 
-def _product_into(A: sparse.csr_matrix, BT: sparse.csr_matrix, out: np.ndarray) -> np.ndarray:
-    """``out[...] = A @ BT`` as a dense array (both CSR, float32).
+def _csr_arrays(X: sparse.csr_matrix) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(indptr, indices, data)`` of a CSR matrix as the kernels take them (int64, int32, float32)."""
+    return (
+        np.asarray(X.indptr, dtype=np.int64),
+        np.asarray(X.indices, dtype=np.int32),
+        np.asarray(X.data, dtype=np.float32),
+    )
 
-    scikit-learn (1.6 and later) has a sparse product with a dense accumulator
-    that skips building a sparse result; older versions fall back on SciPy.
+
+def _product_into(A: sparse.csr_matrix, BT: sparse.csr_matrix, out: np.ndarray) -> np.ndarray:
+    """``out[...] = A @ BT`` as a dense array (both CSR, float32), rows shared between numba's threads.
+
+    Each row is summed by one thread in a fixed order (see :mod:`paperlens.graphs._knn_kernels`).
     """
-    try:
-        from sklearn.utils.sparsefuncs import sparse_matmul_to_dense
-    except ImportError:  # pragma: no cover - scikit-learn < 1.6
-        out[...] = (A @ BT).toarray()
-        return out
-    return sparse_matmul_to_dense(A, BT, out=out)
+    from ._knn_kernels import product_into
+
+    return product_into(*_csr_arrays(A), *_csr_arrays(BT), out)
 
 
 def _add_product(out: np.ndarray, E_rows: np.ndarray, E: np.ndarray) -> None:
@@ -231,21 +241,16 @@ def exact_kneighbors(X: sparse.spmatrix, k: int) -> tuple[np.ndarray, np.ndarray
     >>> exact_kneighbors(X, 1)[0].ravel().tolist()
     [1, 2, 1]
     """
+    from ._knn_kernels import chunks_for, symmetric_top_k
+
     X = _as_csr(X)
     n = X.shape[0]
     k = int(k)
-    out_i, out_s = _empty(n, k)
     if n < 2 or k <= 0:
-        return out_i, out_s
+        return _empty(n, k)
     XT = X.T.tocsr()
-    step = _block_size(n)
-    buffer = np.empty((step, n), dtype=np.float32)
-    for start in range(0, n, step):
-        stop = min(n, start + step)
-        scores = _product_into(X[start:stop], XT, buffer[: stop - start])
-        scores[np.arange(stop - start), np.arange(start, stop)] = -np.inf
-        out_i[start:stop], out_s[start:stop] = _top_k_dense(scores, k)
-    return out_i, out_s
+    XT.sort_indices()
+    return symmetric_top_k(*_csr_arrays(X), *_csr_arrays(XT), k, chunks_for(n, k))
 
 
 def pair_similarities(X: sparse.spmatrix, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
@@ -459,7 +464,13 @@ class _Approximation:
 _NO_VALUES = np.zeros(0, dtype=np.float32)
 
 
-_THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "BLIS_NUM_THREADS")
+_THREAD_VARIABLES = (
+    "OMP_NUM_THREADS",
+    "OPENBLAS_NUM_THREADS",
+    "MKL_NUM_THREADS",
+    "BLIS_NUM_THREADS",
+    "NUMBA_NUM_THREADS",
+)
 
 
 def _worker_environment() -> dict[str, str]:

@@ -54,6 +54,11 @@ SECTIONS: dict[str, str] = {
     "reader returns and examples": f"{_RETURNS}\n\nExamples\n--------",
     "source options": f"{_PROGRESS}\n{_WARN}\n{_HTTP}",
     "writer parameters": _WRITER,
+    "top table sections": (
+        "Parameters\n----------\ncorpus : Corpus\n    The papers.\nn : int or None, default 15\n"
+        "    How many rows (``None``: all).\n\nReturns\n-------\npandas.DataFrame\n"
+        "    Most papers first; ties by name.\n\nExamples\n--------"
+    ),
 }
 """Placeholder name -> its text (unindented; indented like the placeholder line when filled in)."""
 

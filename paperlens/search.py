@@ -6,33 +6,19 @@ every subset of that corpus: a filtered corpus searches with its parent's index.
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 import numpy as np
 
+from ._gc import gc_paused
 from .text import normalize_token, strip_latex, tokenize
 
 __all__ = ["QUERY_HELP", "SearchIndex", "parse_query"]
 
 # bytes.translate table: a-z and 0-9 stay, every other byte (and "?" for a non-ASCII character) is a space.
 _SEPARATORS = bytes(c if chr(c).isascii() and (chr(c).isdigit() or "a" <= chr(c) <= "z") else 32 for c in range(256))
-
-
-@contextlib.contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while the index is built: it makes few objects, but in a big
-    notebook every collection walks all the objects alive (the corpus's own), which doubled the build."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _words_only(text: object) -> str:
@@ -99,7 +85,7 @@ class SearchIndex:
         self._fields = fields  # a DataFrame with authors, venue, year, tags/keywords columns (field queries)
         self._folded: dict[str, list[str]] = {}
         self._term_of: dict[bytes, int] = {}
-        with _gc_paused():
+        with gc_paused():
             self._build(titles, abstracts, keywords, title_weight, keyword_weight, b)
 
     def _build(self, titles, abstracts, keywords, title_weight: float, keyword_weight: float, b: float) -> None:

@@ -13,11 +13,11 @@ import os
 import subprocess
 import sys
 import typing
-from pathlib import Path
 
 import networkx as nx
 import numpy as np
 import pytest
+from fresh_process import arrays_from_fresh_process
 from scipy import sparse
 
 import paperlens as pl
@@ -407,16 +407,7 @@ def test_neighbours_do_not_depend_on_blas_threads_or_processes(tmp_path):
         env = {key: value for key, value in os.environ.items() if key != "OPENBLAS_NUM_THREADS"}
         if threads:
             env["OPENBLAS_NUM_THREADS"] = threads
-        path = tmp_path / f"threads_{threads}.npz"
-        done = subprocess.run(
-            [sys.executable, "-c", THREADS_SCRIPT, str(path), str(Path(__file__).parent)],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=600,
-        )
-        assert done.returncode == 0, done.stderr[-2000:]
-        results[threads] = dict(np.load(path))
+        results[threads] = arrays_from_fresh_process(THREADS_SCRIPT, tmp_path / f"threads_{threads}.npz", env)
     first = results[None]
     assert (first["plain1_i"] >= 0).mean() > 0.9
     for threads, got in results.items():

@@ -8,12 +8,12 @@ tie rule (larger similarity first, equal similarities by smaller row).
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
+from fresh_process import arrays_from_fresh_process
 from scipy import sparse
 
 import paperlens as pl
@@ -123,15 +123,7 @@ def test_neighbours_do_not_depend_on_numba_or_blas_threads(tmp_path):
     for numba_threads, blas_threads in (("1", "1"), ("2", "2"), ("2", "1"), ("1", "2")):
         env = {**os.environ, "NUMBA_NUM_THREADS": numba_threads, "OPENBLAS_NUM_THREADS": blas_threads}
         path = tmp_path / f"threads_{numba_threads}_{blas_threads}.npz"
-        done = subprocess.run(
-            [sys.executable, "-c", THREADS_SCRIPT, str(path), str(Path(__file__).parent)],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=600,
-        )
-        assert done.returncode == 0, done.stderr[-2000:]
-        results[(numba_threads, blas_threads)] = dict(np.load(path))
+        results[(numba_threads, blas_threads)] = arrays_from_fresh_process(THREADS_SCRIPT, path, env)
     first = results[("1", "1")]
     assert (first["topics_exact_i"] >= 0).mean() > 0.9
     for threads, got in results.items():

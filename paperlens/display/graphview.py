@@ -35,15 +35,13 @@ Examples
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import traceback
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .._gc import gc_paused
 from ..errors import FieldError, InvalidArgumentError
 from ..graphs.structure import LOUVAIN_LIMIT
 from ..graphs.structure import pagerank_arrays as pagerank
@@ -306,7 +304,7 @@ class GraphView:
         self.highlight = (highlight,) if isinstance(highlight, str) else tuple(highlight or ())
         self._corpus = corpus
         # Everything is computed now, from the graph as it is: later changes by the caller do not leak in.
-        with _gc_paused():
+        with gc_paused():
             self._scene = build_scene(
                 graph,
                 corpus,
@@ -359,7 +357,7 @@ class GraphView:
 
     def to_html(self) -> str:
         """The standalone offline page (what :meth:`save` writes): vis-network inline, no remote resources."""
-        with _gc_paused():
+        with gc_paused():
             return vis.document(self._scene)
 
     def _repr_html_(self) -> str:
@@ -462,15 +460,3 @@ class GraphView:
             f"{f' ({kinds})' if kinds else ''}, layout={self.layout}, color_by={self.color_by}, "
             f"size_by={self.size_by}>"
         )
-
-
-@contextlib.contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while many small objects are built (it costs a third of the time)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()

@@ -95,6 +95,13 @@ def _empty(n: int, k: int) -> tuple[np.ndarray, np.ndarray]:
     return np.full((n, k), -1, dtype=np.int64), np.zeros((n, k), dtype=np.float32)
 
 
+def _start(X: sparse.spmatrix | np.ndarray, k: int) -> tuple[sparse.csr_matrix, int, int, tuple | None]:
+    """The matrix as CSR, its rows, ``k`` as an int, and the answer already when there is nothing to search."""
+    X = _as_csr(X)
+    n, k = X.shape[0], int(k)
+    return X, n, k, (_empty(n, k) if n < 2 or k <= 0 else None)
+
+
 def _block_size(n: int) -> int:
     return int(max(1, min(n, BLOCK_VALUES // max(n, 1))))
 
@@ -243,11 +250,9 @@ def exact_kneighbors(X: sparse.spmatrix, k: int) -> tuple[np.ndarray, np.ndarray
     """
     from ._knn_kernels import chunks_for, symmetric_top_k
 
-    X = _as_csr(X)
-    n = X.shape[0]
-    k = int(k)
-    if n < 2 or k <= 0:
-        return _empty(n, k)
+    X, n, k, empty = _start(X, k)
+    if empty is not None:
+        return empty
     XT = X.T.tocsr()
     XT.sort_indices()
     return symmetric_top_k(*_csr_arrays(X), *_csr_arrays(XT), k, chunks_for(n, k))
@@ -596,15 +601,13 @@ def approximate_kneighbors(
     ``None`` picks :func:`default_jobs`. The result does not depend on it.
 
     >>> from scipy import sparse
-    >>> X = sparse.csr_matrix([[1.0, 0.0], [0.6, 0.8], [0.0, 1.0]])
-    >>> approximate_kneighbors(X, 1)[0].ravel().tolist()
+    >>> indices, _ = approximate_kneighbors(sparse.csr_matrix([[1.0, 0.0], [0.6, 0.8], [0.0, 1.0]]), 1)
+    >>> indices.ravel().tolist()
     [1, 2, 1]
     """
-    X = _as_csr(X)
-    n = X.shape[0]
-    k = int(k)
-    if n < 2 or k <= 0:
-        return _empty(n, k)
+    X, n, k, empty = _start(X, k)
+    if empty is not None:
+        return empty
     df = np.bincount(X.indices, minlength=X.shape[1])
     frequent = np.flatnonzero(df > frequent_fraction * n)
     if len(frequent) > MAX_FREQUENT_TERMS:

@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from ..docstrings import shared_doc
 from ..errors import InvalidArgumentError
 
 if TYPE_CHECKING:
@@ -121,26 +122,14 @@ def _ranked(corpus: Corpus, field: str, name: str, n: int | None) -> pd.DataFram
     return _counted(table, len(positions), missing)
 
 
+@shared_doc
 def top_authors(corpus: Corpus, n: int | None = 15) -> pd.DataFrame:
     """The authors with the most papers: columns ``author``, ``papers``.
 
     Names are counted as the records spell them (no merging of ``J. Smith`` and ``John Smith``).
     ``attrs["missing"]``: papers with no author.
 
-    Parameters
-    ----------
-    corpus : Corpus
-        The papers.
-    n : int or None, default 15
-        How many authors (``None``: all).
-
-    Returns
-    -------
-    pandas.DataFrame
-        Most papers first; ties by name.
-
-    Examples
-    --------
+    {top table sections}
     >>> import paperlens as pl
     >>> table = top_authors(pl.load_sample(), 2)
     >>> table["papers"].tolist()
@@ -149,25 +138,13 @@ def top_authors(corpus: Corpus, n: int | None = 15) -> pd.DataFrame:
     return _ranked(corpus, "authors", "author", _check_n(n))
 
 
+@shared_doc
 def top_venues(corpus: Corpus, n: int | None = 15) -> pd.DataFrame:
     """The venues (journal, conference) with the most papers: columns ``venue``, ``papers``.
 
     ``attrs["missing"]``: papers with no venue (preprints, most arXiv records).
 
-    Parameters
-    ----------
-    corpus : Corpus
-        The papers.
-    n : int or None, default 15
-        How many venues (``None``: all).
-
-    Returns
-    -------
-    pandas.DataFrame
-        Most papers first; ties by name.
-
-    Examples
-    --------
+    {top table sections}
     >>> import paperlens as pl
     >>> table = top_venues(pl.load_sample("donners2021"), 1)
     >>> table.columns.tolist(), table.attrs["missing"]
@@ -176,26 +153,14 @@ def top_venues(corpus: Corpus, n: int | None = 15) -> pd.DataFrame:
     return _ranked(corpus, "venue", "venue", _check_n(n))
 
 
+@shared_doc
 def top_categories(corpus: Corpus, n: int | None = 15) -> pd.DataFrame:
     """The subject categories (arXiv's ``cs.LG``, OpenAlex concepts...) with the most papers.
 
     Columns ``category``, ``papers``; a paper counts once in each of its categories.
     ``attrs["missing"]``: papers with no category.
 
-    Parameters
-    ----------
-    corpus : Corpus
-        The papers.
-    n : int or None, default 15
-        How many categories (``None``: all).
-
-    Returns
-    -------
-    pandas.DataFrame
-        Most papers first; ties by name.
-
-    Examples
-    --------
+    {top table sections}
     >>> import paperlens as pl
     >>> top_categories(pl.load_sample(), 1).values.tolist()
     [['cs.CL', 29]]

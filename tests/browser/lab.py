@@ -617,6 +617,16 @@ EXPLORER_READBACK_CELLS = [
 ]
 
 
+def open_explorer(lab: JupyterLab, notebook: str, timeout: int = 60_000) -> tuple[Any, Any]:
+    """Open ``notebook``, run every cell (none may fail) and wait for its first explorer: ``(page, explorer)``."""
+    page = lab.open(notebook)
+    lab.run_all(page)
+    assert lab.cell_errors(page) == []
+    explorer = page.locator(".paperlens-explorer").first
+    explorer.wait_for(state="visible", timeout=timeout)
+    return page, explorer
+
+
 def wait_readback(page: Any, want: dict, timeout: int = 30_000) -> None:
     """Wait until the read-back of :data:`EXPLORER_READBACK_CELLS` shows ``want``; else fail saying what it shows."""
     try:
@@ -637,3 +647,18 @@ def wait_detail(page: Any, paper_id: str, timeout: int = 60_000) -> None:
         arg=paper_id,
         timeout=timeout,
     )
+
+
+def lasso_middle(page: Any, canvas: Any, lasso_button: Any, pause_ms: int = 0) -> None:
+    """Draw a lasso around the middle of a map's ``canvas`` (a square half its height wide), as a person
+    would: click the map's ``lasso_button``, then press, drag round and release the mouse."""
+    box = canvas.bounding_box()
+    cx, cy, r = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2, box["height"] / 4
+    lasso_button.click()
+    page.mouse.move(cx - r, cy - r)
+    page.mouse.down()
+    for x, y in [(cx + r, cy - r), (cx + r, cy + r), (cx - r, cy + r), (cx - r, cy - r + 2)]:
+        page.mouse.move(x, y, steps=8)
+        if pause_ms:
+            page.wait_for_timeout(pause_ms)
+    page.mouse.up()

@@ -15,7 +15,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from lab import JS_NODE_RINGED, JupyterLab, require_chromium
+from lab import JS_NODE_RINGED, JupyterLab, open_explorer, require_chromium
 
 import paperlens as pl
 
@@ -63,11 +63,7 @@ def test_quickstart_and_exercise_run_and_draw_in_jupyterlab(tmp_path):
 
     with JupyterLab(tmp_path, viewport=(1400, 1000)) as lab:
         # --- the quickstart: run everything, as a reader would
-        page = lab.open("01_quickstart.ipynb")
-        lab.run_all(page)
-        assert lab.cell_errors(page) == []
-        explorer = page.locator(UI).first
-        explorer.wait_for(state="visible", timeout=30_000)
+        page, explorer = open_explorer(lab, "01_quickstart.ipynb", timeout=30_000)
         page.wait_for_function(JS_COUNT_STARTS, arg=f"{len(in_years)} of 69 papers", timeout=30_000)
 
         # the explorer's graph pane (redrawn for the years the next cell set) and the two graph cells:
@@ -125,11 +121,7 @@ def test_what_to_read_next_runs_in_jupyterlab(tmp_path):
     shutil.copy2(EXAMPLES / "06_what_to_read_next.ipynb", tmp_path / "06_what_to_read_next.ipynb")
     reviewed = pl.load_sample("donners2021")
     with JupyterLab(tmp_path, viewport=(1400, 1000)) as lab:
-        page = lab.open("06_what_to_read_next.ipynb")
-        lab.run_all(page)
-        assert lab.cell_errors(page) == []
-        explorer = page.locator(UI).first
-        explorer.wait_for(state="visible", timeout=30_000)
+        page, explorer = open_explorer(lab, "06_what_to_read_next.ipynb", timeout=30_000)
         page.wait_for_function(JS_COUNT_STARTS, arg=f"{len(reviewed)} of {len(reviewed)} papers", timeout=30_000)
         # the table's first row is the top recommendation (same ranking as recommend() on the labels)
         top = reviewed.annotate(["10.1056/nejmoa1511769", "10.1016/s2352-3026(19)30054-7"], "relevant").annotate(

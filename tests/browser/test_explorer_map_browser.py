@@ -23,7 +23,7 @@ from __future__ import annotations
 import io
 
 import pytest
-from lab import GL_PROBE, JupyterLab, require_chromium, write_notebook
+from lab import GL_PROBE, JupyterLab, lasso_middle, require_chromium, write_notebook
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -182,14 +182,7 @@ def test_explorer_map_dims_lassoes_and_opens_papers(tmp_path, app):
 
         # --- a lasso on the map filters the table (read back in the kernel)
         canvas.scroll_into_view_if_needed()
-        box = canvas.bounding_box()
-        cx, cy, r = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2, box["height"] / 4
-        explorer.locator("button[title='Activate lasso selection']").first.click()
-        page.mouse.move(cx - r, cy - r)
-        page.mouse.down()
-        for x, y in [(cx + r, cy - r), (cx + r, cy + r), (cx - r, cy + r), (cx - r, cy - r + 2)]:
-            page.mouse.move(x, y, steps=8)
-        page.mouse.up()
+        lasso_middle(page, canvas, explorer.locator("button[title='Activate lasso selection']").first)
         page.wait_for_function(
             "() => /kernel: \\d+ shown, [1-9]\\d* selected, same True/.test("
             "document.querySelector('.pl-kernel').textContent)",

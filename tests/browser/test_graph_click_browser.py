@@ -24,7 +24,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from lab import JS_NODE_RINGED, JupyterLab, require_chromium, write_notebook
+from lab import JS_NODE_RINGED, JupyterLab, open_explorer, require_chromium, wait_readback, write_notebook
 
 import paperlens as pl
 
@@ -60,17 +60,6 @@ JS_NODES = """() => {
 
 def _readback(page) -> dict:
     return json.loads(page.locator(".pl-readback pre").inner_text())
-
-
-def _wait_readback(page, want: dict, timeout_ms: int = 30_000) -> None:
-    try:
-        page.wait_for_function(
-            "(want) => document.querySelector('.pl-readback pre')?.innerText === want",
-            arg=json.dumps(want, sort_keys=True),
-            timeout=timeout_ms,
-        )
-    except Exception:
-        raise AssertionError(f"the kernel read back {_readback(page)}, not {want}") from None
 
 
 def _draws(page) -> int:
@@ -112,12 +101,8 @@ def test_a_node_click_selects_the_paper_and_a_row_click_rings_the_node(tmp_path)
     first_page = list(corpus.ids[:PAGE])  # no query: the corpus order
     write_notebook(tmp_path / "click.ipynb", CELLS)
     with JupyterLab(tmp_path, viewport=(1400, 1000)) as lab:
-        page = lab.open("click.ipynb")
-        lab.run_all(page)
-        assert lab.cell_errors(page) == []
-        explorer = page.locator(UI).first
-        explorer.wait_for(state="visible", timeout=60_000)
-        _wait_readback(page, {"graph": "", "selected": None})
+        page, explorer = open_explorer(lab, "click.ipynb")
+        wait_readback(page, {"graph": "", "selected": None})
         page.wait_for_function(
             f"() => Number(document.querySelector('{UI} [data-draw]')?.dataset.nodes) === {len(corpus)}",
             timeout=60_000,
@@ -151,7 +136,7 @@ def test_a_node_click_selects_the_paper_and_a_row_click_rings_the_node(tmp_path)
             ) from None
         x, y = lab.node_point(handle, target["i"])
         page.mouse.click(x, y)
-        _wait_readback(page, {"graph": paper.id, "selected": paper.id})
+        wait_readback(page, {"graph": paper.id, "selected": paper.id})
         explorer.locator(f".pl-detail [data-paper-id='{paper.id}']").first.wait_for(timeout=30_000)
         title = " ".join(paper.title.split())
         assert title[:40] in " ".join(explorer.locator(".pl-detail").inner_text().split())
@@ -169,7 +154,7 @@ def test_a_node_click_selects_the_paper_and_a_row_click_rings_the_node(tmp_path)
         other = next(pid for pid in first_page if pid != paper.id)
         row = first_page.index(other)
         explorer.locator(".pl-table button.pl-row").nth(row).click()
-        _wait_readback(page, {"graph": other, "selected": other})
+        wait_readback(page, {"graph": other, "selected": other})
         frame.wait_for_function(JS_NODE_RINGED, arg=other, timeout=10_000)
         assert _draws(page) == draws
         assert not frame.is_detached() and frame.evaluate("() => document.body.dataset.ready") == "1"  # same page
@@ -205,7 +190,7 @@ def test_a_node_click_selects_the_paper_and_a_row_click_rings_the_node(tmp_path)
         x, y = lab.node_point(handle, target["i"])
         frame.wait_for_function(f"(i) => ({hit_test})(i).hit === i", arg=target["i"], timeout=10_000)
         page.mouse.click(x, y)
-        _wait_readback(page, {"graph": paper.id, "selected": paper.id})
+        wait_readback(page, {"graph": paper.id, "selected": paper.id})
         frame.wait_for_function(JS_NODE_RINGED, arg=paper.id, timeout=10_000)
         explorer.locator(f".pl-detail [data-paper-id='{paper.id}']").first.wait_for(timeout=30_000)
         corner = pane.bounding_box()  # the pointer to an empty corner of the drawing area: no tooltip

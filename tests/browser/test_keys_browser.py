@@ -7,7 +7,15 @@ same ``r`` outside the explorer does (so the check can fail)."""
 from __future__ import annotations
 
 import pytest
-from lab import EXPLORER_READBACK_CELLS, JupyterLab, require_chromium, wait_detail, wait_readback, write_notebook
+from lab import (
+    EXPLORER_READBACK_CELLS,
+    JupyterLab,
+    open_explorer,
+    require_chromium,
+    wait_detail,
+    wait_readback,
+    write_notebook,
+)
 
 import paperlens as pl
 
@@ -33,11 +41,7 @@ def test_keys_label_and_move_and_ticked_rows_are_labelled_together(tmp_path, app
 
     write_notebook(tmp_path / "keys.ipynb", EXPLORER_READBACK_CELLS)
     with JupyterLab(tmp_path, app=app, viewport=(1400, 1100)) as lab:
-        page = lab.open("keys.ipynb")
-        lab.run_all(page)
-        assert lab.cell_errors(page) == []
-        explorer = page.locator(UI).first
-        explorer.wait_for(state="visible", timeout=60_000)
+        page, explorer = open_explorer(lab, "keys.ipynb")
         explorer.locator(".pl-keys-hint").wait_for(state="visible", timeout=60_000)
         wait_readback(page, {"labels": {}, "checked": []})
 

@@ -7,7 +7,15 @@ The expected orders are computed here, in the test process, by driving the headl
 from __future__ import annotations
 
 import pytest
-from lab import EXPLORER_READBACK_CELLS, JupyterLab, require_chromium, wait_detail, wait_readback, write_notebook
+from lab import (
+    EXPLORER_READBACK_CELLS,
+    JupyterLab,
+    open_explorer,
+    require_chromium,
+    wait_detail,
+    wait_readback,
+    write_notebook,
+)
 
 import paperlens as pl
 from paperlens.display.explorer_state import LABEL_RANKING, ExplorerState
@@ -50,11 +58,7 @@ def test_label_three_papers_and_the_ranking_follows(tmp_path):
 
     write_notebook(tmp_path / "labels.ipynb", EXPLORER_READBACK_CELLS)
     with JupyterLab(tmp_path, viewport=(1400, 1100)) as lab:
-        page = lab.open("labels.ipynb")
-        lab.run_all(page)
-        assert lab.cell_errors(page) == []
-        explorer = page.locator(UI).first
-        explorer.wait_for(state="visible", timeout=60_000)
+        page, explorer = open_explorer(lab, "labels.ipynb")
         explorer.locator(".pl-label-rank button, button.pl-label-rank").first.click()
         _wait_titles(page, pages[0])
         for step, label in enumerate(STEPS, start=1):

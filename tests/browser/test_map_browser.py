@@ -14,7 +14,7 @@ from __future__ import annotations
 import io
 
 import pytest
-from lab import JupyterLab, require_chromium, write_notebook
+from lab import JupyterLab, lasso_middle, require_chromium, write_notebook
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -84,15 +84,7 @@ def test_map_draws_selects_dims_and_stays_safe(tmp_path, app):
 
         # A lasso (the toolbar's lasso button, then a drag) around the middle of the map reaches
         # view.selected in the kernel.
-        box = canvas.bounding_box()
-        cx, cy, r = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2, box["height"] / 4
-        page.locator(".jp-OutputArea button[title='Activate lasso selection']").first.click()
-        page.mouse.move(cx - r, cy - r)
-        page.mouse.down()
-        for x, y in [(cx + r, cy - r), (cx + r, cy + r), (cx - r, cy + r), (cx - r, cy - r + 2)]:
-            page.mouse.move(x, y, steps=8)
-            page.wait_for_timeout(30)
-        page.mouse.up()
+        lasso_middle(page, canvas, page.locator(".jp-OutputArea button[title='Activate lasso selection']").first, 30)
         check = page.locator(".pl-map-check")
         page.wait_for_function(
             "() => { const e = document.querySelector('.pl-map-check'); "
@@ -115,8 +107,9 @@ def test_map_draws_selects_dims_and_stays_safe(tmp_path, app):
         lab.screenshot(canvas, f"map_{app}_dimmed.png")
 
         # Hovering points shows tooltips with the hostile title as text; nothing ran.
+        box = canvas.bounding_box()
         for dx in range(-40, 41, 8):
-            page.mouse.move(cx + dx, cy)
+            page.mouse.move(box["x"] + box["width"] / 2 + dx, box["y"] + box["height"] / 2)
             page.wait_for_timeout(60)
         assert page.evaluate("() => window.__pwned === undefined")
         assert page.locator(".jp-OutputArea img[src='x']").count() == 0

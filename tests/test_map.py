@@ -349,3 +349,6 @@ def test_a_paper_has_one_colour_on_the_map_and_in_the_graph(sample, color_by):
         # code i (the i-th category) is drawn with map[order[i]]
         drawn = {c: tuple(settings["map"][settings["order"][i]]) for i, c in enumerate(order)}
         assert drawn == wanted
+        # and its legend names each colour rightly
+        legend = {name: tuple(rgba) for name, rgba, _ in view.scatter.widget.legend_encoding["color"]["values"]}
+        assert legend == wanted

@@ -208,7 +208,10 @@ class MapView:
         elif self.color_by == "year":
             scatter.color(default=OTHER_COLOR)
         else:
-            scatter.color(by=self.color_by, map=self._color_map)
+            # in the column's category order: jupyter-scatter's legend pairs a colour dict's keys with the colours
+            # in category-code order, so any other order mislabels the legend (the points are right either way)
+            categories = data[self.color_by].cat.categories
+            scatter.color(by=self.color_by, map={c: self._color_map[c] for c in categories})
         self._apply_opacity(scatter)
         scatter.legend(True, position="top-right", size="small")
         scatter.tooltip(True, properties=["title", "authors", "year", "color"], preview="title", size="small")

@@ -67,24 +67,31 @@ positions = pd.DataFrame({{"id": corpus.ids, "x": xy[:, 0], "y": xy[:, 1],
 sets = [corpus.filter(categories=[c]) for c in list(codes)[:3]]
 """
 
-SETUP_SYNTHETIC = """\
+# n points in 12 Gaussian clusters (seeded): xy, and each point's cluster in group (bench_map_widgets.py too)
+CLUSTERED_POINTS = """\
 import time
 import ipywidgets as widgets
 import numpy as np
 import pandas as pd
-import paperlens as pl
 
 rng = np.random.default_rng(0)
 n = {n}
 centres = rng.normal(size=(12, 2)) * 6
 group = rng.integers(0, 12, n)
 xy = centres[group] + rng.normal(size=(n, 2))
+"""
+
+SETUP_SYNTHETIC = (
+    CLUSTERED_POINTS
+    + """\
+import paperlens as pl
 corpus = pl.Corpus(pl.Paper.create(title=f"paper {{i}}", authors=("A. Author",), year=2000 + int(group[i]),
                                    arxiv_id=f"2401.{{i:05d}}") for i in range(n))
 positions = pd.DataFrame({{"id": corpus.ids, "x": xy[:, 0], "y": xy[:, 1], "community": group,
                           "label": [f"cluster {{g}}" for g in group]}})
 sets = [corpus.filter(year=2003), corpus.filter(year=2005), corpus.filter(year=2007)]
 """
+)
 
 CONTROLS = """\
 check = widgets.HTML("ready")

@@ -39,23 +39,18 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "browser"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from bench_map_browser import CLUSTERED_POINTS  # noqa: E402
 
-DATA = """\
-import time
-import ipywidgets as widgets
-import numpy as np
-import pandas as pd
-
-rng = np.random.default_rng(0)
-n = {n}
-centres = rng.normal(size=(12, 2)) * 6
-group = rng.integers(0, 12, n)
-xy = centres[group] + rng.normal(size=(n, 2))
+DATA = (
+    CLUSTERED_POINTS
+    + """\
 titles = [f"paper {{i}} of cluster {{g}}" for i, g in enumerate(group.tolist())]
 check = widgets.HTML("selected: none")
 check.add_class("pl-check")
 display(check)
 """
+)
 
 CANDIDATES = {
     "jupyter-scatter": (

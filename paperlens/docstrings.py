@@ -54,6 +54,10 @@ SECTIONS: dict[str, str] = {
     "reader returns and examples": f"{_RETURNS}\n\nExamples\n--------",
     "source options": f"{_PROGRESS}\n{_WARN}\n{_HTTP}",
     "writer parameters": _WRITER,
+    "per paper sections": (
+        "Parameters\n----------\ncorpus : Corpus\n    The papers.\n\nReturns\n-------\npandas.Series\n"
+        "    One value per paper, in corpus order, indexed by paper id.\n\nExamples\n--------"
+    ),
     "top table sections": (
         "Parameters\n----------\ncorpus : Corpus\n    The papers.\nn : int or None, default 15\n"
         "    How many rows (``None``: all).\n\nReturns\n-------\npandas.DataFrame\n"

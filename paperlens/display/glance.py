@@ -379,18 +379,11 @@ def _largest_first(totals: pd.Series) -> list[Any]:
 def _colors(order: list[Any]) -> list[str]:
     """The graph and map's colours for groups in this order (largest first): the scene's palette, lighter
     past its end, grey for "other" and no group — so a topic looks alike in the glance and on the map."""
-    from .scene import OTHER, PALETTE, tint
+    from .scene import OTHER, palette_color
 
     ranked = [g for g in order if g not in (trends.OTHER, trends.NO_GROUP)]
     rank = {g: i for i, g in enumerate(ranked)}
-    return [
-        OTHER
-        if g not in rank
-        else PALETTE[rank[g]]
-        if rank[g] < len(PALETTE)
-        else tint(PALETTE[rank[g] % len(PALETTE)])
-        for g in order
-    ]
+    return [palette_color(rank[g]) if g in rank else OTHER for g in order]
 
 
 def glance(corpus: Corpus, *, by: str | Sequence[Any] | None = "auto", n: int = 10, static: bool = True) -> Glance:

@@ -528,6 +528,15 @@ def color_by_year(years: list[int | None]) -> tuple[list[str], LegendGroup]:
     return colors, LegendGroup("colour: year", items, ramp=stops, low=str(low), high=str(high))
 
 
+def palette_color(rank: int) -> str:
+    """The colour of the ``rank``-th largest group (from 0): the palette, then the palette again lighter.
+
+    >>> palette_color(0) == PALETTE[0], palette_color(len(PALETTE)) == tint(PALETTE[0])
+    (True, True)
+    """
+    return PALETTE[rank] if rank < len(PALETTE) else tint(PALETTE[rank % len(PALETTE)])
+
+
 def color_by_name(
     names: Sequence[str | None], heading: str, *, rest: str = "other or none", tint_rest: bool = False
 ) -> tuple[list[str], LegendGroup, dict[str, str]]:
@@ -544,9 +553,7 @@ def color_by_name(
     counts = pd.Series([c for c in names if c is not None], dtype=object).value_counts(sort=False)
     ranked = sorted(counts.index, key=lambda c: (-counts[c], c))
     top = ranked[: len(PALETTE)]
-    mapping = {c: PALETTE[i] for i, c in enumerate(top)}
-    if tint_rest:
-        mapping.update({c: tint(PALETTE[i % len(PALETTE)]) for i, c in enumerate(ranked) if i >= len(PALETTE)})
+    mapping = {c: palette_color(i) for i, c in enumerate(ranked if tint_rest else top)}
     colors = [mapping.get(c, OTHER) if c is not None else OTHER for c in names]
     items = [(mapping[c], f"{shorten(str(c), 40)} ({fmt(counts[c])})") for c in top]
     if tint_rest and len(ranked) > len(top):

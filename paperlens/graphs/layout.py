@@ -192,28 +192,38 @@ def _root_positions(root: Corpus, seed: int) -> pd.DataFrame:
     import pandas as pd
 
     from .concepts import fitted_model
-    from .structure import community_table
 
     model = fitted_model(root)
     indices, sims = model.kneighbors(MAP_NEIGHBORS)
     points = map_layout(indices, sims, seed=seed)
     community = np.full(len(root), -1, dtype=np.int64)
     position = root.identifier_index()
-    for number, ids in zip(*_community_groups(root, community_table), strict=True):
+    for number, ids in zip(*_community_groups(root), strict=True):
         community[[position[i] for i in ids]] = number
     return pd.DataFrame({"id": root.ids, "x": points[:, 0], "y": points[:, 1], "community": community})
 
 
-def _community_groups(root: Corpus, community_table: Any) -> tuple[list[int], list[list[str]]]:
-    table = root.cached("layout.communities", lambda: community_table(root, kind="concept"))
+COMMUNITIES_KEY = "layout.communities"
+"""Where :func:`concept_communities` caches the root's community table (``corpus.root.cached_keys()`` says if found)."""
+
+
+def concept_communities(corpus: Corpus) -> pd.DataFrame:
+    """The concept communities of the corpus's root (:func:`~paperlens.graphs.structure.community_table`),
+    found once and cached on the root: the partition the map, its labels and the glance's topics share."""
+    from .structure import community_table
+
+    root = corpus.root
+    return root.cached(COMMUNITIES_KEY, lambda: community_table(root, kind="concept"))
+
+
+def _community_groups(root: Corpus) -> tuple[list[int], list[list[str]]]:
+    table = concept_communities(root)
     return table["community"].tolist(), table["ids"].tolist()
 
 
 def community_labels(corpus: Corpus) -> dict[int, str]:
     """The label (top concepts) of each concept community of the corpus's root, by number."""
-    from .structure import community_table
-
-    table = corpus.root.cached("layout.communities", lambda: community_table(corpus.root, kind="concept"))
+    table = concept_communities(corpus)
     return dict(zip(table["community"].tolist(), table["label"].tolist(), strict=True))
 
 

@@ -179,12 +179,12 @@ def topics_known(corpus: Corpus) -> bool:
     >>> topics_known(corpus)
     True
     """
-    return _TOPICS_KEY in corpus.root.cached_keys()
+    from .layout import COMMUNITIES_KEY
+
+    return COMMUNITIES_KEY in corpus.root.cached_keys()
 
 
-_TOPICS_KEY = "layout.communities"  # the map's cache of the root's community table (graphs/layout.py)
-
-
+@shared_doc
 def paper_topics(corpus: Corpus) -> pd.Series:
     """The topic of each paper, named as the field map names it: ``"<community>: <label>"``.
 
@@ -192,29 +192,18 @@ def paper_topics(corpus: Corpus) -> pd.Series:
     (:func:`~paperlens.graphs.structure.community_table`, found once and cached; minutes at 75,000
     papers the first time). A paper alone in its community gets :data:`NO_GROUP`.
 
-    Parameters
-    ----------
-    corpus : Corpus
-        The papers.
-
-    Returns
-    -------
-    pandas.Series
-        One name per paper, in corpus order, indexed by paper id.
-
-    Examples
-    --------
+    {per paper sections}
     >>> import paperlens as pl
     >>> topics = paper_topics(pl.load_sample())
     >>> len(topics), topics.iloc[0].split(":")[0].isdigit()
     (69, True)
     """
-    from .structure import community_table
+    from .layout import concept_communities
 
     root = corpus.root
 
     def names() -> np.ndarray:
-        table = root.cached(_TOPICS_KEY, lambda: community_table(root, kind="concept"))
+        table = concept_communities(root)
         out = np.full(len(root), NO_GROUP, dtype=object)
         where = root.identifier_index()
         for number, label, ids in zip(table["community"], table["label"], table["ids"], strict=True):
@@ -227,21 +216,11 @@ def paper_topics(corpus: Corpus) -> pd.Series:
     return pd.Series(of_root[corpus.root_positions], index=corpus.ids, dtype=object, name="topic")
 
 
+@shared_doc
 def paper_categories(corpus: Corpus) -> pd.Series:
     """Each paper's first (primary) category, :data:`NO_GROUP` when it has none.
 
-    Parameters
-    ----------
-    corpus : Corpus
-        The papers.
-
-    Returns
-    -------
-    pandas.Series
-        One category per paper, in corpus order, indexed by paper id.
-
-    Examples
-    --------
+    {per paper sections}
     >>> import paperlens as pl
     >>> paper_categories(pl.load_sample()).iloc[0]
     'physics.geo-ph'

@@ -121,7 +121,9 @@ def test_two_graphs_draw_and_hostile_text_runs_nothing(tmp_path):
         assert IMG in tooltip and PAYLOAD in tooltip, tooltip
         lab.screenshot(frames[2], "graph-hostile-tooltip.png")
 
-        # Click it: the details panel offers only http(s) links (the javascript: URL is dropped).
+        # Click it: the details panel offers only http(s) links (the javascript: URL is dropped). Where the node is
+        # drawn is read again: the screenshot above may have scrolled the notebook.
+        x, y = lab.node_point(frames[2], node)
         page.mouse.click(x, y)
         frame.wait_for_function("() => document.querySelector('#pl-details .pl-title') !== null", timeout=10_000)
         details = frame.evaluate(

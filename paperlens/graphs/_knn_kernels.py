@@ -39,48 +39,107 @@ def _offer(vals, idx, v, j, k):  # pragma: no cover - compiled
     idx[s] = j
 
 
+@njit(cache=True, nogil=True)
+def transpose(indptr, indices, data, n_terms):  # pragma: no cover - compiled
+    """The transpose of a CSR matrix (sorted indices) as ``(t_indptr, t_rows, t_data, after)``.
+
+    ``t_*`` is the CSR of the columns (for each term, the rows that have it,
+    ascending; rows as ``uint32``, which indexes without a negative-index check).
+    ``after[p]`` is where, in the transposed arrays, the rows after the row of entry
+    ``p`` begin in the list of its term: the entry's own place plus one.
+    """
+    n = len(indptr) - 1
+    t_indptr = np.zeros(n_terms + 1, dtype=np.int64)
+    for p in range(len(indices)):
+        t_indptr[indices[p] + 1] += 1
+    for t in range(n_terms):
+        t_indptr[t + 1] += t_indptr[t]
+    cursor = t_indptr[:-1].copy()
+    t_rows = np.empty(len(indices), dtype=np.uint32)
+    t_data = np.empty(len(indices), dtype=np.float32)
+    after = np.empty(len(indices), dtype=np.int64)
+    for i in range(n):
+        for p in range(indptr[i], indptr[i + 1]):
+            t = indices[p]
+            q = cursor[t]
+            t_rows[q] = i
+            t_data[q] = data[p]
+            after[p] = q + 1
+            cursor[t] = q + 1
+    return t_indptr, t_rows, t_data, after
+
+
+@njit(cache=True, nogil=True)
+def dense_columns(t_indptr, t_rows, t_data, terms, n):  # pragma: no cover - compiled
+    """The columns ``terms`` of the matrix as a dense ``(len(terms), n)`` float32 array (zeros elsewhere)."""
+    out = np.zeros((len(terms), n), dtype=np.float32)
+    for d in range(len(terms)):
+        t = terms[d]
+        for q in range(t_indptr[t], t_indptr[t + 1]):
+            out[d, t_rows[q]] = t_data[q]
+    return out
+
+
 @njit(parallel=True, cache=True, nogil=True)
-def symmetric_top_k(indptr, indices, data, t_indptr, t_indices, t_data, k, chunks):  # pragma: no cover - compiled
+def symmetric_top_k(
+    indptr, indices, data, t_indptr, t_rows, t_data, after, slot, dense, k, chunks
+):  # pragma: no cover - compiled
     """The ``k`` best other rows of every row of a CSR matrix by dot product, best first.
 
-    ``t_*`` is the same matrix transposed (CSR of the columns: for each term, the
-    rows that have it, ascending). Each pair ``i < j`` is scored once, by row ``i``:
-    the terms of ``i`` in ascending order, each adding its products with the rows
-    after ``i`` that share it into a dense float64 accumulator (products of two
-    float32 values are exact in float64), read back as float32. The score is
-    offered to both rows' top ``k``, kept per chunk of rows (rows ``c``,
-    ``c + chunks``, ...); the chunks' lists are merged at the end. Top ``k`` under a
-    total order (:func:`_offer`) is a function of the set of offers, so neither
-    the chunks nor the threads change the result.
+    ``t_indptr, t_rows, t_data, after`` come from :func:`transpose`. Each pair
+    ``i < j`` is scored once, by row ``i``: the terms of ``i`` in ascending order,
+    each adding its products with the rows after ``i`` that share it into a dense
+    float64 accumulator (products of two float32 values are exact in float64), read
+    back as float32. A term ``t`` with ``slot[t] >= 0`` (one in many rows) adds its
+    column ``dense[slot[t]]`` to the whole accumulator instead (zeros add nothing:
+    the same sums). The score is offered to both rows' top ``k``, kept per chunk of
+    rows (rows ``c``, ``c + chunks``, ...), with the ``k``-th value of every row at
+    hand (``bars``) so that most scores are turned away by one comparison; the
+    chunks' lists are merged at the end. Top ``k`` under a total order
+    (:func:`_offer`) is a function of the set of offers, so neither the chunks nor
+    the threads change the result.
     """
     n = len(indptr) - 1
     vals = np.full((chunks, n, k), FLOOR, dtype=np.float32)
     idx = np.full((chunks, n, k), -1, dtype=np.int32)
+    bars = np.full((chunks, n), FLOOR, dtype=np.float32)
+    last = k - 1
     for c in prange(chunks):
         acc = np.zeros(n, dtype=np.float64)
         chunk_vals = vals[c]
         chunk_idx = idx[c]
+        chunk_bars = bars[c]
         for i in range(c, n, chunks):
             lo, hi = indptr[i], indptr[i + 1]
             if lo == hi:
                 continue
+            later = acc[i + 1 :]
             for p in range(lo, hi):
                 t = indices[p]
                 w = np.float64(data[p])
-                a, b = t_indptr[t], t_indptr[t + 1]
-                for q in range(a + np.searchsorted(t_indices[a:b], i + 1), b):
-                    acc[t_indices[q]] += w * np.float64(t_data[q])
-            bar = chunk_vals[i, k - 1]
-            for j in range(i + 1, n):
-                if acc[j] != 0.0:
-                    v = np.float32(acc[j])
-                    acc[j] = 0.0
-                    if v > FLOOR:
-                        if v >= bar:
-                            _offer(chunk_vals[i], chunk_idx[i], v, j, k)
-                            bar = chunk_vals[i, k - 1]
-                        if v >= chunk_vals[j, k - 1]:
-                            _offer(chunk_vals[j], chunk_idx[j], v, i, k)
+                d = slot[t]
+                if d >= 0:
+                    column = dense[d, i + 1 :]
+                    for j in range(len(later)):
+                        later[j] += w * np.float64(column[j])
+                else:
+                    rows = t_rows[after[p] : t_indptr[t + 1]]
+                    values = t_data[after[p] : t_indptr[t + 1]]
+                    for q in range(len(rows)):
+                        acc[rows[q]] += w * np.float64(values[q])
+            bar = chunk_bars[i]
+            later_bars = chunk_bars[i + 1 :]
+            for j in range(len(later)):
+                if later[j] != 0.0:
+                    v = np.float32(later[j])
+                    later[j] = 0.0
+                    if v >= bar:
+                        _offer(chunk_vals[i], chunk_idx[i], v, i + 1 + j, k)
+                        bar = chunk_vals[i, last]
+                    if v >= later_bars[j]:
+                        _offer(chunk_vals[i + 1 + j], chunk_idx[i + 1 + j], v, i, k)
+                        later_bars[j] = chunk_vals[i + 1 + j, last]
+            chunk_bars[i] = bar
     out_s = np.full((n, k), FLOOR, dtype=np.float32)
     out_i = np.full((n, k), -1, dtype=np.int64)
     for i in prange(n):

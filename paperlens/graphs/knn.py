@@ -82,6 +82,8 @@ MAX_FREQUENT_TERMS = 1000
 # The approximate method shares its work between processes from this many rows on, with at most this many.
 PARALLEL_MIN_ROWS = 40_000
 MAX_JOBS = 4
+# The exact method adds the products of terms in more than this fraction of the rows as dense columns.
+DENSE_FRACTION = 0.3
 
 
 def _as_csr(X: sparse.spmatrix | np.ndarray) -> sparse.csr_matrix:
@@ -248,14 +250,30 @@ def exact_kneighbors(X: sparse.spmatrix, k: int) -> tuple[np.ndarray, np.ndarray
     >>> exact_kneighbors(X, 1)[0].ravel().tolist()
     [1, 2, 1]
     """
-    from ._knn_kernels import chunks_for, symmetric_top_k
+    from ._knn_kernels import chunks_for
 
     X, n, k, empty = _start(X, k)
     if empty is not None:
         return empty
-    XT = X.T.tocsr()
-    XT.sort_indices()
-    return symmetric_top_k(*_csr_arrays(X), *_csr_arrays(XT), k, chunks_for(n, k))
+    return _symmetric_top_k(X, k, chunks_for(n, k))
+
+
+def _symmetric_top_k(X: sparse.csr_matrix, k: int, chunks: int) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`exact_kneighbors` of a CSR matrix (float32, sorted indices) with ``chunks`` top-``k`` lists per row.
+
+    Terms in more than :data:`DENSE_FRACTION` of the rows are added to the kernel's accumulator as dense
+    columns (see :func:`paperlens.graphs._knn_kernels.symmetric_top_k`).
+    """
+    from ._knn_kernels import dense_columns, symmetric_top_k, transpose
+
+    n, n_terms = X.shape
+    indptr, indices, data = _csr_arrays(X)
+    t_indptr, t_rows, t_data, after = transpose(indptr, indices, data, n_terms)
+    terms = np.flatnonzero(np.diff(t_indptr) > DENSE_FRACTION * n)
+    slot = np.full(n_terms, -1, dtype=np.int64)
+    slot[terms] = np.arange(len(terms))
+    dense = dense_columns(t_indptr, t_rows, t_data, terms, n)
+    return symmetric_top_k(indptr, indices, data, t_indptr, t_rows, t_data, after, slot, dense, k, chunks)
 
 
 def pair_similarities(X: sparse.spmatrix, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:

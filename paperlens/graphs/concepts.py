@@ -33,6 +33,7 @@ True
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -76,6 +77,28 @@ _TEXT_TABLE = str.maketrans(
 )
 
 
+def _ascii_table() -> bytes:
+    """:data:`_TEXT_TABLE`, lower case and white space for ASCII bytes, one byte each: a phrase break
+    becomes NUL (spaced out after), white space a space, a NUL of the text ``\\x01`` (still no term)."""
+    table = bytearray(range(256))
+    for byte in range(128):
+        char = chr(byte).translate(_TEXT_TABLE).lower()
+        if char == f" {_BREAK} ":
+            table[byte] = 0
+        elif char.isspace():  # what str.split() splits on, "-" and "_" included (they became a space)
+            table[byte] = 32
+        elif char == _BREAK:
+            table[byte] = 1
+        else:
+            table[byte] = ord(char)
+    return bytes(table)
+
+
+_ASCII_TABLE = _ascii_table()
+_BREAK_BYTES = f" {_BREAK} ".encode("ascii")
+_LATEX_CHARS = re.compile(r"[$\\{}]")  # strip_latex changes no text without one of them
+
+
 def _fold_plural(word: str) -> str:
     if len(word) > 4 and word.endswith("ies"):
         return word[:-3] + "y"
@@ -107,11 +130,29 @@ class _Analyzer:
         folded = _fold_plural(word)
         return None if folded in self.stop_words else folded
 
+    @staticmethod
+    def tokens(text: str) -> list[str]:
+        """The text's tokens as written (lower case), phrase breaks included (``_BREAK``)."""
+        return strip_latex(text).translate(_TEXT_TABLE).lower().split()
+
+    def encode(self, text: str) -> bytes:
+        """The text's tokens as bytes, space-separated, for the compiled counting (:func:`_count_phrases`).
+
+        ASCII text is translated at C speed (:data:`_ASCII_TABLE`, markup stripped only if the text has
+        any); any other goes through :meth:`tokens`. Both give the tokens of :meth:`tokens`, in UTF-8,
+        except that a NUL inside an ASCII token reads as ``\\x01`` (such a token is never a term).
+        """
+        if text.isascii():
+            if _LATEX_CHARS.search(text):
+                text = strip_latex(text, tidy=False)  # tidying only moves spaces: the same tokens
+            return text.encode("ascii").translate(_ASCII_TABLE).replace(b"\x00", _BREAK_BYTES)
+        return " ".join(self.tokens(text)).encode("utf-8", "surrogatepass")
+
     def phrases(self, text: str) -> list[str]:
         out: list[str] = []
         append = out.append
         folded, fold = self.folded, self._fold
-        tokens = strip_latex(text).translate(_TEXT_TABLE).lower().split()
+        tokens = self.tokens(text)
         if (self.low, self.high) == (1, 2):  # the common case, kept lean
             prev = None
             for token in tokens:
@@ -147,8 +188,8 @@ class _Analyzer:
             out.extend(self.phrases(abstract))
         return out
 
-    def display_names(self, terms: Sequence[str]) -> list[str]:
-        """Show each folded term as written: the folded word if it occurs as such, else its first spelling."""
+    def spellings(self) -> dict[str, str]:
+        """Each folded word as written: the folded word if it occurs as such, else its first spelling."""
         spelled: dict[str, str] = {}
         for token, term in self.folded.items():
             if term is None:
@@ -157,10 +198,138 @@ class _Analyzer:
             word = word[:-2] if word.endswith("'s") else word
             if term not in spelled or word == term:
                 spelled[term] = word
+        return spelled
+
+    def display_names(self, terms: Sequence[str]) -> list[str]:
+        """Show each folded term as written (see :meth:`spellings`)."""
+        spelled = self.spellings()
         return [" ".join(spelled.get(w, w) for w in term.split(" ")) for term in terms]
 
 
+# Fitting counts the phrases with compiled code (:func:`_count_phrases`); ``False`` counts them in Python,
+# one document after the other, as :meth:`ConceptModel.transform` does (the tests compare the two).
+_COMPILED = True
+
+
+class _Phrases:
+    """The phrases of a corpus, counted.
+
+    ``counts`` is papers x phrases (CSR, float32, sorted indices, columns in order of first sight, as the
+    analyzer lists the phrases); ``words`` is each column's words as positions in ``stems`` (the folded
+    words, each once), in order and padded with -1.
+    """
+
+    def __init__(self, counts: sparse.csr_matrix, words: np.ndarray, stems: list[str]) -> None:
+        self.counts, self.words, self.stems = counts, words, stems
+
+    def alphabetical(self, columns: np.ndarray) -> np.ndarray:
+        """The order that sorts ``columns`` by their phrase, as strings sort.
+
+        Words hold no space and sort after it, so phrases sort as their sequences of word ranks
+        (a shorter phrase before a longer one it begins).
+        """
+        rank = np.empty(len(self.stems), dtype=np.int64)
+        rank[sorted(range(len(self.stems)), key=self.stems.__getitem__)] = np.arange(len(self.stems))
+        words = self.words[columns]
+        ranks = np.where(words >= 0, rank[np.maximum(words, 0)], -1) + 1  # 0: no word
+        base = len(self.stems) + 1
+        if base ** words.shape[1] < 2**62:  # one integer per phrase
+            key = np.zeros(len(columns), dtype=np.int64)
+            for n in range(words.shape[1]):
+                key = key * base + ranks[:, n]
+            return np.argsort(key, kind="stable")
+        return np.lexsort(ranks.T[::-1])
+
+    def text(self, columns: np.ndarray, spelling: Sequence[str]) -> list[str]:
+        """Each column's phrase, word ``i`` written ``spelling[i]`` (the stems, or how they are shown)."""
+        from ._concepts_kernel import join_words
+
+        if len(columns) == 0:
+            return []
+        encoded = [word.encode("utf-8", "surrogatepass") for word in spelling]
+        starts = np.zeros(len(encoded) + 1, dtype=np.int64)
+        np.cumsum(np.fromiter(map(len, encoded), np.int64, len(encoded)), out=starts[1:])
+        joined = join_words(self.words[columns], np.frombuffer(b"".join(encoded), dtype=np.uint8), starts)
+        return joined.tobytes().decode("utf-8", "surrogatepass").split("\n")
+
+
+def _count_phrases(analyzer: _Analyzer, docs: Sequence[tuple[Any, Any]], chunk: int = 16384) -> _Phrases:
+    """The phrases of ``docs`` ((title, abstract) pairs) counted as :func:`_count_python` counts them.
+
+    The texts of ``chunk`` papers at a time become one byte buffer (:meth:`_Analyzer.encode`); compiled
+    code numbers its tokens (:func:`paperlens._words_kernel.split_words`); each distinct token is folded
+    once, in Python (:meth:`_Analyzer._fold`, recorded in ``analyzer.folded`` in order of first sight, as
+    the Python analyzer records it); compiled code numbers the phrases
+    (:class:`paperlens.graphs._concepts_kernel.GramTable`) and counts them per paper
+    (:func:`paperlens._words_kernel.count_terms`).
+    """
+    from scipy import sparse
+
+    if not _COMPILED:
+        counts, vocabulary = _count_python(analyzer, docs)
+        stems: dict[str, int] = {}
+        words = np.full((len(vocabulary), analyzer.high), -1, dtype=np.int64)
+        for j, phrase in enumerate(vocabulary):  # in column order
+            for n, word in enumerate(phrase.split(" ")):
+                words[j, n] = stems.setdefault(word, len(stems))
+        return _Phrases(counts, words, list(stems))
+
+    from .._words_kernel import count_terms, split_words
+    from ._concepts_kernel import GramTable
+
+    table = GramTable(analyzer.low, analyzer.high, analyzer.title_weight)
+    folded, fold, encode = analyzer.folded, analyzer._fold, analyzer.encode
+    term_of: dict[bytes, int] = {}  # token -> its folded word's number in stems, -1: not a term
+    stems = {}
+    indptrs, indices, values = [np.zeros(1, dtype=np.int64)], [], []
+    for start in range(0, len(docs), chunk):
+        part = docs[start : start + chunk]
+        pieces = [encode(text) if isinstance(text, str) else b"" for doc in part for text in doc]
+        ends = np.cumsum(np.fromiter(map(len, pieces), np.int64, len(pieces)) + 1)
+        joined = b" ".join(pieces)
+        del pieces
+        tokens, texts, first, lengths = split_words(np.frombuffer(joined, dtype=np.uint8), ends)
+        distinct = [joined[s : s + n] for s, n in zip(first.tolist(), lengths.tolist(), strict=True)]
+        for word in distinct:
+            if word not in term_of:  # a new token, in order of first sight
+                token = word.decode("utf-8", "surrogatepass")
+                term = folded.get(token, "")
+                if term == "":
+                    term = folded[token] = fold(token)
+                term_of[word] = -1 if term is None else stems.setdefault(term, len(stems))
+        term_of_token = np.fromiter(map(term_of.__getitem__, distinct), np.int64, len(distinct))
+        del joined, distinct
+        grams, doc_of = table.feed(tokens, texts, term_of_token)
+        indptr, columns, counts = count_terms(grams, doc_of, table.gram_column, len(part))
+        indptrs.append(indptr[1:] + indptrs[-1][-1])
+        indices.append(columns)
+        values.append(counts)
+    counts = sparse.csr_matrix(
+        (
+            np.concatenate(values) if values else np.zeros(0, dtype=np.float32),
+            np.concatenate(indices) if indices else np.zeros(0, dtype=np.int32),
+            np.concatenate(indptrs),
+        ),
+        shape=(len(docs), table.n_columns),
+    )
+    counts.has_sorted_indices = True  # and no duplicates: canonical, as sum_duplicates leaves it
+    return _Phrases(counts, table.words(), list(stems))
+
+
 def _count(analyzer: _Analyzer, docs: Sequence[tuple[Any, Any]], vocabulary: dict[str, int] | None = None):
+    """Phrase counts of each document (CSR, float32) and the phrase -> column mapping.
+
+    Without a ``vocabulary``, every phrase seen gets a column, in order of first sight (compiled:
+    :func:`_count_phrases`); with one, unknown phrases are ignored (:func:`_count_python`).
+    """
+    if vocabulary is not None or not _COMPILED:
+        return _count_python(analyzer, docs, vocabulary)
+    found = _count_phrases(analyzer, docs)
+    n = found.counts.shape[1]
+    return found.counts, dict(zip(found.text(np.arange(n), found.stems), range(n), strict=True))
+
+
+def _count_python(analyzer: _Analyzer, docs: Sequence[tuple[Any, Any]], vocabulary: dict[str, int] | None = None):
     """Phrase counts of each document (CSR, float32) and the phrase -> column mapping.
 
     Without a ``vocabulary``, every phrase seen gets a column; with one, unknown phrases are ignored.
@@ -435,7 +604,8 @@ class ConceptModel:
         n_docs = len(table)
         docs = list(zip(table["title"].tolist(), table["abstract"].tolist(), strict=True))
         analyzer = _Analyzer(_stop_words(self.stop_words), (low, high), int(self.title_weight))
-        counts, stems = _count(analyzer, docs)
+        found = _count_phrases(analyzer, docs)
+        counts = found.counts
         df = np.bincount(counts.indices, minlength=counts.shape[1])
         keep = (df >= _limit(self.min_df, n_docs, "min_df")) & (df <= _limit(self.max_df, n_docs, "max_df"))
         if self.max_features is not None and keep.sum() > int(self.max_features):
@@ -444,23 +614,21 @@ class ConceptModel:
             keep = np.zeros_like(keep)
             keep[best] = True
         if not keep.any():
-            raise PaperlensError(
-                "cannot fit a concept model on this corpus: no phrase left "
-                f"({'no words besides stop words' if not stems else 'min_df, max_df or max_features removed all'})"
-            )
-        by_column = np.empty(len(stems), dtype=object)
-        by_column[list(stems.values())] = list(stems.keys())
+            why = "no words besides stop words" if not counts.shape[1] else "min_df, max_df or max_features removed all"
+            raise PaperlensError(f"cannot fit a concept model on this corpus: no phrase left ({why})")
         kept = np.flatnonzero(keep)
-        kept = kept[np.argsort(by_column[kept].astype(str), kind="stable")]  # alphabetical, like scikit-learn
+        kept = kept[found.alphabetical(kept)]  # alphabetical, like scikit-learn
         counts = counts[:, kept].tocsr()
         df = df[kept]
         idf = (np.log((1 + n_docs) / (1 + df)) + 1).astype(np.float32)
         matrix = _weigh(counts, idf, bool(self.sublinear_tf))
-        names = analyzer.display_names(by_column[kept].tolist())
+        stems = found.text(kept, found.stems)
+        spelled = analyzer.spellings()
+        names = found.text(kept, [spelled.get(word, word) for word in found.stems])
         self._analyzer = analyzer
-        self._stems = {stem: j for j, stem in enumerate(by_column[kept].tolist())}
+        self._stems = dict(zip(stems, range(len(stems)), strict=True))
         self.terms_ = np.array(names, dtype=object)
-        self.vocabulary_ = {name: j for j, name in enumerate(names)}
+        self.vocabulary_ = dict(zip(names, range(len(names)), strict=True))
         self.idf_ = idf
         self.ids_ = table["id"].tolist()
         self._titles = table["title"].to_numpy(dtype=object)

@@ -209,6 +209,7 @@ class _Analyzer:
 # Fitting counts the phrases with compiled code (:func:`_count_phrases`); ``False`` counts them in Python,
 # one document after the other, as :meth:`ConceptModel.transform` does (the tests compare the two).
 _COMPILED = True
+_CHUNK = 16384  # papers whose texts the compiled counting reads at once
 
 
 class _Phrases:
@@ -253,10 +254,10 @@ class _Phrases:
         return joined.tobytes().decode("utf-8", "surrogatepass").split("\n")
 
 
-def _count_phrases(analyzer: _Analyzer, docs: Sequence[tuple[Any, Any]], chunk: int = 16384) -> _Phrases:
+def _count_phrases(analyzer: _Analyzer, docs: Sequence[tuple[Any, Any]]) -> _Phrases:
     """The phrases of ``docs`` ((title, abstract) pairs) counted as :func:`_count_python` counts them.
 
-    The texts of ``chunk`` papers at a time become one byte buffer (:meth:`_Analyzer.encode`); compiled
+    The texts of :data:`_CHUNK` papers at a time become one byte buffer (:meth:`_Analyzer.encode`); compiled
     code numbers its tokens (:func:`paperlens._words_kernel.split_words`); each distinct token is folded
     once, in Python (:meth:`_Analyzer._fold`, recorded in ``analyzer.folded`` in order of first sight, as
     the Python analyzer records it); compiled code numbers the phrases
@@ -282,8 +283,8 @@ def _count_phrases(analyzer: _Analyzer, docs: Sequence[tuple[Any, Any]], chunk: 
     term_of: dict[bytes, int] = {}  # token -> its folded word's number in stems, -1: not a term
     stems = {}
     indptrs, indices, values = [np.zeros(1, dtype=np.int64)], [], []
-    for start in range(0, len(docs), chunk):
-        part = docs[start : start + chunk]
+    for start in range(0, len(docs), _CHUNK):
+        part = docs[start : start + _CHUNK]
         pieces = [encode(text) if isinstance(text, str) else b"" for doc in part for text in doc]
         ends = np.cumsum(np.fromiter(map(len, pieces), np.int64, len(pieces)) + 1)
         joined = b" ".join(pieces)

@@ -10,8 +10,10 @@ unicode text, and with every parameter that changes the vocabulary.
 
 from __future__ import annotations
 
-import lzma
 import json
+import lzma
+import subprocess
+import sys
 import warnings
 from pathlib import Path
 
@@ -245,10 +247,8 @@ def test_hostile_and_unicode_text_fits_as_before(params):
     assert_same_readings(new, old, [0, 1, 7, 9])
 
 
-ALPHABET = (
-    "abcXYZ019 '’‘-—_.,;$\\{}()\"\t\n\x00\x01\x1c\x85\xa0\u2028\u200b"
-    "éÉßİǅΣςﬁⅫ²٣一🙂\u0301"
-    + "".join(chr(c) for c in range(33, 127))
+ALPHABET = "abcXYZ019 '’‘-—_.,;$\\{}()\"\t\n\x00\x01\x1c\x85\xa0\u2028\u200béÉßİǅΣςﬁⅫ²٣一🙂\u0301" + "".join(
+    chr(c) for c in range(33, 127)
 )
 WORDS = ["model", "models", "studies", "the", "low", "rank", "class", "bus's", "'s", "mixture", "of", "ΣΟΦΙΑ"]
 
@@ -296,3 +296,18 @@ def test_a_slice_of_the_benchmark_papers_fits_as_before():
             papers.append(pl.Paper.create(title=row["title"], abstract=row.get("abstract"), arxiv_id=row["id"]))
     new = assert_same_fit(papers)
     assert_same_readings(new, reference_fit(papers), [0, 100, 1999])
+
+
+def test_english_stop_words_are_scikit_learns_read_without_importing_it():
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    from paperlens.text import STOP_WORDS
+
+    assert concepts._stop_words("english") == STOP_WORDS | ENGLISH_STOP_WORDS
+    code = (
+        "import sys, json, paperlens as pl\n"
+        "pl.ConceptModel().fit(pl.load_sample())\n"
+        "print(json.dumps('sklearn' in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert json.loads(out.stdout.strip().splitlines()[-1]) is False

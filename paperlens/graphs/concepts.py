@@ -33,6 +33,7 @@ True
 from __future__ import annotations
 
 import contextlib
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
@@ -396,10 +397,35 @@ def _stop_words(stop_words: str | Iterable[str] | None) -> frozenset[str]:
     if isinstance(stop_words, str):
         if stop_words != "english":
             raise InvalidArgumentError(f"stop_words must be 'english', None or a list of words, not {stop_words!r}")
-        from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-
-        return frozenset(STOP_WORDS | ENGLISH_STOP_WORDS)
+        return frozenset(STOP_WORDS | _sklearn_stop_words())
     return frozenset(w.lower() for w in stop_words)
+
+
+@functools.cache
+def _sklearn_stop_words() -> frozenset[str]:
+    """scikit-learn's ``ENGLISH_STOP_WORDS``, read from its file without importing scikit-learn (0.6 s).
+
+    The list is a module of its own (``sklearn/feature_extraction/_stop_words.py``, one frozenset);
+    if it is not where it was, scikit-learn is imported.
+    """
+    import importlib.util
+    import sys
+    from pathlib import Path
+
+    loaded = sys.modules.get("sklearn.feature_extraction.text")
+    if loaded is None:
+        with contextlib.suppress(Exception):
+            spec = importlib.util.find_spec("sklearn")
+            folder = Path(next(iter(spec.submodule_search_locations)))
+            path = folder / "feature_extraction" / "_stop_words.py"
+            namespace: dict[str, Any] = {}
+            exec(compile(path.read_text(encoding="utf-8"), str(path), "exec"), namespace)
+            words = namespace["ENGLISH_STOP_WORDS"]
+            if isinstance(words, frozenset) and len(words) > 100 and all(isinstance(w, str) for w in words):
+                return words
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return frozenset(ENGLISH_STOP_WORDS)
 
 
 def _pick(ranked: Iterable[tuple[str, float, frozenset[str]]], n: int) -> list[tuple[str, float]]:

@@ -235,3 +235,111 @@ def join_words(column_words: np.ndarray, text: np.ndarray, starts: np.ndarray) -
                 out[i] = text[b]
                 i += 1
     return out
+
+
+@numba.njit(cache=True, nogil=True)
+def word_sets(words: np.ndarray) -> np.ndarray:
+    """Each row's distinct words, ascending, padded with -1 (int32): a phrase's words as a set."""
+    out = np.full(words.shape, -1, np.int32)
+    for r in range(words.shape[0]):
+        m = 0
+        for w in words[r]:
+            if w < 0:
+                continue
+            s = m
+            while s > 0 and out[r, s - 1] > w:
+                s -= 1
+            if s > 0 and out[r, s - 1] == w:
+                continue
+            for t in range(m, s, -1):
+                out[r, t] = out[r, t - 1]
+            out[r, s] = w
+            m += 1
+    return out
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _subset(words: np.ndarray, a: int, b: int) -> bool:
+    """Whether the words of phrase ``a`` are all words of phrase ``b`` (rows of :func:`word_sets`)."""
+    width = words.shape[1]
+    for i in range(width):
+        w = words[a, i]
+        if w < 0:
+            break
+        found = False
+        for j in range(width):
+            if words[b, j] == w:
+                found = True
+                break
+        if not found:
+            return False
+    return True
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _size(words: np.ndarray, a: int) -> int:
+    n = 0
+    for i in range(words.shape[1]):
+        if words[a, i] >= 0:
+            n += 1
+    return n
+
+
+@numba.njit(cache=True, nogil=True)
+def pick_phrases(counts: np.ndarray, columns: np.ndarray, scores: np.ndarray, words: np.ndarray, n: int):
+    """For each row of ranked phrases (``columns``, ``scores``, the first ``counts`` of each row, best first),
+    the ``n`` best without repeating words: ``(picked, chosen)``, the rule of ``concepts._pick``.
+
+    A phrase whose words all belong to one picked before is skipped; a phrase that holds the words of
+    picked ones and scores at least half as much as each of them takes the first one's place (the
+    others are dropped); else it is kept while fewer than ``2 n`` are. The kept ones are ordered by score
+    (a stable sort), the first ``n`` returned.
+    """
+    rows = len(counts)
+    picked = np.zeros(rows, np.int64)
+    chosen = np.full((rows, n), -1, np.int64)
+    held = np.empty(2 * n + 1, np.int64)
+    value = np.empty(2 * n + 1, np.float64)
+    inside = np.empty(2 * n + 1, np.bool_)
+    for p in range(rows):
+        k = 0
+        for e in range(counts[p]):
+            column = columns[p, e]
+            score = np.float64(scores[p, e])
+            if score <= 0:
+                break
+            repeated = False
+            for q in range(k):
+                if _subset(words, column, held[q]):
+                    repeated = True
+                    break
+            if repeated:
+                continue
+            size = _size(words, column)
+            first = -1
+            for q in range(k):
+                inside[q] = _size(words, held[q]) < size and _subset(words, held[q], column) and score >= 0.5 * value[q]
+                if inside[q] and first < 0:
+                    first = q
+            if first >= 0:
+                held[first], value[first] = column, score
+                m = 0
+                for q in range(k):
+                    if q == first or not inside[q]:
+                        held[m], value[m] = held[q], value[q]
+                        m += 1
+                k = m
+            elif k < 2 * n:
+                held[k], value[k] = column, score
+                k += 1
+        for i in range(1, k):  # stable: a phrase moves only before ones that score less
+            c, v = held[i], value[i]
+            s = i
+            while s > 0 and value[s - 1] < v:
+                held[s], value[s] = held[s - 1], value[s - 1]
+                s -= 1
+            held[s], value[s] = c, v
+        picked[p] = min(k, n)
+        for i in range(picked[p]):
+            chosen[p, i] = held[i]
+    return picked, chosen

@@ -649,11 +649,14 @@ class ConceptModel:
         df = df[kept]
         idf = (np.log((1 + n_docs) / (1 + df)) + 1).astype(np.float32)
         matrix = _weigh(counts, idf, bool(self.sublinear_tf))
+        from ._concepts_kernel import word_sets
+
         stems = found.text(kept, found.stems)
         spelled = analyzer.spellings()
         names = found.text(kept, [spelled.get(word, word) for word in found.stems])
         self._analyzer = analyzer
         self._stems = dict(zip(stems, range(len(stems)), strict=True))
+        self._term_words = word_sets(found.words[kept])  # each phrase's words as a set, for _shared_concepts
         self.terms_ = np.array(names, dtype=object)
         self.vocabulary_ = dict(zip(names, range(len(names)), strict=True))
         self.idf_ = idf
@@ -949,27 +952,40 @@ def _corpus_neighbours(
     return corpus.cached(f"concepts.neighbours:{_model_key(params)}:{k}:{search.get('method')}", compute)
 
 
+def _term_words(model: ConceptModel) -> np.ndarray:
+    """Each phrase's words as a set (numbered, ascending, padded with -1), kept by the fit."""
+    words = model.__dict__.get("_term_words")
+    if words is None:  # a model fitted otherwise: number the words of its phrases
+        from ._concepts_kernel import word_sets
+
+        number: dict[str, int] = {}
+        split = [term.split(" ") for term in model.terms_.tolist()]
+        words = np.full((len(split), max(map(len, split), default=1)), -1, dtype=np.int64)
+        for j, parts in enumerate(split):
+            words[j, : len(parts)] = [number.setdefault(w, len(number)) for w in parts]
+        words = model.__dict__["_term_words"] = word_sets(words)
+    return words
+
+
 def _shared_concepts(model: ConceptModel, a: np.ndarray, b: np.ndarray, n: int) -> list[str]:
     """For each pair of rows, the "; "-joined ``n`` phrases contributing most to their similarity."""
     if len(a) == 0:
         return []
+    from ._concepts_kernel import pick_phrases
     from ._knn_kernels import pair_top_products
     from .knn import _as_csr, _csr_arrays
 
     X = _as_csr(model.matrix_)  # sorted indices
-    # The 4n best products of each pair's shared phrases, best first (a compiled merge of the two rows).
+    # The 4n best products of each pair's shared phrases, best first (a compiled merge of the two rows),
+    # then the n best of them without repeating words (the rule of _pick, compiled).
     counts, cols, vals = pair_top_products(
         *_csr_arrays(X), np.asarray(a, dtype=np.int64), np.asarray(b, dtype=np.int64), 4 * n
     )
+    picked, chosen = pick_phrases(counts, cols, vals, _term_words(model), n)
     terms = model.terms_
-    words: dict[int, tuple[str, frozenset[str]]] = {}
-    for j in np.unique(cols[cols >= 0]).tolist():
-        words[j] = (str(terms[j]), frozenset(terms[j].split(" ")))
-    out = []
-    for count, row_cols, row_vals in zip(counts.tolist(), cols.tolist(), vals.tolist(), strict=True):
-        ranked = [(*words[row_cols[i]][:1], row_vals[i], words[row_cols[i]][1]) for i in range(count)]
-        out.append("; ".join(phrase for phrase, _ in _pick(ranked, n)))
-    return out
+    used = np.unique(chosen[chosen >= 0])
+    name_of = dict(zip(used.tolist(), terms[used].tolist(), strict=True))
+    return ["; ".join([name_of[c] for c in row[:k]]) for row, k in zip(chosen.tolist(), picked.tolist(), strict=True)]
 
 
 def shared_concepts(corpus: Corpus, pairs: Sequence[tuple[str, str]], n_concepts: int = 3) -> list[str]:

@@ -375,3 +375,14 @@ def test_picking_phrases_compiled_follows_pick(entries, n):
     picked, chosen = pick_phrases(np.array([len(entries)]), cols, vals, word_sets(words), n)
     want = concepts._pick(((p, float(np.float32(s)), frozenset(p.split(" "))) for p, s in entries), n)
     assert [phrases[c] for c in chosen[0, : picked[0]]] == [p for p, _ in want]
+
+
+@pytest.mark.parametrize("which", ["sample", "fixtures", "hostile"])
+def test_graph_nodes_carry_the_attributes_of_the_table_records(sample, which):
+    papers = {"sample": sample.papers, "fixtures": fixture_papers(), "hostile": hostile_papers()}[which]
+    corpus = pl.Corpus(papers)
+    graph = corpus.concept_graph(k=3, n_concepts=0)
+    want = [(r["id"], concepts._node_attributes(r)) for r in corpus.df.to_dict("records")]
+    got = list(graph.nodes(data=True))
+    assert [(u, list(a.items())) for u, a in got] == [(u, list(a.items())) for u, a in want]
+    assert [[type(v) for v in a.values()] for _, a in got] == [[type(v) for v in a.values()] for _, a in want]

@@ -16,24 +16,23 @@ import numpy as np
 _EMPTY = np.uint64(0xFFFFFFFFFFFFFFFF)  # no key is all ones: a key's high half is a gram number + 1 < 2**32 - 1
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, inline="always")
 def _slot(key: np.uint64, bits: int) -> int:
     return np.int64((key * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(64 - bits))
 
 
 @numba.njit(cache=True, nogil=True)
-def _grow(keys: np.ndarray, ids: np.ndarray, bits: int) -> tuple[np.ndarray, np.ndarray]:
+def _grow(slots: np.ndarray, bits: int) -> np.ndarray:
     """The table twice as large, every entry moved."""
-    new_keys = np.full(2 * len(keys), _EMPTY, np.uint64)
-    new_ids = np.empty(2 * len(keys), np.int64)
-    mask = len(new_keys) - 1
-    for o in range(len(keys)):
-        if keys[o] != _EMPTY:
-            slot = _slot(keys[o], bits + 1)
-            while new_keys[slot] != _EMPTY:
+    new = np.full((2 * len(slots), 2), _EMPTY, np.uint64)
+    mask = len(new) - 1
+    for o in range(len(slots)):
+        if slots[o, 0] != _EMPTY:
+            slot = _slot(slots[o, 0], bits + 1)
+            while new[slot, 0] != _EMPTY:
                 slot = (slot + 1) & mask
-            new_keys[slot], new_ids[slot] = keys[o], ids[o]
-    return new_keys, new_ids
+            new[slot, 0], new[slot, 1] = slots[o, 0], slots[o, 1]
+    return new
 
 
 @numba.njit(cache=True, nogil=True)
@@ -51,9 +50,10 @@ def _phrases(
     low: int,
     high: int,
     title_weight: int,
-    keys: np.ndarray,
-    ids: np.ndarray,
+    unigram: np.ndarray,
+    slots: np.ndarray,
     bits: int,
+    n_hashed: int,
     gram_prefix: np.ndarray,
     gram_term: np.ndarray,
     gram_column: np.ndarray,
@@ -63,8 +63,10 @@ def _phrases(
 ):
     """The phrase stream of a chunk of texts (title ``2d``, abstract ``2d + 1`` of paper ``d``).
 
-    Returns ``(grams, docs, table...)``: the gram of every phrase occurrence (a title's ``title_weight``
-    times; ``gram_column`` gives its column) and its paper, in text order, and the table's state after.
+    A single word's gram is ``unigram[term]``; a longer one's is found in ``slots`` (key: its first
+    words' gram + 1 and its last word's term, id: the gram). Returns ``(grams, docs, state...)``: the
+    gram of every phrase occurrence (a title's ``title_weight`` times; ``gram_column`` gives its column)
+    and its paper, in text order, and the table's state after the chunk.
     """
     size = 0  # the stream's length: counted first, never grown
     for k in range(len(words)):
@@ -86,15 +88,20 @@ def _phrases(
             continue
         length = min(length + 1, high)
         for n in range(length - 1, -1, -1):  # longest first: run[n - 1] is still the shorter gram ending before
-            prefix = run[n - 1] if n > 0 else -1
-            key = (np.uint64(prefix + 1) << np.uint64(32)) | np.uint64(term)
-            mask = len(keys) - 1
-            slot = _slot(key, bits)
-            while keys[slot] != _EMPTY and keys[slot] != key:
-                slot = (slot + 1) & mask
-            if keys[slot] == key:
-                gram = ids[slot]
+            if n == 0:
+                prefix = -1
+                gram = unigram[term]
+                found = gram >= 0
             else:
+                prefix = run[n - 1]
+                key = (np.uint64(prefix + 1) << np.uint64(32)) | np.uint64(term)
+                mask = len(slots) - 1
+                slot = _slot(key, bits)
+                while slots[slot, 0] != _EMPTY and slots[slot, 0] != key:
+                    slot = (slot + 1) & mask
+                found = slots[slot, 0] == key
+                gram = np.int64(slots[slot, 1])
+            if not found:
                 gram = n_grams
                 n_grams += 1
                 if gram >= len(gram_prefix):
@@ -102,10 +109,14 @@ def _phrases(
                     gram_term = _longer(gram_term, gram + 1)
                     gram_column = _longer(gram_column, gram + 1)
                 gram_prefix[gram], gram_term[gram], gram_column[gram] = prefix, term, -1
-                keys[slot], ids[slot] = key, gram
-                if 2 * n_grams > len(keys):  # at most half full
-                    keys, ids = _grow(keys, ids, bits)
-                    bits += 1
+                if n == 0:
+                    unigram[term] = gram
+                else:
+                    slots[slot, 0], slots[slot, 1] = key, np.uint64(gram)
+                    n_hashed += 1
+                    if 2 * n_hashed > len(slots):  # at most half full
+                        slots = _grow(slots, bits)
+                        bits += 1
             run[n] = gram
         repeat = title_weight if text % 2 == 0 else 1
         for n in range(low - 1, length):  # shortest first, as the analyzer lists them
@@ -125,9 +136,9 @@ def _phrases(
     return (
         out_grams[:out],
         out_docs[:out],
-        keys,
-        ids,
+        slots,
         bits,
+        n_hashed,
         gram_prefix,
         gram_term,
         gram_column,
@@ -142,9 +153,10 @@ class GramTable:
 
     def __init__(self, low: int, high: int, title_weight: int) -> None:
         self.low, self.high, self.title_weight = low, high, title_weight
+        self.unigram = np.full(0, -1, np.int64)
         self.bits = 12
-        self.keys = np.full(1 << self.bits, _EMPTY, np.uint64)
-        self.ids = np.empty(1 << self.bits, np.int64)
+        self.slots = np.full((1 << self.bits, 2), _EMPTY, np.uint64)
+        self.n_hashed = 0
         self.gram_prefix = np.empty(1024, np.int64)
         self.gram_term = np.empty(1024, np.int64)
         self.gram_column = np.empty(1024, np.int64)
@@ -154,13 +166,16 @@ class GramTable:
 
     def feed(self, words: np.ndarray, texts: np.ndarray, term_of_word: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """``(grams, docs)`` of every phrase occurrence of the chunk (:attr:`gram_column` gives a gram's column),
-        new phrases numbered on."""
+        new phrases numbered on. ``term_of_word`` is each word's term, -1 for none."""
+        terms = int(term_of_word.max()) + 1 if len(term_of_word) else 0
+        if terms > len(self.unigram):
+            self.unigram = np.concatenate([self.unigram, np.full(terms - len(self.unigram), -1, np.int64)])
         (
             grams,
             docs,
-            self.keys,
-            self.ids,
+            self.slots,
             self.bits,
+            self.n_hashed,
             self.gram_prefix,
             self.gram_term,
             self.gram_column,
@@ -174,9 +189,10 @@ class GramTable:
             self.low,
             self.high,
             self.title_weight,
-            self.keys,
-            self.ids,
+            self.unigram,
+            self.slots,
             self.bits,
+            self.n_hashed,
             self.gram_prefix,
             self.gram_term,
             self.gram_column,

@@ -386,3 +386,15 @@ def test_graph_nodes_carry_the_attributes_of_the_table_records(sample, which):
     got = list(graph.nodes(data=True))
     assert [(u, list(a.items())) for u, a in got] == [(u, list(a.items())) for u, a in want]
     assert [[type(v) for v in a.values()] for _, a in got] == [[type(v) for v in a.values()] for _, a in want]
+
+
+def test_the_mappings_made_on_first_use_follow_the_latest_fit(sample):
+    model = ConceptModel()
+    with pytest.raises(pl.NotFittedError):
+        model.vocabulary_  # noqa: B018
+    assert not hasattr(model, "_stems")
+    model.fit(sample[:10])
+    first = (dict(model.vocabulary_), dict(model._stems))
+    model.fit(sample)
+    assert model.vocabulary_ == reference_fit(sample).vocabulary_ != first[0]
+    assert model._stems == reference_fit(sample)._stems != first[1]

@@ -221,7 +221,7 @@ class _Phrases:
     words, each once), in order and padded with -1.
     """
 
-    def __init__(self, counts: sparse.csr_matrix, words: np.ndarray, stems: list[str]) -> None:
+    def __init__(self, counts: sparse.csr_matrix | None, words: np.ndarray, stems: list[str]) -> None:
         self.counts, self.words, self.stems = counts, words, stems
 
     def alphabetical(self, columns: np.ndarray) -> np.ndarray:
@@ -509,7 +509,7 @@ class ConceptModel:
     ----------
     vocabulary_ : dict
         Each phrase (as written in the papers) mapped to its column (set by :meth:`fit`, like every
-        attribute here).
+        attribute here; this one is made on first use).
     terms_ : numpy.ndarray
         The phrases, by column.
     idf_ : numpy.ndarray
@@ -651,14 +651,14 @@ class ConceptModel:
         matrix = _weigh(counts, idf, bool(self.sublinear_tf))
         from ._concepts_kernel import word_sets
 
-        stems = found.text(kept, found.stems)
         spelled = analyzer.spellings()
         names = found.text(kept, [spelled.get(word, word) for word in found.stems])
         self._analyzer = analyzer
-        self._stems = dict(zip(stems, range(len(stems)), strict=True))
+        for lazy in ("_vocabulary", "_stem_columns"):  # the mappings of an earlier fit
+            self.__dict__.pop(lazy, None)
+        self._kept_phrases = _Phrases(None, found.words[kept], found.stems)  # for _stems, built on first use
         self._term_words = word_sets(found.words[kept])  # each phrase's words as a set, for _shared_concepts
         self.terms_ = np.array(names, dtype=object)
-        self.vocabulary_ = dict(zip(names, range(len(names)), strict=True))
         self.idf_ = idf
         self.ids_ = table["id"].tolist()
         self._titles = table["title"].to_numpy(dtype=object)
@@ -667,6 +667,35 @@ class ConceptModel:
         self.matrix_ = matrix
         self._knn: dict[tuple[int, str], tuple[np.ndarray, np.ndarray]] = {}
         return self
+
+    @property
+    def vocabulary_(self) -> dict[str, int]:
+        """Each phrase (as written in the papers) mapped to its column (made from :attr:`terms_` on first use)."""
+        vocabulary = self.__dict__.get("_vocabulary")
+        if vocabulary is None:
+            self._check_fitted()
+            terms = self.terms_.tolist()
+            vocabulary = self.__dict__["_vocabulary"] = dict(zip(terms, range(len(terms)), strict=True))
+        return vocabulary
+
+    @vocabulary_.setter
+    def vocabulary_(self, vocabulary: dict[str, int]) -> None:
+        self.__dict__["_vocabulary"] = vocabulary
+
+    @property
+    def _stems(self) -> dict[str, int]:
+        """Each phrase as folded (plurals, case) mapped to its column, made on first use (a transform)."""
+        stems = self.__dict__.get("_stem_columns")
+        if stems is None:
+            self._check_fitted()
+            phrases = self._kept_phrases
+            folded = phrases.text(np.arange(len(phrases.words)), phrases.stems)
+            stems = self.__dict__["_stem_columns"] = dict(zip(folded, range(len(folded)), strict=True))
+        return stems
+
+    @_stems.setter
+    def _stems(self, stems: dict[str, int]) -> None:
+        self.__dict__["_stem_columns"] = stems
 
     def transform(self, papers: Iterable[Paper] | Corpus) -> sparse.csr_matrix:
         """TF-IDF rows of (possibly new) papers with the fitted phrases and weights.

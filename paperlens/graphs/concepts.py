@@ -232,35 +232,32 @@ def _stop_words(stop_words: str | Iterable[str] | None) -> frozenset[str]:
     return frozenset(w.lower() for w in stop_words)
 
 
-def _pick(ranked: Iterable[tuple[str, float, frozenset[str]]], n: int) -> list[tuple[str, float]]:
-    """The ``n`` best of ``(term, score, words)`` (best first), without repeating words.
-
-    A term whose words all belong to a better one is skipped ("rank" after
-    "low rank"); a longer phrase scoring at least half as much as a shorter one
-    it contains takes its place ("model soups" instead of "soups").
-    """
-    picked: list[tuple[str, float, frozenset[str]]] = []
-    for entry in ranked:
-        score, words = entry[1], entry[2]
-        if score <= 0:
-            break
-        if any(words <= other[2] for other in picked):
-            continue
-        inside = [i for i, other in enumerate(picked) if other[2] < words and score >= 0.5 * other[1]]
-        if inside:
-            picked[inside[0]] = entry
-            for i in reversed(inside[1:]):
-                del picked[i]
-        elif len(picked) < 2 * n:
-            picked.append(entry)
-    picked.sort(key=lambda entry: -entry[1])
-    return [(term, score) for term, score, _ in picked[:n]]
+def _word_sets(terms: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """The words of each term as numbers, sorted and distinct: ``(word_ptr, words)``, term ``t``'s words being
+    ``words[word_ptr[t]:word_ptr[t + 1]]`` (what :func:`paperlens.graphs._phrase_kernel.pick_phrases` reads)."""
+    number: dict[str, int] = {}
+    ptr, flat = [0], []
+    for term in terms:
+        flat.extend(sorted({number.setdefault(word, len(number)) for word in term.split(" ")}))
+        ptr.append(len(flat))
+    return np.array(ptr, dtype=np.int64), np.array(flat, dtype=np.int64)
 
 
 def _readable(terms: np.ndarray, scores: np.ndarray, n: int) -> list[tuple[str, float]]:
-    """The ``n`` best terms by score, without repeating words (see :func:`_pick`)."""
+    """The ``n`` best terms by score, without repeating words (the rule of
+    :func:`paperlens.graphs._phrase_kernel.pick_phrases`: "low rank" rather than "low rank" and "rank")."""
+    from ._phrase_kernel import pick_phrases
+
     order = np.argsort(-scores, kind="stable")[: 4 * n + 10]
-    return _pick(((str(terms[j]), float(scores[j]), frozenset(terms[j].split(" "))) for j in order), n)
+    names = [str(terms[j]) for j in order]
+    picked, picked_scores = pick_phrases(
+        np.array([len(order)], dtype=np.int64),
+        np.arange(len(order), dtype=np.int64)[None, :],
+        np.asarray(scores, dtype=np.float64)[order][None, :],
+        *_word_sets(names),
+        n,
+    )
+    return [(names[t], s) for t, s in zip(picked[0].tolist(), picked_scores[0].tolist(), strict=True) if t >= 0]
 
 
 # --------------------------------------------------------------------------- the estimator
@@ -759,6 +756,7 @@ def _shared_concepts(model: ConceptModel, a: np.ndarray, b: np.ndarray, n: int) 
     if len(a) == 0:
         return []
     from ._knn_kernels import pair_top_products
+    from ._phrase_kernel import pick_phrases
     from .knn import _as_csr, _csr_arrays
 
     X = _as_csr(model.matrix_)  # sorted indices
@@ -766,15 +764,13 @@ def _shared_concepts(model: ConceptModel, a: np.ndarray, b: np.ndarray, n: int) 
     counts, cols, vals = pair_top_products(
         *_csr_arrays(X), np.asarray(a, dtype=np.int64), np.asarray(b, dtype=np.int64), 4 * n
     )
-    terms = model.terms_
-    words: dict[int, tuple[str, frozenset[str]]] = {}
-    for j in np.unique(cols[cols >= 0]).tolist():
-        words[j] = (str(terms[j]), frozenset(terms[j].split(" ")))
-    out = []
-    for count, row_cols, row_vals in zip(counts.tolist(), cols.tolist(), vals.tolist(), strict=True):
-        ranked = [(*words[row_cols[i]][:1], row_vals[i], words[row_cols[i]][1]) for i in range(count)]
-        out.append("; ".join(phrase for phrase, _ in _pick(ranked, n)))
-    return out
+    # The phrases to pick from (a compiled rule, the same as for a paper's concepts: see _readable).
+    used, local = np.unique(cols, return_inverse=True)  # empty slots (-1) come first: never read (counts)
+    if len(used) and used[0] < 0:
+        used, local = used[1:], local - 1
+    names = [str(term) for term in model.terms_[used]]
+    picked, _ = pick_phrases(counts, local.reshape(cols.shape), vals.astype(np.float64), *_word_sets(names), n)
+    return ["; ".join([names[t] for t in row if t >= 0]) for row in picked.tolist()]
 
 
 def shared_concepts(corpus: Corpus, pairs: Sequence[tuple[str, str]], n_concepts: int = 3) -> list[str]:

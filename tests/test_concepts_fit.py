@@ -313,68 +313,7 @@ def test_english_stop_words_are_scikit_learns_read_without_importing_it():
     assert json.loads(out.stdout.strip().splitlines()[-1]) is False
 
 
-# --------------------------------------------------------------------------- the shared concepts of the edges
-
-
-def reference_shared_concepts(model: ConceptModel, a: np.ndarray, b: np.ndarray, n: int) -> list[str]:
-    """The edges' concepts as main computed them: the compiled products, then ``_pick`` in Python per pair."""
-    from paperlens.graphs._knn_kernels import pair_top_products
-    from paperlens.graphs.knn import _as_csr, _csr_arrays
-
-    counts, cols, vals = pair_top_products(*_csr_arrays(_as_csr(model.matrix_)), a, b, 4 * n)
-    terms = model.terms_
-    out = []
-    for count, row_cols, row_vals in zip(counts.tolist(), cols.tolist(), vals.tolist(), strict=True):
-        ranked = [(str(terms[c]), row_vals[i], frozenset(terms[c].split(" "))) for i, c in enumerate(row_cols[:count])]
-        out.append("; ".join(phrase for phrase, _ in concepts._pick(ranked, n)))
-    return out
-
-
-@pytest.mark.parametrize("params", [{}, {"ngram_range": (1, 3)}, {"ngram_range": (2, 2)}])
-def test_shared_concepts_of_every_neighbour_pair_are_as_before(sample, params):
-    model = ConceptModel(**params).fit(sample)
-    indices, _ = model.kneighbors(10, method="exact")
-    a = np.repeat(np.arange(len(indices)), indices.shape[1])
-    b = indices.ravel()
-    a, b = a[b >= 0], b[b >= 0]
-    for n in (1, 3, 5):
-        want = reference_shared_concepts(model, a, b, n)
-        assert concepts._shared_concepts(model, a, b, n) == want
-        model.__dict__.pop("_term_words")  # numbered again from the phrases
-        assert concepts._shared_concepts(model, a, b, n) == want
-
-
-@settings(max_examples=300, deadline=None)
-@given(
-    st.lists(
-        st.tuples(
-            st.lists(st.sampled_from("abcde"), min_size=1, max_size=3),
-            st.sampled_from([0.0, 0.1, 0.2, 0.25, 0.4, 0.5, 0.8, 1.0, 1.6, -0.5]),
-        ),
-        max_size=14,
-    ),
-    st.integers(1, 5),
-)
-def test_picking_phrases_compiled_follows_pick(entries, n):
-    from paperlens.graphs._concepts_kernel import pick_phrases, word_sets
-
-    ranked: dict[str, float] = {}
-    for words_of, score in entries:
-        ranked.setdefault(" ".join(words_of), score)  # each phrase once ("a a" is a phrase of one word)
-    if not ranked:
-        return
-    entries = sorted(ranked.items(), key=lambda e: -e[1])  # best first, as pair_top_products gives them
-    phrases = list(ranked)
-    number = {w: i for i, w in enumerate("abcde")}
-    words = np.full((len(phrases), 3), -1, dtype=np.int64)
-    for j, phrase in enumerate(phrases):
-        words[j, : len(phrase.split(" "))] = [number[w] for w in phrase.split(" ")]
-    column = {p: j for j, p in enumerate(phrases)}
-    cols = np.array([[column[p] for p, _ in entries]], dtype=np.int32).reshape(1, -1)
-    vals = np.array([[s for _, s in entries]], dtype=np.float32).reshape(1, -1)
-    picked, chosen = pick_phrases(np.array([len(entries)]), cols, vals, word_sets(words), n)
-    want = concepts._pick(((p, float(np.float32(s)), frozenset(p.split(" "))) for p, s in entries), n)
-    assert [phrases[c] for c in chosen[0, : picked[0]]] == [p for p, _ in want]
+# --------------------------------------------------------------------------- the graph's nodes
 
 
 @pytest.mark.parametrize("which", ["sample", "fixtures", "hostile"])

@@ -428,35 +428,32 @@ def _sklearn_stop_words() -> frozenset[str]:
     return frozenset(ENGLISH_STOP_WORDS)
 
 
-def _pick(ranked: Iterable[tuple[str, float, frozenset[str]]], n: int) -> list[tuple[str, float]]:
-    """The ``n`` best of ``(term, score, words)`` (best first), without repeating words.
-
-    A term whose words all belong to a better one is skipped ("rank" after
-    "low rank"); a longer phrase scoring at least half as much as a shorter one
-    it contains takes its place ("model soups" instead of "soups").
-    """
-    picked: list[tuple[str, float, frozenset[str]]] = []
-    for entry in ranked:
-        score, words = entry[1], entry[2]
-        if score <= 0:
-            break
-        if any(words <= other[2] for other in picked):
-            continue
-        inside = [i for i, other in enumerate(picked) if other[2] < words and score >= 0.5 * other[1]]
-        if inside:
-            picked[inside[0]] = entry
-            for i in reversed(inside[1:]):
-                del picked[i]
-        elif len(picked) < 2 * n:
-            picked.append(entry)
-    picked.sort(key=lambda entry: -entry[1])
-    return [(term, score) for term, score, _ in picked[:n]]
+def _word_sets(terms: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """The words of each term as numbers, sorted and distinct: ``(word_ptr, words)``, term ``t``'s words being
+    ``words[word_ptr[t]:word_ptr[t + 1]]`` (what :func:`paperlens.graphs._phrase_kernel.pick_phrases` reads)."""
+    number: dict[str, int] = {}
+    ptr, flat = [0], []
+    for term in terms:
+        flat.extend(sorted({number.setdefault(word, len(number)) for word in term.split(" ")}))
+        ptr.append(len(flat))
+    return np.array(ptr, dtype=np.int64), np.array(flat, dtype=np.int64)
 
 
 def _readable(terms: np.ndarray, scores: np.ndarray, n: int) -> list[tuple[str, float]]:
-    """The ``n`` best terms by score, without repeating words (see :func:`_pick`)."""
+    """The ``n`` best terms by score, without repeating words (the rule of
+    :func:`paperlens.graphs._phrase_kernel.pick_phrases`: "low rank" rather than "low rank" and "rank")."""
+    from ._phrase_kernel import pick_phrases
+
     order = np.argsort(-scores, kind="stable")[: 4 * n + 10]
-    return _pick(((str(terms[j]), float(scores[j]), frozenset(terms[j].split(" "))) for j in order), n)
+    names = [str(terms[j]) for j in order]
+    picked, picked_scores = pick_phrases(
+        np.array([len(order)], dtype=np.int64),
+        np.arange(len(order), dtype=np.int64)[None, :],
+        np.asarray(scores, dtype=np.float64)[order][None, :],
+        *_word_sets(names),
+        n,
+    )
+    return [(names[t], s) for t, s in zip(picked[0].tolist(), picked_scores[0].tolist(), strict=True) if t >= 0]
 
 
 # --------------------------------------------------------------------------- the estimator
@@ -649,15 +646,12 @@ class ConceptModel:
         df = df[kept]
         idf = (np.log((1 + n_docs) / (1 + df)) + 1).astype(np.float32)
         matrix = _weigh(counts, idf, bool(self.sublinear_tf))
-        from ._concepts_kernel import word_sets
-
         spelled = analyzer.spellings()
         names = found.text(kept, [spelled.get(word, word) for word in found.stems])
         self._analyzer = analyzer
         for lazy in ("_vocabulary", "_stem_columns"):  # the mappings of an earlier fit
             self.__dict__.pop(lazy, None)
         self._kept_phrases = _Phrases(None, found.words[kept], found.stems)  # for _stems, built on first use
-        self._term_words = word_sets(found.words[kept])  # each phrase's words as a set, for _shared_concepts
         self.terms_ = np.array(names, dtype=object)
         self.idf_ = idf
         self.ids_ = table["id"].tolist()
@@ -981,40 +975,26 @@ def _corpus_neighbours(
     return corpus.cached(f"concepts.neighbours:{_model_key(params)}:{k}:{search.get('method')}", compute)
 
 
-def _term_words(model: ConceptModel) -> np.ndarray:
-    """Each phrase's words as a set (numbered, ascending, padded with -1), kept by the fit."""
-    words = model.__dict__.get("_term_words")
-    if words is None:  # a model fitted otherwise: number the words of its phrases
-        from ._concepts_kernel import word_sets
-
-        number: dict[str, int] = {}
-        split = [term.split(" ") for term in model.terms_.tolist()]
-        words = np.full((len(split), max(map(len, split), default=1)), -1, dtype=np.int64)
-        for j, parts in enumerate(split):
-            words[j, : len(parts)] = [number.setdefault(w, len(number)) for w in parts]
-        words = model.__dict__["_term_words"] = word_sets(words)
-    return words
-
-
 def _shared_concepts(model: ConceptModel, a: np.ndarray, b: np.ndarray, n: int) -> list[str]:
     """For each pair of rows, the "; "-joined ``n`` phrases contributing most to their similarity."""
     if len(a) == 0:
         return []
-    from ._concepts_kernel import pick_phrases
     from ._knn_kernels import pair_top_products
+    from ._phrase_kernel import pick_phrases
     from .knn import _as_csr, _csr_arrays
 
     X = _as_csr(model.matrix_)  # sorted indices
-    # The 4n best products of each pair's shared phrases, best first (a compiled merge of the two rows),
-    # then the n best of them without repeating words (the rule of _pick, compiled).
+    # The 4n best products of each pair's shared phrases, best first (a compiled merge of the two rows).
     counts, cols, vals = pair_top_products(
         *_csr_arrays(X), np.asarray(a, dtype=np.int64), np.asarray(b, dtype=np.int64), 4 * n
     )
-    picked, chosen = pick_phrases(counts, cols, vals, _term_words(model), n)
-    terms = model.terms_
-    used = np.unique(chosen[chosen >= 0])
-    name_of = dict(zip(used.tolist(), terms[used].tolist(), strict=True))
-    return ["; ".join([name_of[c] for c in row[:k]]) for row, k in zip(chosen.tolist(), picked.tolist(), strict=True)]
+    # The phrases to pick from (a compiled rule, the same as for a paper's concepts: see _readable).
+    used, local = np.unique(cols, return_inverse=True)  # empty slots (-1) come first: never read (counts)
+    if len(used) and used[0] < 0:
+        used, local = used[1:], local - 1
+    names = [str(term) for term in model.terms_[used]]
+    picked, _ = pick_phrases(counts, local.reshape(cols.shape), vals.astype(np.float64), *_word_sets(names), n)
+    return ["; ".join([names[t] for t in row if t >= 0]) for row in picked.tolist()]
 
 
 def shared_concepts(corpus: Corpus, pairs: Sequence[tuple[str, str]], n_concepts: int = 3) -> list[str]:

@@ -213,17 +213,19 @@ def label_propagation_numbers(
     return number[group]
 
 
-def community_method(graph: nx.Graph, method: str = "auto") -> str:
-    """The algorithm :func:`communities` runs on ``graph`` for ``method`` (``"louvain"`` or ``"label_propagation"``).
+def community_method(graph: nx.Graph | int, method: str = "auto") -> str:
+    """The algorithm :func:`communities` runs on ``graph`` (or a graph of that many nodes) for ``method``
+    (``"louvain"`` or ``"label_propagation"``).
 
     >>> import networkx as nx
-    >>> community_method(nx.path_graph(10)), community_method(nx.path_graph(LOUVAIN_LIMIT + 1))
+    >>> community_method(nx.path_graph(10)), community_method(LOUVAIN_LIMIT + 1)
     ('louvain', 'label_propagation')
     """
     if method not in COMMUNITY_METHODS:
         raise InvalidArgumentError(f"communities method must be one of {', '.join(COMMUNITY_METHODS)}, not {method!r}")
     if method == "auto":
-        return "louvain" if graph.number_of_nodes() <= LOUVAIN_LIMIT else "label_propagation"
+        nodes = graph if isinstance(graph, int) else graph.number_of_nodes()
+        return "louvain" if nodes <= LOUVAIN_LIMIT else "label_propagation"
     return method
 
 

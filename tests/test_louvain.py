@@ -146,3 +146,28 @@ def test_links_graph_of_all_links_is_concept_graph():
     expected = concept_graph(corpus, k=5, n_concepts=0)
     assert list(graph.edges(data=True)) == list(expected.edges(data=True))
     assert graph.graph == expected.graph
+
+
+def test_map_layout_is_the_same_with_umap_kernels_cached_or_compiled_afresh(tmp_path):
+    import os
+
+    from fresh_process import arrays_from_fresh_process
+
+    script = """
+import sys
+import numpy as np
+import paperlens as pl
+from paperlens.graphs import layout
+if sys.argv[3] == "fresh":
+    layout._cache_umap_kernels = lambda: None  # umap-learn's own way: compiled in this process
+indices, sims = pl.load_sample().concept_model().kneighbors(15)
+np.savez(sys.argv[1], points=layout.map_layout(indices, sims, seed=2))
+"""
+    runs = {}
+    for how in ("fresh", "cached", "cached"):  # the second cached run loads the code the first one kept
+        out = tmp_path / f"{how}.npz"
+        runs.setdefault(how, []).append(
+            arrays_from_fresh_process(script.replace("sys.argv[3]", repr(how)), out, dict(os.environ))["points"]
+        )
+    assert np.array_equal(runs["fresh"][0], runs["cached"][0])
+    assert np.array_equal(runs["cached"][0], runs["cached"][1])

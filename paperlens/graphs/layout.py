@@ -121,6 +121,8 @@ def map_layout(
         return _fit_box(np.random.default_rng(seed).standard_normal((n, 2)))
     import umap
 
+    _cache_umap_kernels()
+
     k = min(indices.shape[1], n - 2)
     indices, similarities = indices[:, :k], similarities[:, :k]
     graph = knn_matrix(indices, similarities)
@@ -146,6 +148,28 @@ def map_layout(
         points = reducer.fit_transform(np.zeros((n, 1), dtype=np.float32))
     points = np.asarray(points, dtype=np.float64)
     return _fit_box(pack_components(np.nan_to_num(points), graph))
+
+
+def _cache_umap_kernels() -> None:
+    """Keep umap-learn's compiled optimiser in numba's cache, as paperlens's own kernels are.
+
+    umap-learn compiles its layout kernels (``numba.njit`` without ``cache=True``) in every new process:
+    about 4 s before the first map of a session. With caching on, later processes load the same machine
+    code (the same positions) in a fraction of a second. Where no cache directory is writable, nothing changes.
+    """
+    import umap.layouts
+    import umap.umap_
+    import umap.utils
+    from numba.core.caching import NullCache
+    from numba.core.registry import CPUDispatcher
+
+    for module in (umap.layouts, umap.umap_, umap.utils):
+        for kernel in list(vars(module).values()):
+            if isinstance(kernel, CPUDispatcher) and isinstance(kernel._cache, NullCache):
+                try:
+                    kernel.enable_caching()
+                except RuntimeError:  # "no locator available": no writable cache directory
+                    return
 
 
 def pack_components(points: np.ndarray, graph: sparse.spmatrix, *, gap: float = 0.15) -> np.ndarray:

@@ -973,9 +973,10 @@ def links_graph(
     rows = corpus.root_positions
     n = len(rows)
     graph = nx.Graph()
-    table = corpus.df
-    for row in table.to_dict("records"):
-        graph.add_node(row["id"], **_node_attributes(row))
+    fields = ("id", "title", "authors", "venue", "categories", "year", "citation_count")
+    columns = [corpus.column(name).tolist() for name in fields]  # the fields a node shows, not the whole table
+    records = (dict(zip(fields, values, strict=True)) for values in zip(*columns, strict=True))
+    graph.add_nodes_from((row["id"], _node_attributes(row)) for row in records)
     ids = model.ids_
     graph.add_edges_from(
         (ids[a], ids[b], {"weight": float(w), "concepts": c, "kind": "similar"})

@@ -55,9 +55,12 @@ __all__ = [
     "ConceptModel",
     "NotFittedError",
     "concept_graph",
+    "concept_links",
     "concepts",
     "find_fitted_model",
     "fitted_model",
+    "links_graph",
+    "model_neighbours",
     "shared_concepts",
     "similar",
 ]
@@ -959,14 +962,44 @@ def _split_options(options: dict[str, Any]) -> tuple[dict[str, Any], dict[str, A
     return params, {k: v for k, v in options.items() if k in _SEARCH_OPTIONS}
 
 
+def model_neighbours(
+    model: ConceptModel, k: int, *, method: str | None = None, n_jobs: int | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """``model.kneighbors(k, method=method, n_jobs=n_jobs)``, cut from a wider exact search already made.
+
+    The exact search ranks each paper's neighbours in a total order (best first, equal similarities by
+    smaller row), so the first ``k`` of a search for more are the search for ``k``: one search at the
+    largest ``k`` needed serves every smaller one (the concept graph's 10 and the map's 15). The
+    approximate search is not cut (its candidates depend on ``k``).
+
+    >>> import paperlens as pl
+    >>> model = pl.ConceptModel().fit(pl.load_sample())
+    >>> wide = model_neighbours(model, 8, method="exact")
+    >>> narrow = model_neighbours(model, 3, method="exact")
+    >>> bool((narrow[0] == wide[0][:, :3]).all()), bool((narrow[0] == model.kneighbors(3)[0]).all())
+    (True, True)
+    """
+    from .knn import AUTO_EXACT_MAX_ROWS
+
+    model._check_fitted()
+    k = int(k)
+    method = method or model.method
+    exact_methods = ("exact", "auto") if model.matrix_.shape[0] <= AUTO_EXACT_MAX_ROWS else ("exact",)
+    if method in exact_methods and (k, method) not in model._knn:
+        wider = [key for key in model._knn if key[0] > k and key[1] in exact_methods]
+        if wider:
+            indices, sims = model._knn[min(wider)]
+            model._knn[(k, method)] = (np.ascontiguousarray(indices[:, :k]), np.ascontiguousarray(sims[:, :k]))
+    return model.kneighbors(k, method=method, n_jobs=n_jobs)
+
+
 def _corpus_neighbours(
     corpus: Corpus, model: ConceptModel, k: int, search: dict[str, Any], params: dict[str, Any]
 ) -> tuple[np.ndarray, np.ndarray]:
     """Neighbours of the corpus's papers among the corpus's papers, as row positions in the root."""
     rows = corpus.root_positions
     if corpus.root is corpus:
-        indices, sims = model.kneighbors(k, **search)
-        return indices, sims
+        return model_neighbours(model, k, **search)
 
     def compute() -> tuple[np.ndarray, np.ndarray]:
         local, sims = model.kneighbors(k, rows=rows, **search)
@@ -1063,6 +1096,44 @@ def _node_attributes(row: dict[str, Any]) -> dict[str, Any]:
     return attrs
 
 
+def concept_links(
+    corpus: Corpus, k: int = 10, min_similarity: float = 0.1, *, mutual: bool = False, **options: Any
+) -> tuple[ConceptModel, np.ndarray, np.ndarray, np.ndarray]:
+    """The links of :func:`concept_graph` as arrays: ``(model, lo, hi, weight)``, in the order it adds them.
+
+    ``lo < hi`` are the two papers' rows in the root corpus (``model.ids_[lo]``), sorted by ``(lo, hi)``;
+    ``weight`` their cosine similarity (float32). Arguments as for :func:`concept_graph`.
+
+    >>> import paperlens as pl
+    >>> corpus = pl.load_sample()
+    >>> model, lo, hi, weight = concept_links(corpus, k=5)
+    >>> len(lo) == concept_graph(corpus, k=5).number_of_edges(), bool((lo < hi).all())
+    (True, True)
+    """
+    params, search = _split_options(options)
+    k = int(k)
+    if k < 1:
+        raise InvalidArgumentError(f"k must be at least 1, not {k!r}")
+    model = fitted_model(corpus, **params)
+    indices, sims = _corpus_neighbours(corpus, model, k, search, params)
+    rows = corpus.root_positions
+    source = np.repeat(rows, indices.shape[1])
+    target = indices.ravel()
+    weight = sims.ravel()
+    keep = (target >= 0) & (weight >= min_similarity) & (weight > 0)
+    source, target, weight = source[keep], target[keep], weight[keep]
+    lo, hi = np.minimum(source, target), np.maximum(source, target)
+    order = np.lexsort((hi, lo))
+    lo, hi, weight = lo[order], hi[order], weight[order]
+    pair = lo.astype(np.int64) * (len(model.ids_) + 1) + hi
+    first = np.ones(len(pair), dtype=bool)
+    first[1:] = pair[1:] != pair[:-1]
+    if mutual:
+        counts = np.diff(np.flatnonzero(np.r_[first, True]))
+        first[first] = counts == 2
+    return model, lo[first], hi[first], weight[first]
+
+
 def concept_graph(
     corpus: Corpus,
     k: int = 10,
@@ -1099,37 +1170,42 @@ def concept_graph(
     >>> sorted(data)
     ['concepts', 'kind', 'weight']
     """
+    model, lo, hi, weight = concept_links(corpus, k, min_similarity, mutual=mutual, **options)
+    labels = _shared_concepts(model, lo, hi, n_concepts) if n_concepts > 0 else [""] * len(lo)
+    return links_graph(corpus, model, lo, hi, weight, labels, k=k, min_similarity=min_similarity, mutual=mutual)
+
+
+def links_graph(
+    corpus: Corpus,
+    model: ConceptModel,
+    lo: np.ndarray,
+    hi: np.ndarray,
+    weight: np.ndarray,
+    labels: Sequence[str],
+    *,
+    k: int = 10,
+    min_similarity: float = 0.1,
+    mutual: bool = False,
+) -> nx.Graph:
+    """The graph :func:`concept_graph` returns, for links given as :func:`concept_links` gives them
+    (all of them, or a part: e.g. the strongest few of each paper) with their shared concepts ``labels``.
+
+    >>> import paperlens as pl
+    >>> corpus = pl.load_sample()
+    >>> model, lo, hi, weight = concept_links(corpus)
+    >>> graph = links_graph(corpus, model, lo[:3], hi[:3], weight[:3], [""] * 3)
+    >>> graph.number_of_nodes(), graph.number_of_edges()
+    (69, 3)
+    """
     import networkx as nx
 
-    params, search = _split_options(options)
     k = int(k)
-    if k < 1:
-        raise InvalidArgumentError(f"k must be at least 1, not {k!r}")
-    model = fitted_model(corpus, **params)
-    indices, sims = _corpus_neighbours(corpus, model, k, search, params)
     rows = corpus.root_positions
     n = len(rows)
-    source = np.repeat(rows, indices.shape[1])
-    target = indices.ravel()
-    weight = sims.ravel()
-    keep = (target >= 0) & (weight >= min_similarity) & (weight > 0)
-    source, target, weight = source[keep], target[keep], weight[keep]
-    lo, hi = np.minimum(source, target), np.maximum(source, target)
-    order = np.lexsort((hi, lo))
-    lo, hi, weight = lo[order], hi[order], weight[order]
-    pair = lo.astype(np.int64) * (len(model.ids_) + 1) + hi
-    first = np.ones(len(pair), dtype=bool)
-    first[1:] = pair[1:] != pair[:-1]
-    if mutual:
-        counts = np.diff(np.flatnonzero(np.r_[first, True]))
-        first[first] = counts == 2
-    lo, hi, weight = lo[first], hi[first], weight[first]
-
     graph = nx.Graph()
     table = corpus.df
     graph.add_nodes_from((row["id"], _node_attributes(row)) for row in _node_rows(table))
     ids = model.ids_
-    labels = _shared_concepts(model, lo, hi, n_concepts) if n_concepts > 0 else [""] * len(lo)
     graph.add_edges_from(
         (ids[a], ids[b], {"weight": float(w), "concepts": c, "kind": "similar"})
         for a, b, w, c in zip(lo.tolist(), hi.tolist(), weight.tolist(), labels, strict=True)

@@ -19,6 +19,7 @@ True
 
 from __future__ import annotations
 
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -150,22 +151,23 @@ def map_layout(
     return _fit_box(pack_components(np.nan_to_num(points), graph))
 
 
+@cache
 def _cache_umap_kernels() -> None:
     """Keep umap-learn's compiled optimiser in numba's cache, as paperlens's own kernels are.
 
     umap-learn compiles its layout kernels (``numba.njit`` without ``cache=True``) in every new process:
     about 4 s before the first map of a session. With caching on, later processes load the same machine
     code (the same positions) in a fraction of a second. Where no cache directory is writable, nothing changes.
+    Done once per process (umap-learn compiles none of them with a cache of its own).
     """
     import umap.layouts
     import umap.umap_
     import umap.utils
-    from numba.core.caching import NullCache
     from numba.core.registry import CPUDispatcher
 
     for module in (umap.layouts, umap.umap_, umap.utils):
         for kernel in list(vars(module).values()):
-            if isinstance(kernel, CPUDispatcher) and isinstance(kernel._cache, NullCache):
+            if isinstance(kernel, CPUDispatcher):
                 try:
                     kernel.enable_caching()
                 except RuntimeError:  # "no locator available": no writable cache directory

@@ -91,10 +91,12 @@ class SearchIndex:
     def _build(self, titles, abstracts, keywords, title_weight: float, keyword_weight: float, b: float) -> None:
         from scipy import sparse
 
-        title_matrix = self._count([_words_only(t) for t in titles])
-        abstract_matrix = self._count([_words_only(a) for a in abstracts])
         keyword_texts = ["; ".join(k) if k is not None and len(k) else "" for k in keywords or ()]
-        keyword_matrix = self._count([_words_only(k) for k in keyword_texts] or [""] * len(titles))
+        title_matrix, abstract_matrix, keyword_matrix = self._count(
+            [_words_only(t) for t in titles],
+            [_words_only(a) for a in abstracts],
+            [_words_only(k) for k in keyword_texts] or [""] * len(titles),
+        )
         n_terms = len(self.vocabulary)
         title_matrix.resize((len(titles), n_terms))
         abstract_matrix.resize((len(abstracts), n_terms))
@@ -128,8 +130,9 @@ class SearchIndex:
         self._idf = np.log1p((self.n_docs - doc_freq + 0.5) / (doc_freq + 0.5))
         del self._term_of
 
-    def _count(self, texts: list[str], chunk: int = 32768):
-        """Term counts per text, as :func:`tokenize` would count them, at C speed.
+    def _count(self, *fields: list[str], chunk: int = 32768) -> list[Any]:
+        """Term counts per text of each field (a CSR matrix per field), as :func:`tokenize` would count them,
+        at C speed.
 
         Texts are read in chunks (memory stays small at any size). The raw words of a
         text are what ``WORD.findall(text.lower())`` finds: every character that is not
@@ -137,35 +140,56 @@ class SearchIndex:
         then compiled code numbers the words (:mod:`paperlens._words_kernel`), so no
         Python object is made per word. The stop-word and plural rules run once per
         distinct word, not per occurrence.
+
+        The compiled steps release the GIL, so two threads share the chunks; terms get
+        their columns here, one chunk after the other in the fields' order, so the
+        vocabulary and every count are the same with any number of threads.
         """
+        from concurrent.futures import ThreadPoolExecutor
+
         from scipy import sparse
 
         from ._words_kernel import count_terms, split_words
 
         vocab = self.vocabulary
-        term_of = self._term_of  # raw word -> term column, -1 for stop words (shared by the three fields)
-        blocks = []
-        for start in range(0, len(texts), chunk):
-            encoded = [text.lower().encode("ascii", "replace") for text in texts[start : start + chunk]]
+        term_of = self._term_of  # raw word -> term column, -1 for stop words (shared by the fields)
+
+        def split(part: list[str]) -> tuple[int, bytes, tuple[np.ndarray, ...]]:
+            encoded = [text.lower().encode("ascii", "replace") for text in part]
             ends = np.cumsum(np.fromiter(map(len, encoded), np.int64, len(encoded)) + 1)
             joined = b" ".join(encoded).translate(_SEPARATORS)
-            buf = np.frombuffer(joined, dtype=np.uint8)
-            words, rows, first, lengths = split_words(buf, ends)
-            distinct = [joined[s : s + n] for s, n in zip(first.tolist(), lengths.tolist(), strict=True)]
-            for word in [word for word in distinct if word not in term_of]:  # new words, in order of first use
-                normal = normalize_token(word.decode("ascii"))
-                term_of[word] = -1 if normal is None else vocab.setdefault(normal, len(vocab))
-            term_of_word = np.fromiter(map(term_of.__getitem__, distinct), np.int64, len(distinct))
-            indptr, indices, counts = count_terms(words, rows, term_of_word, len(encoded))
-            block = sparse.csr_matrix((counts, indices, indptr), shape=(len(encoded), len(vocab)))
-            block.has_sorted_indices = True
-            blocks.append(block)
+            return len(encoded), joined, split_words(np.frombuffer(joined, dtype=np.uint8), ends)
+
+        parts = [
+            (f, texts[start : start + chunk]) for f, texts in enumerate(fields) for start in range(0, len(texts), chunk)
+        ]
+        blocks: list[list[Any]] = [[] for _ in fields]
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            counted = []
+            for (f, _), (rows, joined, (words, docs, first, lengths)) in zip(
+                parts, pool.map(split, [part for _, part in parts]), strict=True
+            ):
+                distinct = [joined[s : s + n] for s, n in zip(first.tolist(), lengths.tolist(), strict=True)]
+                for word in [word for word in distinct if word not in term_of]:  # new words, in order of first use
+                    normal = normalize_token(word.decode("ascii"))
+                    term_of[word] = -1 if normal is None else vocab.setdefault(normal, len(vocab))
+                term_of_word = np.fromiter(map(term_of.__getitem__, distinct), np.int64, len(distinct))
+                counted.append((f, rows, len(vocab), pool.submit(count_terms, words, docs, term_of_word, rows)))
+            for f, rows, width, job in counted:
+                indptr, indices, counts = job.result()
+                block = sparse.csr_matrix((counts, indices, indptr), shape=(rows, width))
+                block.has_sorted_indices = True
+                blocks[f].append(block)
         n_terms = max(len(vocab), 1)
-        if not blocks:
-            return sparse.csr_matrix((0, n_terms))
-        for block in blocks:  # earlier blocks were made when the vocabulary was smaller
-            block.resize((block.shape[0], n_terms))
-        return sparse.vstack(blocks, format="csr")
+        out = []
+        for field_blocks in blocks:
+            if not field_blocks:
+                out.append(sparse.csr_matrix((0, n_terms)))
+                continue
+            for block in field_blocks:  # earlier blocks were made when the vocabulary was smaller
+                block.resize((block.shape[0], n_terms))
+            out.append(sparse.vstack(field_blocks, format="csr"))
+        return out
 
     def query_terms(self, query: str) -> list[str]:
         """The text tokens of a query that the index knows (the ones that score)."""

@@ -67,12 +67,27 @@ def test_counts_equal_tokenize(fields):
     for texts in (titles, abstracts):
         index = SearchIndex(texts, [None] * len(texts))
         index._term_of = {}
-        counted = index._count([_plain(t) for t in texts]).tocsr()
+        (counted,) = index._count([_plain(t) for t in texts])
         columns = {j: term for term, j in index.vocabulary.items()}
         for row, text in enumerate(texts):
             lo, hi = counted.indptr[row], counted.indptr[row + 1]
             got = {columns[j]: int(c) for j, c in zip(counted.indices[lo:hi], counted.data[lo:hi], strict=True)}
             assert got == dict(Counter(tokenize(_plain(text)))), text
+
+
+def test_counts_do_not_depend_on_chunks_or_threads(fields):
+    """Small chunks spread each field over many compiled calls in two threads: the vocabulary (its order
+    included) and the counts are those of one chunk per field."""
+    titles, abstracts, _ = fields
+    texts = ([_plain(t) for t in titles], [_plain(a) for a in abstracts])
+    whole, pieces = SearchIndex([], []), SearchIndex([], [])
+    whole._term_of, pieces._term_of = {}, {}
+    one = whole._count(*texts, chunk=10**9)
+    many = pieces._count(*texts, chunk=3)
+    assert list(whole.vocabulary.items()) == list(pieces.vocabulary.items())
+    for a, b in zip(one, many, strict=True):
+        assert a.shape == b.shape and (a != b).nnz == 0
+        assert np.array_equal(a.indices, b.indices) and np.array_equal(a.indptr, b.indptr)
 
 
 def bm25f(titles, abstracts, keywords, query, k1=1.2, b=0.75, title_weight=2.5, keyword_weight=2.5):

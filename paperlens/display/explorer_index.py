@@ -24,6 +24,7 @@ True
 
 from __future__ import annotations
 
+import functools
 import gc
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
@@ -31,6 +32,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from .._gc import gc_paused
 from ..errors import InvalidArgumentError
 
 if TYPE_CHECKING:
@@ -112,9 +114,6 @@ class FilterIndex:
         self.venue_codes = np.where(codes >= 0, renumber[codes], -1)
         self._venue_lookup = {v.casefold(): i for i, v in reversed(list(enumerate(self.venues)))}
 
-        authors = df["authors"].tolist()
-        self._author_owner, self._author_code, self.authors, self.author_counts = _flat_codes(authors)
-        self._authors_folded = [a.casefold() for a in self.authors]
         self._author_match_cache: dict[str, np.ndarray] = {}
         self._cat_owner, self._cat_code, self.categories, self.category_counts = _flat_codes(df["categories"].tolist())
         self._category_lookup = {c: i for i, c in enumerate(self.categories)}
@@ -130,6 +129,28 @@ class FilterIndex:
 
         self._ranks: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self._frame = df  # for the lazily built sort keys
+
+    # The author table is the biggest part of the index (several names per paper): built when first read
+    # (the explorer's suggestions, an author filter), its case-folded names when first searched.
+    @functools.cached_property
+    def _author_table(self) -> tuple[np.ndarray, np.ndarray, list[str], np.ndarray]:
+        with gc_paused():
+            return _flat_codes(self._frame["authors"].tolist())
+
+    @functools.cached_property
+    def _authors_folded(self) -> list[str]:
+        with gc_paused():
+            return [a.casefold() for a in self.authors]
+
+    @property
+    def authors(self) -> list[str]:
+        """The distinct author names, most papers first."""
+        return self._author_table[2]
+
+    @property
+    def author_counts(self) -> np.ndarray:
+        """Papers per author name, in the order of :attr:`authors`."""
+        return self._author_table[3]
 
     @classmethod
     def of(cls, corpus: Corpus) -> FilterIndex:
@@ -227,7 +248,8 @@ class FilterIndex:
             mask &= (self.years >= int(low)) & (self.years <= int(high))
         if authors:
             codes = np.unique(np.concatenate([self.author_codes(a) for a in authors]))
-            mask &= self._papers_with(self._author_owner, self._author_code, codes)
+            owner, code = self._author_table[:2]
+            mask &= self._papers_with(owner, code, codes)
         if venue:
             code = self._venue_lookup.get(venue.casefold(), -2)
             mask &= self.venue_codes == code

@@ -145,23 +145,30 @@ def graph(corpus: Corpus, kind: str = "both", **options: Any) -> GraphView:
         raise InvalidArgumentError(f"{', '.join(concept_options)} only apply to kind='concept' or 'both'")
     # Similarity links get their shared concepts below, for the links shown only (at 75,000 papers the graph
     # has 500,000 links and the picture a few thousand): concept_graph(n_concepts=0) leaves them empty.
+    on_map = len(corpus) >= MAP_LAYOUT_MIN and "layout" not in options
+    if on_map and kind != "citation" and corpus.root is corpus:
+        _search_once(corpus, concept_options)
     if kind == "citation":
         shown = corpus.citation_graph()
         title = "Citations"
     elif kind == "concept":
-        shown = corpus.concept_graph(n_concepts=0, **concept_options)
+        shown = None if on_map else corpus.concept_graph(n_concepts=0, **concept_options)
         title = "Concept similarity"
     else:
         shown = combine_graphs(corpus.citation_graph(), corpus.concept_graph(n_concepts=0, **concept_options))
         title = "Citations and concept similarity"
-    if len(corpus) >= MAP_LAYOUT_MIN and "layout" not in options:
+    if on_map:
         # A big graph as one force layout is a hairball: place papers by the field map (clusters apart,
         # spread by rank so each gets room) and keep each paper's strongest links (paperlens.graphs.layout).
         from ..graphs.layout import map_positions, set_positions, spread, strongest_edges
 
         placed = map_positions(corpus)
         placed[["x", "y"]] = spread(placed[["x", "y"]].to_numpy())
-        shown, hidden = strongest_edges(set_positions(shown.copy(), placed), THIN_PER_NODE)
+        if shown is None:  # the concept graph's strongest links only, from arrays: no graph of all its links
+            shown, hidden = _strongest_concept_graph(corpus, concept_options)
+            set_positions(shown, placed)
+        else:
+            shown, hidden = strongest_edges(set_positions(shown.copy(), placed), THIN_PER_NODE)
         options["layout"] = "map"
         if hidden:
             title += f" (the {THIN_PER_NODE} strongest links of each paper; {hidden:,} more hidden)"
@@ -169,6 +176,45 @@ def graph(corpus: Corpus, kind: str = "both", **options: Any) -> GraphView:
     if kind != "citation":
         _label_shown_links(shown, corpus, options.get("max_nodes", MAX_NODES))
     return GraphView.from_networkx(shown, corpus, **options)
+
+
+def _search_once(corpus: Corpus, concept_options: dict[str, Any]) -> None:
+    """Search the neighbours the concept graph and the field map need at once, at the larger ``k``.
+
+    The map wants :data:`~paperlens.graphs.layout.MAP_NEIGHBORS` per paper, the graph ``k``; the exact
+    search's first ``k`` of a wider search are the narrower one
+    (:func:`~paperlens.graphs.concepts.model_neighbours`), so one search serves both.
+    """
+    from ..graphs.concepts import fitted_model, model_neighbours
+    from ..graphs.layout import MAP_NEIGHBORS
+
+    if any(key.startswith("layout.map_positions:") for key in corpus.cached_keys()):
+        return  # the map is laid out already
+    k = int(concept_options.get("k", 10))
+    model = fitted_model(corpus)
+    model_neighbours(model, max(k, MAP_NEIGHBORS))
+
+
+def _strongest_concept_graph(corpus: Corpus, concept_options: dict[str, Any]) -> tuple[nx.Graph, int]:
+    """``strongest_edges(corpus.concept_graph(n_concepts=0, **concept_options), THIN_PER_NODE)``, from the
+    links as arrays (the same graph: nodes, links in the same order, attributes; one graph object built)."""
+    from ..graphs.concepts import concept_links, links_graph
+    from ..graphs.layout import strongest_mask
+
+    k = concept_options.get("k", 10)
+    min_similarity = concept_options.get("min_similarity", 0.1)
+    model, lo, hi, weight = concept_links(corpus, k, min_similarity)
+    ids = np.asarray(model.ids_, dtype=str)
+    rank = np.empty(len(ids), np.int64)
+    rank[np.argsort(ids, kind="stable")] = np.arange(len(ids))  # paper ids are unique: ties never happen
+    keep = strongest_mask(lo, hi, weight, rank, THIN_PER_NODE)
+    kept = int(keep.sum())
+    graph = links_graph(
+        corpus, model, lo[keep], hi[keep], weight[keep], [""] * kept, k=k, min_similarity=min_similarity
+    )
+    hidden = len(lo) - kept
+    graph.graph["hidden_edges"] = hidden
+    return graph, hidden
 
 
 def _label_shown_links(graph: nx.Graph, corpus: Corpus, max_nodes: int | None) -> None:

@@ -15,7 +15,11 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["force_layout", "time_layout"]
+__all__ = ["COMPILED_MIN_NODES", "force_layout", "time_layout"]
+
+# From this many nodes each step runs compiled (paperlens.display._layout_kernel): the same positions, bit for
+# bit, about 3x faster; smaller layouts stay in numpy and never wait for numba to load.
+COMPILED_MIN_NODES = 3000
 
 
 def _kernel_fft(grid: int) -> tuple[np.ndarray, np.ndarray, tuple[int, int]]:
@@ -28,6 +32,22 @@ def _kernel_fft(grid: int) -> tuple[np.ndarray, np.ndarray, tuple[int, int]]:
     kx, ky = dx / r2, dy / r2
     kx[0, 0] = ky[0, 0] = 0.0
     return np.fft.rfft2(kx), np.fft.rfft2(ky), (size, size)
+
+
+def _repulsion(
+    density: np.ndarray, kfx: np.ndarray, kfy: np.ndarray, shape: tuple[int, int]
+) -> tuple[np.ndarray, np.ndarray]:
+    """The x and y repulsion on the ``grid x grid`` cells: ``density`` convolved with the two kernels (FFTs given).
+
+    The same numbers as ``np.fft.irfft2(np.fft.rfft2(density, s=shape) * kfx, s=shape)[:grid, :grid]`` (and
+    ``kfy``) with less work: the zero rows of the padding are never transformed along the last axis, nor
+    are the rows the slice drops; every 1-D transform is the one rfft2/irfft2 compute.
+    """
+    grid = density.shape[0]
+    spectrum = np.fft.fft(np.fft.rfft(density, n=shape[1], axis=1), n=shape[0], axis=0)
+    return tuple(  # type: ignore[return-value]
+        np.fft.irfft(np.fft.ifft(spectrum * k, axis=0)[:grid], n=shape[1], axis=1)[:, :grid] for k in (kfx, kfy)
+    )
 
 
 def _layout(
@@ -59,25 +79,34 @@ def _layout(
     gravity = 1.0
     temperature = side / 8.0
     cool = 0.01 ** (1.0 / max(iterations, 1))
+    kernel = None
+    if n >= COMPILED_MIN_NODES:  # the same steps compiled (bit for bit the same positions)
+        from . import _layout_kernel as kernel
     for _ in range(iterations):
-        x0, y0 = x.min(), y.min()
-        span = max(x.max() - x0, y.max() - y0, 1e-9)
-        cell = span / (grid - 1)
-        cx = np.minimum(((x - x0) / cell).astype(np.int64), grid - 1)
-        cy = np.minimum(((y - y0) / cell).astype(np.int64), grid - 1)
-        flat = cx * grid + cy
-        density = np.bincount(flat, minlength=grid * grid).reshape(grid, grid).astype(float)
-        spectrum = np.fft.rfft2(density, s=shape)
+        if kernel is not None:
+            flat, density, cell = kernel.bin_nodes(x, y, grid)
+        else:
+            x0, y0 = x.min(), y.min()
+            span = max(x.max() - x0, y.max() - y0, 1e-9)
+            cell = span / (grid - 1)
+            cx = np.minimum(((x - x0) / cell).astype(np.int64), grid - 1)
+            cy = np.minimum(((y - y0) / cell).astype(np.int64), grid - 1)
+            flat = cx * grid + cy
+            density = np.bincount(flat, minlength=grid * grid).reshape(grid, grid).astype(float)
         # FR repulsion k²/d with k = 1, in cell units, so divide by the cell size.
-        dx = np.fft.irfft2(spectrum * kfx, s=shape)[:grid, :grid].ravel()[flat] / cell
-        dy = np.fft.irfft2(spectrum * kfy, s=shape)[:grid, :grid].ravel()[flat] / cell
+        field_x, field_y = _repulsion(density, kfx, kfy, shape)
         # Attraction along edges: d² / k, pulling both ends together.
-        ex, ey = x[targets] - x[sources], y[targets] - y[sources]
-        pull = np.sqrt(ex * ex + ey * ey) * w
-        ex *= pull
-        ey *= pull
-        dx += np.bincount(sources, ex, minlength=n) - np.bincount(targets, ex, minlength=n)
-        dy += np.bincount(sources, ey, minlength=n) - np.bincount(targets, ey, minlength=n)
+        if kernel is not None:
+            dx, dy = kernel.forces(field_x, field_y, flat, cell, x, y, sources, targets, w)
+        else:
+            dx = field_x.ravel()[flat] / cell
+            dy = field_y.ravel()[flat] / cell
+            ex, ey = x[targets] - x[sources], y[targets] - y[sources]
+            pull = np.sqrt(ex * ex + ey * ey) * w
+            ex *= pull
+            ey *= pull
+            dx += np.bincount(sources, ex, minlength=n) - np.bincount(targets, ex, minlength=n)
+            dy += np.bincount(sources, ey, minlength=n) - np.bincount(targets, ey, minlength=n)
         dx -= gravity * (x - x.mean())
         dy -= gravity * (y - y.mean())
         if fixed_x is not None:

@@ -425,17 +425,18 @@ def _community_groups(n: int, edges: _Edges, nodes: list[Any], seed: int) -> tup
     import networkx as nx
 
     src, dst = edges.src, edges.dst
-    given = [_weight(record[-1].get("weight")) for record in edges.records]
-    weights = np.array([1.0 if w is None else w for w in given], dtype=float)
+    given = [record[-1].get("weight") for record in edges.records]
+    if given.count(None) == len(given):  # no weights at all (a citation graph): skip the checks
+        weights = np.ones(len(given))
+    else:
+        weights = np.array([1.0 if (w := _weight(v)) is None else w for v in given], dtype=float)
     keep = np.flatnonzero(src != dst)
     pair = np.minimum(src, dst)[keep] * max(n, 1) + np.maximum(src, dst)[keep]
     _, first, inverse = np.unique(pair, return_index=True, return_inverse=True)
     summed = np.bincount(inverse, weights=weights[keep], minlength=len(first))
     order = np.argsort(first, kind="stable")  # edges in the order they first appear, as networkx would add them
     where = keep[first[order]]
-    simple = nx.Graph()
-    simple.add_nodes_from(nodes)
-    method = structure.community_method(simple, "auto")
+    method = structure.community_method(n, "auto")
     key = _partition_key(nodes, src[where], dst[where], summed[order], seed, method)
     community = _PARTITIONS.get(key)
     if community is None and method == "label_propagation" and structure.community_partition_compiled(seed):
@@ -451,6 +452,8 @@ def _community_groups(n: int, edges: _Edges, nodes: list[Any], seed: int) -> tup
         community.flags.writeable = False
         _PARTITIONS[key] = community
     if community is None:
+        simple = nx.Graph()
+        simple.add_nodes_from(nodes)
         simple.add_weighted_edges_from(
             zip(
                 [nodes[i] for i in src[where].tolist()],

@@ -33,6 +33,8 @@ True
 from __future__ import annotations
 
 import contextlib
+import functools
+import re
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -53,9 +55,12 @@ __all__ = [
     "ConceptModel",
     "NotFittedError",
     "concept_graph",
+    "concept_links",
     "concepts",
     "find_fitted_model",
     "fitted_model",
+    "links_graph",
+    "model_neighbours",
     "shared_concepts",
     "similar",
 ]
@@ -74,6 +79,28 @@ _TEXT_TABLE = str.maketrans(
         "‘": "'",
     }
 )
+
+
+def _ascii_table() -> bytes:
+    """:data:`_TEXT_TABLE`, lower case and white space for ASCII bytes, one byte each: a phrase break
+    becomes NUL (spaced out after), white space a space, a NUL of the text ``\\x01`` (still no term)."""
+    table = bytearray(range(256))
+    for byte in range(128):
+        char = chr(byte).translate(_TEXT_TABLE).lower()
+        if char == f" {_BREAK} ":
+            table[byte] = 0
+        elif char.isspace():  # what str.split() splits on, "-" and "_" included (they became a space)
+            table[byte] = 32
+        elif char == _BREAK:
+            table[byte] = 1
+        else:
+            table[byte] = ord(char)
+    return bytes(table)
+
+
+_ASCII_TABLE = _ascii_table()
+_BREAK_BYTES = f" {_BREAK} ".encode("ascii")
+_LATEX_CHARS = re.compile(r"[$\\{}]")  # strip_latex changes no text without one of them
 
 
 def _fold_plural(word: str) -> str:
@@ -107,11 +134,29 @@ class _Analyzer:
         folded = _fold_plural(word)
         return None if folded in self.stop_words else folded
 
+    @staticmethod
+    def tokens(text: str) -> list[str]:
+        """The text's tokens as written (lower case), phrase breaks included (``_BREAK``)."""
+        return strip_latex(text).translate(_TEXT_TABLE).lower().split()
+
+    def encode(self, text: str) -> bytes:
+        """The text's tokens as bytes, space-separated, for the compiled counting (:func:`_count_phrases`).
+
+        ASCII text is translated at C speed (:data:`_ASCII_TABLE`, markup stripped only if the text has
+        any); any other goes through :meth:`tokens`. Both give the tokens of :meth:`tokens`, in UTF-8,
+        except that a NUL inside an ASCII token reads as ``\\x01`` (such a token is never a term).
+        """
+        if text.isascii():
+            if _LATEX_CHARS.search(text):
+                text = strip_latex(text, tidy=False)  # tidying only moves spaces: the same tokens
+            return text.encode("ascii").translate(_ASCII_TABLE).replace(b"\x00", _BREAK_BYTES)
+        return " ".join(self.tokens(text)).encode("utf-8", "surrogatepass")
+
     def phrases(self, text: str) -> list[str]:
         out: list[str] = []
         append = out.append
         folded, fold = self.folded, self._fold
-        tokens = strip_latex(text).translate(_TEXT_TABLE).lower().split()
+        tokens = self.tokens(text)
         if (self.low, self.high) == (1, 2):  # the common case, kept lean
             prev = None
             for token in tokens:
@@ -147,8 +192,8 @@ class _Analyzer:
             out.extend(self.phrases(abstract))
         return out
 
-    def display_names(self, terms: Sequence[str]) -> list[str]:
-        """Show each folded term as written: the folded word if it occurs as such, else its first spelling."""
+    def spellings(self) -> dict[str, str]:
+        """Each folded word as written: the folded word if it occurs as such, else its first spelling."""
         spelled: dict[str, str] = {}
         for token, term in self.folded.items():
             if term is None:
@@ -157,10 +202,139 @@ class _Analyzer:
             word = word[:-2] if word.endswith("'s") else word
             if term not in spelled or word == term:
                 spelled[term] = word
+        return spelled
+
+    def display_names(self, terms: Sequence[str]) -> list[str]:
+        """Show each folded term as written (see :meth:`spellings`)."""
+        spelled = self.spellings()
         return [" ".join(spelled.get(w, w) for w in term.split(" ")) for term in terms]
 
 
+# Fitting counts the phrases with compiled code (:func:`_count_phrases`); ``False`` counts them in Python,
+# one document after the other, as :meth:`ConceptModel.transform` does (the tests compare the two).
+_COMPILED = True
+_CHUNK = 16384  # papers whose texts the compiled counting reads at once
+
+
+class _Phrases:
+    """The phrases of a corpus, counted.
+
+    ``counts`` is papers x phrases (CSR, float32, sorted indices, columns in order of first sight, as the
+    analyzer lists the phrases); ``words`` is each column's words as positions in ``stems`` (the folded
+    words, each once), in order and padded with -1.
+    """
+
+    def __init__(self, counts: sparse.csr_matrix | None, words: np.ndarray, stems: list[str]) -> None:
+        self.counts, self.words, self.stems = counts, words, stems
+
+    def alphabetical(self, columns: np.ndarray) -> np.ndarray:
+        """The order that sorts ``columns`` by their phrase, as strings sort.
+
+        Words hold no space and sort after it, so phrases sort as their sequences of word ranks
+        (a shorter phrase before a longer one it begins).
+        """
+        rank = np.empty(len(self.stems), dtype=np.int64)
+        rank[sorted(range(len(self.stems)), key=self.stems.__getitem__)] = np.arange(len(self.stems))
+        words = self.words[columns]
+        ranks = np.where(words >= 0, rank[np.maximum(words, 0)], -1) + 1  # 0: no word
+        base = len(self.stems) + 1
+        if base ** words.shape[1] < 2**62:  # one integer per phrase
+            key = np.zeros(len(columns), dtype=np.int64)
+            for n in range(words.shape[1]):
+                key = key * base + ranks[:, n]
+            return np.argsort(key, kind="stable")
+        return np.lexsort(ranks.T[::-1])
+
+    def text(self, columns: np.ndarray, spelling: Sequence[str]) -> list[str]:
+        """Each column's phrase, word ``i`` written ``spelling[i]`` (the stems, or how they are shown)."""
+        from ._concepts_kernel import join_words
+
+        if len(columns) == 0:
+            return []
+        encoded = [word.encode("utf-8", "surrogatepass") for word in spelling]
+        starts = np.zeros(len(encoded) + 1, dtype=np.int64)
+        np.cumsum(np.fromiter(map(len, encoded), np.int64, len(encoded)), out=starts[1:])
+        joined = join_words(self.words[columns], np.frombuffer(b"".join(encoded), dtype=np.uint8), starts)
+        return joined.tobytes().decode("utf-8", "surrogatepass").split("\n")
+
+
+def _count_phrases(analyzer: _Analyzer, docs: Sequence[tuple[Any, Any]]) -> _Phrases:
+    """The phrases of ``docs`` ((title, abstract) pairs) counted as :func:`_count_python` counts them.
+
+    The texts of :data:`_CHUNK` papers at a time become one byte buffer (:meth:`_Analyzer.encode`); compiled
+    code numbers its tokens (:func:`paperlens._words_kernel.split_words`); each distinct token is folded
+    once, in Python (:meth:`_Analyzer._fold`, recorded in ``analyzer.folded`` in order of first sight, as
+    the Python analyzer records it); compiled code numbers the phrases
+    (:class:`paperlens.graphs._concepts_kernel.GramTable`) and counts them per paper
+    (:func:`paperlens._words_kernel.count_terms`).
+    """
+    from scipy import sparse
+
+    if not _COMPILED:
+        counts, vocabulary = _count_python(analyzer, docs)
+        stems: dict[str, int] = {}
+        words = np.full((len(vocabulary), analyzer.high), -1, dtype=np.int64)
+        for j, phrase in enumerate(vocabulary):  # in column order
+            for n, word in enumerate(phrase.split(" ")):
+                words[j, n] = stems.setdefault(word, len(stems))
+        return _Phrases(counts, words, list(stems))
+
+    from .._words_kernel import count_terms, split_words
+    from ._concepts_kernel import GramTable
+
+    table = GramTable(analyzer.low, analyzer.high, analyzer.title_weight)
+    folded, fold, encode = analyzer.folded, analyzer._fold, analyzer.encode
+    term_of: dict[bytes, int] = {}  # token -> its folded word's number in stems, -1: not a term
+    stems = {}
+    indptrs, indices, values = [np.zeros(1, dtype=np.int64)], [], []
+    for start in range(0, len(docs), _CHUNK):
+        part = docs[start : start + _CHUNK]
+        pieces = [encode(text) if isinstance(text, str) else b"" for doc in part for text in doc]
+        ends = np.cumsum(np.fromiter(map(len, pieces), np.int64, len(pieces)) + 1)
+        joined = b" ".join(pieces)
+        del pieces
+        tokens, texts, first, lengths = split_words(np.frombuffer(joined, dtype=np.uint8), ends)
+        distinct = [joined[s : s + n] for s, n in zip(first.tolist(), lengths.tolist(), strict=True)]
+        for word in distinct:
+            if word not in term_of:  # a new token, in order of first sight
+                token = word.decode("utf-8", "surrogatepass")
+                term = folded.get(token, "")
+                if term == "":
+                    term = folded[token] = fold(token)
+                term_of[word] = -1 if term is None else stems.setdefault(term, len(stems))
+        term_of_token = np.fromiter(map(term_of.__getitem__, distinct), np.int64, len(distinct))
+        del joined, distinct
+        grams, doc_of = table.feed(tokens, texts, term_of_token)
+        indptr, columns, counts = count_terms(grams, doc_of, table.gram_column, len(part))
+        indptrs.append(indptr[1:] + indptrs[-1][-1])
+        indices.append(columns)
+        values.append(counts)
+    counts = sparse.csr_matrix(
+        (
+            np.concatenate(values) if values else np.zeros(0, dtype=np.float32),
+            np.concatenate(indices) if indices else np.zeros(0, dtype=np.int32),
+            np.concatenate(indptrs),
+        ),
+        shape=(len(docs), table.n_columns),
+    )
+    counts.has_sorted_indices = True  # and no duplicates: canonical, as sum_duplicates leaves it
+    return _Phrases(counts, table.words(), list(stems))
+
+
 def _count(analyzer: _Analyzer, docs: Sequence[tuple[Any, Any]], vocabulary: dict[str, int] | None = None):
+    """Phrase counts of each document (CSR, float32) and the phrase -> column mapping.
+
+    Without a ``vocabulary``, every phrase seen gets a column, in order of first sight (compiled:
+    :func:`_count_phrases`); with one, unknown phrases are ignored (:func:`_count_python`).
+    """
+    if vocabulary is not None or not _COMPILED:
+        return _count_python(analyzer, docs, vocabulary)
+    found = _count_phrases(analyzer, docs)
+    n = found.counts.shape[1]
+    return found.counts, dict(zip(found.text(np.arange(n), found.stems), range(n), strict=True))
+
+
+def _count_python(analyzer: _Analyzer, docs: Sequence[tuple[Any, Any]], vocabulary: dict[str, int] | None = None):
     """Phrase counts of each document (CSR, float32) and the phrase -> column mapping.
 
     Without a ``vocabulary``, every phrase seen gets a column; with one, unknown phrases are ignored.
@@ -226,41 +400,63 @@ def _stop_words(stop_words: str | Iterable[str] | None) -> frozenset[str]:
     if isinstance(stop_words, str):
         if stop_words != "english":
             raise InvalidArgumentError(f"stop_words must be 'english', None or a list of words, not {stop_words!r}")
-        from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-
-        return frozenset(STOP_WORDS | ENGLISH_STOP_WORDS)
+        return frozenset(STOP_WORDS | _sklearn_stop_words())
     return frozenset(w.lower() for w in stop_words)
 
 
-def _pick(ranked: Iterable[tuple[str, float, frozenset[str]]], n: int) -> list[tuple[str, float]]:
-    """The ``n`` best of ``(term, score, words)`` (best first), without repeating words.
+@functools.cache
+def _sklearn_stop_words() -> frozenset[str]:
+    """scikit-learn's ``ENGLISH_STOP_WORDS``, read from its file without importing scikit-learn (0.6 s).
 
-    A term whose words all belong to a better one is skipped ("rank" after
-    "low rank"); a longer phrase scoring at least half as much as a shorter one
-    it contains takes its place ("model soups" instead of "soups").
+    The list is a module of its own (``sklearn/feature_extraction/_stop_words.py``, one frozenset);
+    if it is not where it was, scikit-learn is imported.
     """
-    picked: list[tuple[str, float, frozenset[str]]] = []
-    for entry in ranked:
-        score, words = entry[1], entry[2]
-        if score <= 0:
-            break
-        if any(words <= other[2] for other in picked):
-            continue
-        inside = [i for i, other in enumerate(picked) if other[2] < words and score >= 0.5 * other[1]]
-        if inside:
-            picked[inside[0]] = entry
-            for i in reversed(inside[1:]):
-                del picked[i]
-        elif len(picked) < 2 * n:
-            picked.append(entry)
-    picked.sort(key=lambda entry: -entry[1])
-    return [(term, score) for term, score, _ in picked[:n]]
+    import importlib.util
+    import sys
+    from pathlib import Path
+
+    loaded = sys.modules.get("sklearn.feature_extraction.text")
+    if loaded is None:
+        with contextlib.suppress(Exception):
+            spec = importlib.util.find_spec("sklearn")
+            folder = Path(next(iter(spec.submodule_search_locations)))
+            path = folder / "feature_extraction" / "_stop_words.py"
+            namespace: dict[str, Any] = {}
+            exec(compile(path.read_text(encoding="utf-8"), str(path), "exec"), namespace)
+            words = namespace["ENGLISH_STOP_WORDS"]
+            if isinstance(words, frozenset) and len(words) > 100 and all(isinstance(w, str) for w in words):
+                return words
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return frozenset(ENGLISH_STOP_WORDS)
+
+
+def _word_sets(terms: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """The words of each term as numbers, sorted and distinct: ``(word_ptr, words)``, term ``t``'s words being
+    ``words[word_ptr[t]:word_ptr[t + 1]]`` (what :func:`paperlens.graphs._phrase_kernel.pick_phrases` reads)."""
+    number: dict[str, int] = {}
+    ptr, flat = [0], []
+    for term in terms:
+        flat.extend(sorted({number.setdefault(word, len(number)) for word in term.split(" ")}))
+        ptr.append(len(flat))
+    return np.array(ptr, dtype=np.int64), np.array(flat, dtype=np.int64)
 
 
 def _readable(terms: np.ndarray, scores: np.ndarray, n: int) -> list[tuple[str, float]]:
-    """The ``n`` best terms by score, without repeating words (see :func:`_pick`)."""
+    """The ``n`` best terms by score, without repeating words (the rule of
+    :func:`paperlens.graphs._phrase_kernel.pick_phrases`: "low rank" rather than "low rank" and "rank")."""
+    from ._phrase_kernel import pick_phrases
+
     order = np.argsort(-scores, kind="stable")[: 4 * n + 10]
-    return _pick(((str(terms[j]), float(scores[j]), frozenset(terms[j].split(" "))) for j in order), n)
+    names = [str(terms[j]) for j in order]
+    picked, picked_scores = pick_phrases(
+        np.array([len(order)], dtype=np.int64),
+        np.arange(len(order), dtype=np.int64)[None, :],
+        np.asarray(scores, dtype=np.float64)[order][None, :],
+        *_word_sets(names),
+        n,
+    )
+    return [(names[t], s) for t, s in zip(picked[0].tolist(), picked_scores[0].tolist(), strict=True) if t >= 0]
 
 
 # --------------------------------------------------------------------------- the estimator
@@ -313,7 +509,7 @@ class ConceptModel:
     ----------
     vocabulary_ : dict
         Each phrase (as written in the papers) mapped to its column (set by :meth:`fit`, like every
-        attribute here).
+        attribute here; this one is made on first use).
     terms_ : numpy.ndarray
         The phrases, by column.
     idf_ : numpy.ndarray
@@ -435,7 +631,8 @@ class ConceptModel:
         n_docs = len(table)
         docs = list(zip(table["title"].tolist(), table["abstract"].tolist(), strict=True))
         analyzer = _Analyzer(_stop_words(self.stop_words), (low, high), int(self.title_weight))
-        counts, stems = _count(analyzer, docs)
+        found = _count_phrases(analyzer, docs)
+        counts = found.counts
         df = np.bincount(counts.indices, minlength=counts.shape[1])
         keep = (df >= _limit(self.min_df, n_docs, "min_df")) & (df <= _limit(self.max_df, n_docs, "max_df"))
         if self.max_features is not None and keep.sum() > int(self.max_features):
@@ -444,23 +641,21 @@ class ConceptModel:
             keep = np.zeros_like(keep)
             keep[best] = True
         if not keep.any():
-            raise PaperlensError(
-                "cannot fit a concept model on this corpus: no phrase left "
-                f"({'no words besides stop words' if not stems else 'min_df, max_df or max_features removed all'})"
-            )
-        by_column = np.empty(len(stems), dtype=object)
-        by_column[list(stems.values())] = list(stems.keys())
+            why = "no words besides stop words" if not counts.shape[1] else "min_df, max_df or max_features removed all"
+            raise PaperlensError(f"cannot fit a concept model on this corpus: no phrase left ({why})")
         kept = np.flatnonzero(keep)
-        kept = kept[np.argsort(by_column[kept].astype(str), kind="stable")]  # alphabetical, like scikit-learn
+        kept = kept[found.alphabetical(kept)]  # alphabetical, like scikit-learn
         counts = counts[:, kept].tocsr()
         df = df[kept]
         idf = (np.log((1 + n_docs) / (1 + df)) + 1).astype(np.float32)
         matrix = _weigh(counts, idf, bool(self.sublinear_tf))
-        names = analyzer.display_names(by_column[kept].tolist())
+        spelled = analyzer.spellings()
+        names = found.text(kept, [spelled.get(word, word) for word in found.stems])
         self._analyzer = analyzer
-        self._stems = {stem: j for j, stem in enumerate(by_column[kept].tolist())}
+        for lazy in ("_vocabulary", "_stem_columns"):  # the mappings of an earlier fit
+            self.__dict__.pop(lazy, None)
+        self._kept_phrases = _Phrases(None, found.words[kept], found.stems)  # for _stems, built on first use
         self.terms_ = np.array(names, dtype=object)
-        self.vocabulary_ = {name: j for j, name in enumerate(names)}
         self.idf_ = idf
         self.ids_ = table["id"].tolist()
         self._titles = table["title"].to_numpy(dtype=object)
@@ -469,6 +664,35 @@ class ConceptModel:
         self.matrix_ = matrix
         self._knn: dict[tuple[int, str], tuple[np.ndarray, np.ndarray]] = {}
         return self
+
+    @property
+    def vocabulary_(self) -> dict[str, int]:
+        """Each phrase (as written in the papers) mapped to its column (made from :attr:`terms_` on first use)."""
+        vocabulary = self.__dict__.get("_vocabulary")
+        if vocabulary is None:
+            self._check_fitted()
+            terms = self.terms_.tolist()
+            vocabulary = self.__dict__["_vocabulary"] = dict(zip(terms, range(len(terms)), strict=True))
+        return vocabulary
+
+    @vocabulary_.setter
+    def vocabulary_(self, vocabulary: dict[str, int]) -> None:
+        self.__dict__["_vocabulary"] = vocabulary
+
+    @property
+    def _stems(self) -> dict[str, int]:
+        """Each phrase as folded (plurals, case) mapped to its column, made on first use (a transform)."""
+        stems = self.__dict__.get("_stem_columns")
+        if stems is None:
+            self._check_fitted()
+            phrases = self._kept_phrases
+            folded = phrases.text(np.arange(len(phrases.words)), phrases.stems)
+            stems = self.__dict__["_stem_columns"] = dict(zip(folded, range(len(folded)), strict=True))
+        return stems
+
+    @_stems.setter
+    def _stems(self, stems: dict[str, int]) -> None:
+        self.__dict__["_stem_columns"] = stems
 
     def transform(self, papers: Iterable[Paper] | Corpus) -> sparse.csr_matrix:
         """TF-IDF rows of (possibly new) papers with the fitted phrases and weights.
@@ -738,14 +962,44 @@ def _split_options(options: dict[str, Any]) -> tuple[dict[str, Any], dict[str, A
     return params, {k: v for k, v in options.items() if k in _SEARCH_OPTIONS}
 
 
+def model_neighbours(
+    model: ConceptModel, k: int, *, method: str | None = None, n_jobs: int | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """``model.kneighbors(k, method=method, n_jobs=n_jobs)``, cut from a wider exact search already made.
+
+    The exact search ranks each paper's neighbours in a total order (best first, equal similarities by
+    smaller row), so the first ``k`` of a search for more are the search for ``k``: one search at the
+    largest ``k`` needed serves every smaller one (the concept graph's 10 and the map's 15). The
+    approximate search is not cut (its candidates depend on ``k``).
+
+    >>> import paperlens as pl
+    >>> model = pl.ConceptModel().fit(pl.load_sample())
+    >>> wide = model_neighbours(model, 8, method="exact")
+    >>> narrow = model_neighbours(model, 3, method="exact")
+    >>> bool((narrow[0] == wide[0][:, :3]).all()), bool((narrow[0] == model.kneighbors(3)[0]).all())
+    (True, True)
+    """
+    from .knn import AUTO_EXACT_MAX_ROWS
+
+    model._check_fitted()
+    k = int(k)
+    method = method or model.method
+    exact_methods = ("exact", "auto") if model.matrix_.shape[0] <= AUTO_EXACT_MAX_ROWS else ("exact",)
+    if method in exact_methods and (k, method) not in model._knn:
+        wider = [key for key in model._knn if key[0] > k and key[1] in exact_methods]
+        if wider:
+            indices, sims = model._knn[min(wider)]
+            model._knn[(k, method)] = (np.ascontiguousarray(indices[:, :k]), np.ascontiguousarray(sims[:, :k]))
+    return model.kneighbors(k, method=method, n_jobs=n_jobs)
+
+
 def _corpus_neighbours(
     corpus: Corpus, model: ConceptModel, k: int, search: dict[str, Any], params: dict[str, Any]
 ) -> tuple[np.ndarray, np.ndarray]:
     """Neighbours of the corpus's papers among the corpus's papers, as row positions in the root."""
     rows = corpus.root_positions
     if corpus.root is corpus:
-        indices, sims = model.kneighbors(k, **search)
-        return indices, sims
+        return model_neighbours(model, k, **search)
 
     def compute() -> tuple[np.ndarray, np.ndarray]:
         local, sims = model.kneighbors(k, rows=rows, **search)
@@ -759,6 +1013,7 @@ def _shared_concepts(model: ConceptModel, a: np.ndarray, b: np.ndarray, n: int) 
     if len(a) == 0:
         return []
     from ._knn_kernels import pair_top_products
+    from ._phrase_kernel import pick_phrases
     from .knn import _as_csr, _csr_arrays
 
     X = _as_csr(model.matrix_)  # sorted indices
@@ -766,15 +1021,13 @@ def _shared_concepts(model: ConceptModel, a: np.ndarray, b: np.ndarray, n: int) 
     counts, cols, vals = pair_top_products(
         *_csr_arrays(X), np.asarray(a, dtype=np.int64), np.asarray(b, dtype=np.int64), 4 * n
     )
-    terms = model.terms_
-    words: dict[int, tuple[str, frozenset[str]]] = {}
-    for j in np.unique(cols[cols >= 0]).tolist():
-        words[j] = (str(terms[j]), frozenset(terms[j].split(" ")))
-    out = []
-    for count, row_cols, row_vals in zip(counts.tolist(), cols.tolist(), vals.tolist(), strict=True):
-        ranked = [(*words[row_cols[i]][:1], row_vals[i], words[row_cols[i]][1]) for i in range(count)]
-        out.append("; ".join(phrase for phrase, _ in _pick(ranked, n)))
-    return out
+    # The phrases to pick from (a compiled rule, the same as for a paper's concepts: see _readable).
+    used, local = np.unique(cols, return_inverse=True)  # empty slots (-1) come first: never read (counts)
+    if len(used) and used[0] < 0:
+        used, local = used[1:], local - 1
+    names = [str(term) for term in model.terms_[used]]
+    picked, _ = pick_phrases(counts, local.reshape(cols.shape), vals.astype(np.float64), *_word_sets(names), n)
+    return ["; ".join([names[t] for t in row if t >= 0]) for row in picked.tolist()]
 
 
 def shared_concepts(corpus: Corpus, pairs: Sequence[tuple[str, str]], n_concepts: int = 3) -> list[str]:
@@ -818,6 +1071,16 @@ def shared_concepts(corpus: Corpus, pairs: Sequence[tuple[str, str]], n_concepts
     return _shared_concepts(model, lo, hi, n_concepts) if n_concepts > 0 else [""] * len(pairs)
 
 
+_NODE_COLUMNS = ("id", "title", "authors", "venue", "categories", "year", "citation_count")
+
+
+def _node_rows(table: pd.DataFrame) -> Iterable[dict[str, Any]]:
+    """The rows of the columns :func:`_node_attributes` reads, as ``table.to_dict("records")`` gives them
+    (read column by column: the whole table's records took most of the graph's time after the search)."""
+    columns = [table[name].tolist() for name in _NODE_COLUMNS]
+    return (dict(zip(_NODE_COLUMNS, values, strict=True)) for values in zip(*columns, strict=True))
+
+
 def _node_attributes(row: dict[str, Any]) -> dict[str, Any]:
     attrs: dict[str, Any] = {
         "title": row["title"] or "",
@@ -831,6 +1094,44 @@ def _node_attributes(row: dict[str, Any]) -> dict[str, Any]:
             with contextlib.suppress(TypeError, ValueError):
                 attrs[name] = int(value)
     return attrs
+
+
+def concept_links(
+    corpus: Corpus, k: int = 10, min_similarity: float = 0.1, *, mutual: bool = False, **options: Any
+) -> tuple[ConceptModel, np.ndarray, np.ndarray, np.ndarray]:
+    """The links of :func:`concept_graph` as arrays: ``(model, lo, hi, weight)``, in the order it adds them.
+
+    ``lo < hi`` are the two papers' rows in the root corpus (``model.ids_[lo]``), sorted by ``(lo, hi)``;
+    ``weight`` their cosine similarity (float32). Arguments as for :func:`concept_graph`.
+
+    >>> import paperlens as pl
+    >>> corpus = pl.load_sample()
+    >>> model, lo, hi, weight = concept_links(corpus, k=5)
+    >>> len(lo) == concept_graph(corpus, k=5).number_of_edges(), bool((lo < hi).all())
+    (True, True)
+    """
+    params, search = _split_options(options)
+    k = int(k)
+    if k < 1:
+        raise InvalidArgumentError(f"k must be at least 1, not {k!r}")
+    model = fitted_model(corpus, **params)
+    indices, sims = _corpus_neighbours(corpus, model, k, search, params)
+    rows = corpus.root_positions
+    source = np.repeat(rows, indices.shape[1])
+    target = indices.ravel()
+    weight = sims.ravel()
+    keep = (target >= 0) & (weight >= min_similarity) & (weight > 0)
+    source, target, weight = source[keep], target[keep], weight[keep]
+    lo, hi = np.minimum(source, target), np.maximum(source, target)
+    order = np.lexsort((hi, lo))
+    lo, hi, weight = lo[order], hi[order], weight[order]
+    pair = lo.astype(np.int64) * (len(model.ids_) + 1) + hi
+    first = np.ones(len(pair), dtype=bool)
+    first[1:] = pair[1:] != pair[:-1]
+    if mutual:
+        counts = np.diff(np.flatnonzero(np.r_[first, True]))
+        first[first] = counts == 2
+    return model, lo[first], hi[first], weight[first]
 
 
 def concept_graph(
@@ -869,38 +1170,42 @@ def concept_graph(
     >>> sorted(data)
     ['concepts', 'kind', 'weight']
     """
+    model, lo, hi, weight = concept_links(corpus, k, min_similarity, mutual=mutual, **options)
+    labels = _shared_concepts(model, lo, hi, n_concepts) if n_concepts > 0 else [""] * len(lo)
+    return links_graph(corpus, model, lo, hi, weight, labels, k=k, min_similarity=min_similarity, mutual=mutual)
+
+
+def links_graph(
+    corpus: Corpus,
+    model: ConceptModel,
+    lo: np.ndarray,
+    hi: np.ndarray,
+    weight: np.ndarray,
+    labels: Sequence[str],
+    *,
+    k: int = 10,
+    min_similarity: float = 0.1,
+    mutual: bool = False,
+) -> nx.Graph:
+    """The graph :func:`concept_graph` returns, for links given as :func:`concept_links` gives them
+    (all of them, or a part: e.g. the strongest few of each paper) with their shared concepts ``labels``.
+
+    >>> import paperlens as pl
+    >>> corpus = pl.load_sample()
+    >>> model, lo, hi, weight = concept_links(corpus)
+    >>> graph = links_graph(corpus, model, lo[:3], hi[:3], weight[:3], [""] * 3)
+    >>> graph.number_of_nodes(), graph.number_of_edges()
+    (69, 3)
+    """
     import networkx as nx
 
-    params, search = _split_options(options)
     k = int(k)
-    if k < 1:
-        raise InvalidArgumentError(f"k must be at least 1, not {k!r}")
-    model = fitted_model(corpus, **params)
-    indices, sims = _corpus_neighbours(corpus, model, k, search, params)
     rows = corpus.root_positions
     n = len(rows)
-    source = np.repeat(rows, indices.shape[1])
-    target = indices.ravel()
-    weight = sims.ravel()
-    keep = (target >= 0) & (weight >= min_similarity) & (weight > 0)
-    source, target, weight = source[keep], target[keep], weight[keep]
-    lo, hi = np.minimum(source, target), np.maximum(source, target)
-    order = np.lexsort((hi, lo))
-    lo, hi, weight = lo[order], hi[order], weight[order]
-    pair = lo.astype(np.int64) * (len(model.ids_) + 1) + hi
-    first = np.ones(len(pair), dtype=bool)
-    first[1:] = pair[1:] != pair[:-1]
-    if mutual:
-        counts = np.diff(np.flatnonzero(np.r_[first, True]))
-        first[first] = counts == 2
-    lo, hi, weight = lo[first], hi[first], weight[first]
-
     graph = nx.Graph()
     table = corpus.df
-    for row in table.to_dict("records"):
-        graph.add_node(row["id"], **_node_attributes(row))
+    graph.add_nodes_from((row["id"], _node_attributes(row)) for row in _node_rows(table))
     ids = model.ids_
-    labels = _shared_concepts(model, lo, hi, n_concepts) if n_concepts > 0 else [""] * len(lo)
     graph.add_edges_from(
         (ids[a], ids[b], {"weight": float(w), "concepts": c, "kind": "similar"})
         for a, b, w, c in zip(lo.tolist(), hi.tolist(), weight.tolist(), labels, strict=True)

@@ -19,6 +19,7 @@ True
 
 from __future__ import annotations
 
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -41,6 +42,7 @@ __all__ = [
     "set_positions",
     "spread",
     "strongest_edges",
+    "strongest_mask",
 ]
 
 MAP_NEIGHBORS = 15
@@ -120,6 +122,8 @@ def map_layout(
         return _fit_box(np.random.default_rng(seed).standard_normal((n, 2)))
     import umap
 
+    _cache_umap_kernels()
+
     k = min(indices.shape[1], n - 2)
     indices, similarities = indices[:, :k], similarities[:, :k]
     graph = knn_matrix(indices, similarities)
@@ -145,6 +149,29 @@ def map_layout(
         points = reducer.fit_transform(np.zeros((n, 1), dtype=np.float32))
     points = np.asarray(points, dtype=np.float64)
     return _fit_box(pack_components(np.nan_to_num(points), graph))
+
+
+@cache
+def _cache_umap_kernels() -> None:
+    """Keep umap-learn's compiled optimiser in numba's cache, as paperlens's own kernels are.
+
+    umap-learn compiles its layout kernels (``numba.njit`` without ``cache=True``) in every new process:
+    about 4 s before the first map of a session. With caching on, later processes load the same machine
+    code (the same positions) in a fraction of a second. Where no cache directory is writable, nothing changes.
+    Done once per process (umap-learn compiles none of them with a cache of its own).
+    """
+    import umap.layouts
+    import umap.umap_
+    import umap.utils
+    from numba.core.registry import CPUDispatcher
+
+    for module in (umap.layouts, umap.umap_, umap.utils):
+        for kernel in list(vars(module).values()):
+            if isinstance(kernel, CPUDispatcher):
+                try:
+                    kernel.enable_caching()
+                except RuntimeError:  # "no locator available": no writable cache directory
+                    return
 
 
 def pack_components(points: np.ndarray, graph: sparse.spmatrix, *, gap: float = 0.15) -> np.ndarray:
@@ -191,10 +218,10 @@ def pack_components(points: np.ndarray, graph: sparse.spmatrix, *, gap: float = 
 def _root_positions(root: Corpus, seed: int) -> pd.DataFrame:
     import pandas as pd
 
-    from .concepts import fitted_model
+    from .concepts import fitted_model, model_neighbours
 
     model = fitted_model(root)
-    indices, sims = model.kneighbors(MAP_NEIGHBORS)
+    indices, sims = model_neighbours(model, MAP_NEIGHBORS)
     points = map_layout(indices, sims, seed=seed)
     community = np.full(len(root), -1, dtype=np.int64)
     position = root.identifier_index()
@@ -284,6 +311,40 @@ def set_positions(graph: nx.Graph, positions: pd.DataFrame) -> nx.Graph:
     return graph
 
 
+def strongest_mask(
+    source: np.ndarray, target: np.ndarray, weight: np.ndarray, rank: np.ndarray, per_node: int = 3
+) -> np.ndarray:
+    """Which links :func:`strongest_edges` keeps, on arrays: link ``i`` joins nodes ``source[i]`` and ``target[i]``.
+
+    A link stays when it is among the ``per_node`` strongest of either end: by ``weight``, ties by the
+    other end's ``rank`` (smaller first: :func:`strongest_edges` ranks nodes by their ``str``). A self-loop
+    counts once at its node.
+
+    >>> a, b, w = np.array([0, 0, 0, 2]), np.array([1, 2, 3, 3]), np.array([3, 2, 1, 0.5])
+    >>> strongest_mask(a, b, w, np.arange(4), per_node=1).tolist()
+    [True, True, True, False]
+    """
+    if per_node < 1:
+        raise InvalidArgumentError(f"per_node must be at least 1, not {per_node!r}")
+    source = np.asarray(source, dtype=np.int64)
+    target = np.asarray(target, dtype=np.int64)
+    weight = np.asarray(weight, dtype=np.float64)
+    rank = np.asarray(rank, dtype=np.int64)
+    links = np.arange(len(source))
+    other_end = source != target
+    node = np.concatenate([source, target[other_end]])
+    other = np.concatenate([target, source[other_end]])
+    link = np.concatenate([links, links[other_end]])
+    strength = np.concatenate([weight, weight[other_end]])
+    order = np.lexsort((rank[other], -strength, node))
+    node, link = node[order], link[order]
+    start = np.searchsorted(node, node, side="left")  # where each node's run begins
+    place = np.arange(len(node)) - start
+    keep = np.zeros(len(source), dtype=bool)
+    keep[link[place < per_node]] = True
+    return keep
+
+
 def strongest_edges(graph: nx.Graph, per_node: int = 3, weight: str = "weight") -> tuple[nx.Graph, int]:
     """A copy of ``graph`` keeping, for every node, only its ``per_node`` strongest edges; and how many were hidden.
 
@@ -299,6 +360,31 @@ def strongest_edges(graph: nx.Graph, per_node: int = 3, weight: str = "weight") 
     """
     if per_node < 1:
         raise InvalidArgumentError(f"per_node must be at least 1, not {per_node!r}")
+    if graph.is_multigraph() or graph.is_directed():  # ties and self-loops count as the loop below counts them
+        return _strongest_edges_loop(graph, per_node, weight)
+    nodes = list(graph)
+    index = {node: i for i, node in enumerate(nodes)}
+    links = list(graph.edges(data=True))
+    source = np.fromiter((index[u] for u, _, _ in links), np.int64, len(links))
+    target = np.fromiter((index[v] for _, v, _ in links), np.int64, len(links))
+    strength = np.fromiter((float(data.get(weight, 1) or 0) for _, _, data in links), np.float64, len(links))
+    names = [str(node) for node in nodes]
+    if len(set(names)) < len(names):  # two nodes print alike (1 and "1"): the loop's tie-break is theirs
+        return _strongest_edges_loop(graph, per_node, weight)
+    rank = np.empty(len(nodes), np.int64)
+    rank[sorted(range(len(nodes)), key=names.__getitem__)] = np.arange(len(nodes))
+    keep = strongest_mask(source, target, strength, rank, per_node)
+    kept = graph.__class__()
+    kept.graph.update(graph.graph)
+    kept.add_nodes_from(graph.nodes(data=True))
+    kept.add_edges_from(link for link, stays in zip(links, keep.tolist(), strict=True) if stays)
+    hidden = int(len(links) - keep.sum())
+    kept.graph["hidden_edges"] = hidden
+    return kept, hidden
+
+
+def _strongest_edges_loop(graph: nx.Graph, per_node: int, weight: str) -> tuple[nx.Graph, int]:
+    """:func:`strongest_edges` node by node (directed graphs and multigraphs)."""
     keep: set[tuple[Any, Any]] = set()
     for node in graph.nodes:
         ranked = []

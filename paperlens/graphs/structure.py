@@ -52,12 +52,14 @@ __all__ = [
     "cocitation_graph",
     "communities",
     "community_method",
+    "community_numbers",
     "community_table",
     "corpus_communities",
     "coupling_graph",
     "derivative_works",
     "label_communities",
     "label_propagation_numbers",
+    "louvain_numbers",
     "pagerank",
     "pagerank_arrays",
     "prior_works",
@@ -146,12 +148,21 @@ def communities(
                 )
             )
     else:
-        from tqdm.auto import tqdm
+        compiled = (  # the same algorithm compiled (graphs/louvain.py): the same partition, 100x faster
+            not undirected.is_multigraph()
+            and community_partition_compiled(seed)
+            and type(resolution) in (int, float)
+            and all(type(w) in (int, float) for _, _, w in undirected.edges(data=weight, default=1))
+        )
+        if compiled:
+            from .louvain import louvain_csr_of
 
-        n = undirected.number_of_nodes()
+            nodes, indptr, indices, weights = louvain_csr_of(undirected, weight)
+            numbers = louvain_numbers(nodes, indptr, indices, weights, resolution, seed, progress=progress)
+            return dict(zip(nodes, numbers.tolist(), strict=True))
         levels = nx.community.louvain_partitions(undirected, weight=weight, resolution=resolution, seed=seed)
         groups = [{node} for node in undirected]
-        with tqdm(desc=f"Louvain communities of {n:,} nodes", unit=" level", disable=not progress) as bar:
+        with _level_bar(undirected.number_of_nodes(), progress) as bar:
             for groups in levels:  # the last level is louvain_communities's result
                 bar.set_postfix(communities=len(groups))
                 bar.update(1)
@@ -167,6 +178,46 @@ def community_partition_compiled(seed: Any) -> bool:
     (True, False)
     """
     return isinstance(seed, int) and not isinstance(seed, bool)
+
+
+def _level_bar(n: int, progress: bool) -> Any:
+    """The progress bar of Louvain: one step per level."""
+    from tqdm.auto import tqdm
+
+    return tqdm(desc=f"Louvain communities of {n:,} nodes", unit=" level", disable=not progress)
+
+
+def louvain_numbers(
+    nodes: list[Any],
+    indptr: np.ndarray,
+    indices: np.ndarray,
+    weights: np.ndarray,
+    resolution: float = 1.0,
+    seed: int = 0,
+    *,
+    progress: bool = False,
+) -> np.ndarray:
+    """The community number of each node as :func:`communities` gives it with ``method="louvain"``.
+
+    The graph is a CSR adjacency in the order networkx's Louvain reads it (see
+    :func:`paperlens.graphs.louvain.louvain_levels`); communities are numbered as :func:`communities`
+    numbers them. ``progress``: a progress bar, one step per level.
+
+    >>> import networkx as nx
+    >>> from paperlens.graphs.louvain import louvain_csr_of
+    >>> graph = nx.karate_club_graph()
+    >>> found = communities(graph, seed=1)
+    >>> louvain_numbers(*louvain_csr_of(graph), seed=1).tolist() == [found[v] for v in graph]
+    True
+    """
+    from .louvain import louvain_levels
+
+    labels = np.arange(len(nodes))
+    with _level_bar(len(nodes), progress) as bar:
+        for labels in louvain_levels(indptr, indices, weights, resolution, seed=seed):
+            bar.set_postfix(communities=int(labels.max(initial=-1)) + 1)
+            bar.update(1)
+    return community_numbers(nodes, labels, by_label=True)
 
 
 def label_propagation_numbers(
@@ -188,14 +239,31 @@ def label_propagation_numbers(
     """
     from .propagation import label_propagation_csr
 
+    if len(nodes) == 0:
+        return np.zeros(0, np.int64)
+    return community_numbers(nodes, label_propagation_csr(indptr, indices, weights, seed=seed))
+
+
+def community_numbers(nodes: list[Any], labels: np.ndarray, *, by_label: bool = False) -> np.ndarray:
+    """Community numbers of the nodes grouped by ``labels``: by size, largest first, ties by smallest ``str``
+    of a node (as :func:`communities` numbers them).
+
+    Groups whose smallest names are equal strings (``1`` and ``"1"``) keep the order networkx lists
+    them in: by first node (label propagation), or by label with ``by_label=True`` (Louvain).
+
+    >>> community_numbers(["b", "a", "c"], np.array([7, 7, 3])).tolist()
+    [0, 0, 1]
+    """
     n = len(nodes)
     if n == 0:
         return np.zeros(0, np.int64)
-    labels = label_propagation_csr(indptr, indices, weights, seed=seed)
-    # Groups in the order networkx yields them (by first node), then sorted by (-size, smallest str(node)), stably.
+    # Groups in the order networkx yields them, then sorted by (-size, smallest str(node)), stably.
     uniques, first, group = np.unique(labels, return_index=True, return_inverse=True)
     appearance = np.empty(len(uniques), np.int64)
-    appearance[np.argsort(first, kind="stable")] = np.arange(len(uniques))
+    if by_label:
+        appearance[:] = np.arange(len(uniques))
+    else:
+        appearance[np.argsort(first, kind="stable")] = np.arange(len(uniques))
     names = [str(node) for node in nodes]
     by_name = sorted(range(n), key=names.__getitem__)
     rank = np.empty(n, np.int64)
@@ -213,17 +281,19 @@ def label_propagation_numbers(
     return number[group]
 
 
-def community_method(graph: nx.Graph, method: str = "auto") -> str:
-    """The algorithm :func:`communities` runs on ``graph`` for ``method`` (``"louvain"`` or ``"label_propagation"``).
+def community_method(graph: nx.Graph | int, method: str = "auto") -> str:
+    """The algorithm :func:`communities` runs on ``graph`` (or a graph of that many nodes) for ``method``
+    (``"louvain"`` or ``"label_propagation"``).
 
     >>> import networkx as nx
-    >>> community_method(nx.path_graph(10)), community_method(nx.path_graph(LOUVAIN_LIMIT + 1))
+    >>> community_method(nx.path_graph(10)), community_method(LOUVAIN_LIMIT + 1)
     ('louvain', 'label_propagation')
     """
     if method not in COMMUNITY_METHODS:
         raise InvalidArgumentError(f"communities method must be one of {', '.join(COMMUNITY_METHODS)}, not {method!r}")
     if method == "auto":
-        return "louvain" if graph.number_of_nodes() <= LOUVAIN_LIMIT else "label_propagation"
+        nodes = graph if isinstance(graph, int) else graph.number_of_nodes()
+        return "louvain" if nodes <= LOUVAIN_LIMIT else "label_propagation"
     return method
 
 
@@ -260,12 +330,35 @@ def corpus_communities(
 
             graph = citation_graph(corpus)
         else:
+            if community_partition_compiled(seed) and type(resolution) in (int, float):
+                return _concept_louvain(corpus, resolution, seed, show)
             from .concepts import concept_graph
 
             graph = concept_graph(corpus, n_concepts=0)  # the links' shared concepts do not change the partition
         return communities(graph, resolution=resolution, seed=seed, progress=show)
 
     return corpus.cached(f"structure.communities:{kind}:{resolution!r}:{seed!r}", compute)
+
+
+def _concept_louvain(corpus: Corpus, resolution: float, seed: int, progress: bool) -> dict[str, int]:
+    """:func:`communities` of ``concept_graph(corpus, n_concepts=0)`` from its links, without the graph object.
+
+    The links are put in the order networkx's Louvain reads them from that graph: nodes in corpus order,
+    each node's links to later nodes in the order :func:`~paperlens.graphs.concepts.concept_graph` adds them.
+    """
+    from .concepts import concept_links
+    from .louvain import csr_from_edges
+
+    _, lo, hi, weight = concept_links(corpus)
+    nodes = corpus.ids
+    position = np.full(len(corpus.root), -1, np.int64)
+    position[corpus.root_positions] = np.arange(len(nodes))
+    a, b = position[lo], position[hi]
+    first, other = np.minimum(a, b), np.maximum(a, b)
+    order = np.lexsort((np.arange(len(first)), first))  # G.edges(): by first node, then as added
+    csr = csr_from_edges(len(nodes), first[order], other[order], weight[order].astype(np.float64))
+    numbers = louvain_numbers(nodes, *csr, resolution, seed, progress=progress)
+    return dict(zip(nodes, numbers.tolist(), strict=True))
 
 
 def _groups(found: Mapping[Any, int] | Iterable[Iterable[Any]]) -> dict[int, list[Any]]:

@@ -608,6 +608,7 @@ def test_the_selected_paper_is_marked_in_the_graph(corpus, monkeypatch):
 def test_find_topics_runs_in_a_thread_and_fills_the_select(corpus):
     import threading
 
+    from paperlens.display.explorer_state import TOPIC_STAGES
     from paperlens.graphs.structure import community_table
 
     explorer = Explorer(corpus, graph=False, communities=False)
@@ -616,19 +617,28 @@ def test_find_topics_runs_in_a_thread_and_fills_the_select(corpus):
     release = threading.Event()
     real = explorer.load_topics
 
-    def slow() -> bool:  # stands for minutes of fitting and Louvain
+    def slow(on_step) -> bool:  # stands for minutes of fitting and Louvain
         started.set()
         release.wait(30)
-        return real()
+        return real(on_step)
 
     explorer.load_topics = slow
+    bar = explorer.filters_box.topics_progress
+    assert bar.layout.display == "none"
+    shown = []
+    bar.observe(lambda change: shown.append((change["new"], explorer.status.value)), "value")
     explorer.filters_box.find_topics.click()  # returns at once: the kernel is free meanwhile
     assert started.wait(30)
     button = explorer.filters_box.find_topics
     assert button.disabled and "finding" in button.description and "background" in explorer.status.value
+    assert bar.layout.display is None and bar.value == 0.0  # the bar shows from the start
     explorer.community = None  # the explorer still answers
     release.set()
     explorer._topics_thread.join(60)
+    # The bar went through the stages in order, each named in the status line, and is hidden again.
+    assert [value for value, _ in shown] == [*TOPIC_STAGES[1:], 1.0]
+    assert "neighbours" in shown[0][1] and "Louvain" in shown[1][1] and "naming" in shown[2][1]
+    assert bar.layout.display == "none"
     table = community_table(corpus, kind="concept")
     assert len(explorer.topics) == sum(len(ids) >= 2 for ids in table["ids"]) > 0
     assert len(explorer.controls["community"].options) == len(explorer.topics) + 1

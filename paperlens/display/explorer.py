@@ -493,17 +493,24 @@ class Explorer(ExplorerState, widgets.VBox):
         """The "find topics" button: :meth:`load_topics` in a thread, so the kernel stays free meanwhile
         (at 75,000 papers it fits the concept model and runs Louvain: minutes on a busy machine)."""
         button = self.filters_box.find_topics
+        bar = self.filters_box.topics_progress
         button.disabled, button.description = True, "finding topics…"
+        bar.value, bar.layout.display = 0.0, None
         self.status.value = esc(f"Finding the topics of {len(self.base):,} papers in the background…")
+
+        def on_step(done: float, stage: str) -> None:  # the bar, and the stage in the status line
+            self.status.value = esc(f"Finding topics in the background ({done:.0%}): {stage}…")
+            bar.value = done
 
         def work() -> None:
             try:
-                found = self.load_topics()
+                found = self.load_topics(on_step)
                 self.status.value = "" if found else esc(self.topics_note)
             except Exception as exc:  # shown, not lost in the thread
                 self._show_error(exc)
             finally:
                 button.disabled, button.description = False, "find topics"
+                bar.layout.display = "none"
 
         self._topics_thread = threading.Thread(target=work, name="paperlens-topics", daemon=True)
         self._topics_thread.start()

@@ -134,6 +134,15 @@ class FilterControls(widgets.VBox):
             tooltip="group the papers into topics (communities of the citation and concept graph)",
             layout=widgets.Layout(width="8em"),
         )
+        self.topics_progress = widgets.FloatProgress(  # shown while "find topics" works
+            value=0.0,
+            min=0.0,
+            max=1.0,
+            description="topics",
+            bar_style="info",
+            layout=widgets.Layout(width="14em", display="none"),
+            style={"description_width": "3.5em"},
+        )
         self.controls["min_citations"] = widgets.BoundedIntText(
             value=0,
             min=0,
@@ -171,6 +180,7 @@ class FilterControls(widgets.VBox):
                         c["venue"],
                         c["community"],
                         self.find_topics,
+                        self.topics_progress,
                         c["min_citations"],
                         c["has_abstract"],
                         self.reset_button,

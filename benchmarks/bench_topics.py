@@ -144,7 +144,14 @@ def main() -> None:
     print(f'\n"find topics" at {runs[0]["papers"]:,} papers, median of {len(runs)}:')
     for name in ("total", *STAGES):
         print(f"  {name:<28}{statistics.median(run[name] for run in runs):8.1f} s")
-    for name in ("tick median ms", "tick p95 ms", "tick max ms", "worst tick at s", "update idle ms", "update during ms"):
+    for name in (
+        "tick median ms",
+        "tick p95 ms",
+        "tick max ms",
+        "worst tick at s",
+        "update idle ms",
+        "update during ms",
+    ):
         print(f"  {name:<28}{statistics.median(run[name] for run in runs):8.1f}")
     print("  progress bar (s, value, stage) in the first run:")
     for moment, value, stage in runs[0]["progress"]:

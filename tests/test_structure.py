@@ -437,6 +437,49 @@ def test_english_corpus_keeps_its_words() -> None:
     assert _label_skip_words(corpus.concept_model()) == frozenset()  # no other language found
 
 
+def _mixed_corpus() -> Corpus:
+    texts = [
+        "Die Methode und der Ansatz mit einem neuen Modell für die Analyse von Daten",  # German, plainly
+        "Une méthode pour les données avec des réseaux dans le cas des graphes",  # French
+        "Модель для анализа данных на графах при обучении",  # another script: one word tells
+        "A study of la vida with de facto methods and per se results in English text",  # a few, not a fifth
+        "Graph neural networks for molecules and proteins in biology",
+    ]
+    return Corpus([Paper.create(title=f"Paper {i}", abstract=text) for i, text in enumerate(texts)])
+
+
+@pytest.mark.parametrize("which", ["sample", "jabref", "mixed"])
+def test_language_hits_are_the_column_slice_counts(which: str) -> None:
+    from stop_words import get_stop_words
+
+    from paperlens.graphs.structure import LABEL_LANGUAGES, _label_skip_words, _language_hits
+
+    if which == "sample":
+        corpus = pl.load_sample()
+    elif which == "jabref":
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            corpus = pl.read(JABREF)
+    else:
+        corpus = _mixed_corpus()
+    model = pl.ConceptModel(min_df=1).fit(corpus)
+    column = dict(model._stems)
+    X = model.matrix_
+    words_of_paper, languages = _language_hits(model)
+    single = [j for term, j in column.items() if " " not in term]
+    assert words_of_paper.tolist() == X[:, single].getnnz(axis=1).tolist()
+    assert len(languages) == len(LABEL_LANGUAGES)
+    counted = 0
+    for language, (words, hits) in zip(LABEL_LANGUAGES, languages, strict=True):
+        assert words <= {w.lower() for w in get_stop_words(language)}
+        cols = sorted({column[w] for w in words if w in column})
+        assert hits.tolist() == (X[:, cols].getnnz(axis=1).tolist() if cols else [0] * X.shape[0])
+        counted += int(hits.sum())
+    assert counted > 0 or which == "sample"  # the counts compared hold something
+    if which != "sample":
+        assert _label_skip_words(model) & FOREIGN
+
+
 def test_community_table_rejects_unknown_kinds() -> None:
     with pytest.raises(PaperlensError, match="'concept' or 'citation'"):
         community_table(pl.load_sample(), kind="citations")

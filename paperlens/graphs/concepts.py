@@ -852,9 +852,10 @@ class ConceptModel:
             ),
             shape=(len(members), n_rows),
         )
-        means = (indicator @ self.matrix_.astype(np.float64)).tocsr()  # each group's mean row
+        X = self.matrix_.astype(np.float64)
+        means = (indicator @ X).tocsr()  # each group's mean row
         means.sort_indices()
-        overall = np.asarray(self.matrix_.astype(np.float64).mean(axis=0)).ravel()
+        overall = np.asarray(X.mean(axis=0)).ravel()
         skip = frozenset(skip_words)
         allowed = None
         if skip:  # kept for the next call with the same words (a pass over every phrase)

@@ -383,6 +383,44 @@ _LANGUAGE_MIN_SHARE = 20
 _LANGUAGE_MIN_PAPERS = 1
 
 
+def _language_hits(model: Any) -> tuple[np.ndarray, list[tuple[frozenset[str], np.ndarray]]]:
+    """How many single words each paper has, and for each of :data:`LABEL_LANGUAGES`, its stop words
+    (besides English ones) and how many of them each paper has: ``X[:, cols].getnnz(axis=1)`` of the model's
+    matrix, counted from one pass over its entries instead of column slices (each a pass holding the GIL).
+    """
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+    from stop_words import get_stop_words
+
+    from ..text import STOP_WORDS
+
+    english = STOP_WORDS | ENGLISH_STOP_WORDS
+    column = dict(model._stems)  # folded single words and phrases -> column
+    X = model.matrix_.tocsr()
+    n_rows, n_terms = X.shape
+
+    def per_row(weight_of_column: np.ndarray, entries: np.ndarray) -> np.ndarray:  # sums over each row's entries
+        running = np.concatenate([[0], np.cumsum(weight_of_column[entries])])
+        return running[X.indptr[1:]] - running[X.indptr[:-1]]
+
+    single = [j for term, j in column.items() if " " not in term]
+    words_of_paper = per_row(np.bincount(single, minlength=n_terms), X.indices)  # a column counts each time
+    languages = []
+    for language in LABEL_LANGUAGES:
+        words = frozenset({w.lower() for w in get_stop_words(language)} - english)
+        languages.append((words, np.array(sorted({column[w] for w in words if w in column}), dtype=np.int64)))
+    wanted = np.zeros(n_terms, dtype=bool)  # the entries in a column of some language's stop words
+    for _, cols in languages:
+        wanted[cols] = True
+    picked = np.flatnonzero(wanted[X.indices])
+    rows, picked_cols = np.searchsorted(X.indptr, picked, side="right") - 1, X.indices[picked]
+    hits = []
+    for words, cols in languages:
+        wanted[:] = False
+        wanted[cols] = True
+        hits.append((words, np.bincount(rows[wanted[picked_cols]], minlength=n_rows)))
+    return words_of_paper, hits
+
+
 def _label_skip_words(model: Any) -> frozenset[str]:
     """The stop words of the other languages found in the fitted corpus (the English model keeps them).
 
@@ -391,26 +429,12 @@ def _label_skip_words(model: Any) -> frozenset[str]:
     "les", "des", "une"); for a language of another script (Russian), one word.
     Lists from the ``stop-words`` package.
     """
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-    from stop_words import get_stop_words
-
-    from ..text import STOP_WORDS
-
     cached = model.__dict__.get("_label_skip_words")
     if cached is not None:
         return cached
-    english = STOP_WORDS | ENGLISH_STOP_WORDS
-    column = dict(model._stems)  # folded single words and phrases -> column
     found: set[str] = set()
-    X = model.matrix_
-    single = [j for term, j in column.items() if " " not in term]
-    words_of_paper = X[:, single].getnnz(axis=1)
-    for language in LABEL_LANGUAGES:
-        words = {w.lower() for w in get_stop_words(language)} - english
-        cols = sorted({column[w] for w in words if w in column})
-        if not cols:
-            continue
-        hits = X[:, cols].getnnz(axis=1)
+    words_of_paper, languages = _language_hits(model)
+    for words, hits in languages:
         if not any(w.isascii() for w in words):  # another script: one word tells
             detected = hits.any()
         else:

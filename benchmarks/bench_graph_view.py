@@ -50,15 +50,10 @@ STAGES = (
 )
 
 
-def _timed_stages() -> dict[str, float]:
-    """Wrap the functions doing each stage; returns the dict they add their (outermost) times to."""
-    import paperlens.display.graphview as graphview
-    import paperlens.graphs.knn as knn
-    import paperlens.graphs.layout as layout
-    import paperlens.graphs.structure as structure
-    from paperlens.graphs.concepts import ConceptModel
-
-    spent = dict.fromkeys(STAGES, 0.0)
+def time_stages(targets: dict[str, tuple[object, str]]) -> dict[str, float]:
+    """Wrap ``getattr(owner, name)`` for each ``stage: (owner, name)``; returns the dict the wrappers add their
+    times to. Only the outermost stage running gets the time, so nothing counts twice."""
+    spent = dict.fromkeys(targets, 0.0)
     active = [0]
 
     def wrap(owner: object, name: str, stage: str) -> None:
@@ -77,15 +72,30 @@ def _timed_stages() -> dict[str, float]:
 
         setattr(owner, name, timed)
 
-    wrap(ConceptModel, "fit", "fit")
-    wrap(knn, "kneighbors", "kNN search")
-    wrap(layout, "map_layout", "map layout (UMAP)")
-    wrap(structure, "louvain_numbers", "Louvain")
-    wrap(structure, "label_communities", "community labels")
-    wrap(graphview, "_strongest_concept_graph", "thinned graph")
-    wrap(graphview, "_label_shown_links", "shown links' concepts")
-    wrap(graphview, "build_scene", "scene")
+    for stage, (owner, name) in targets.items():
+        wrap(owner, name, stage)
     return spent
+
+
+def _timed_stages() -> dict[str, float]:
+    """The stages of ``corpus.graph(kind="concept")`` (:data:`STAGES`), timed by :func:`time_stages`."""
+    import paperlens.display.graphview as graphview
+    import paperlens.graphs.knn as knn
+    import paperlens.graphs.layout as layout
+    import paperlens.graphs.structure as structure
+    from paperlens.graphs.concepts import ConceptModel
+
+    targets = (
+        (ConceptModel, "fit"),
+        (knn, "kneighbors"),
+        (layout, "map_layout"),
+        (structure, "louvain_numbers"),
+        (structure, "label_communities"),
+        (graphview, "_strongest_concept_graph"),
+        (graphview, "_label_shown_links"),
+        (graphview, "build_scene"),
+    )
+    return time_stages(dict(zip(STAGES, targets, strict=True)))
 
 
 def worker(n: int) -> dict:

@@ -38,30 +38,20 @@ STAGES = ("fit", "kNN search", "Louvain", "community labels")
 
 
 def _timed_stages() -> dict[str, float]:
-    """Wrap the functions doing each stage; returns the dict they add their (outermost) times to."""
+    """The stages of "find topics" (:data:`STAGES`), timed as ``bench_graph_view.py`` times its own."""
+    from bench_graph_view import time_stages
+
     import paperlens.graphs.knn as knn
     import paperlens.graphs.structure as structure
     from paperlens.graphs.concepts import ConceptModel
 
-    spent = dict.fromkeys(STAGES, 0.0)
-
-    def wrap(owner: object, name: str, stage: str) -> None:
-        original = getattr(owner, name)
-
-        def timed(*args, **kwargs):
-            started = time.perf_counter()
-            try:
-                return original(*args, **kwargs)
-            finally:
-                spent[stage] += time.perf_counter() - started
-
-        setattr(owner, name, timed)
-
-    wrap(ConceptModel, "fit", "fit")
-    wrap(knn, "kneighbors", "kNN search")
-    wrap(structure, "louvain_numbers", "Louvain")
-    wrap(structure, "label_communities", "community labels")
-    return spent
+    targets = (
+        (ConceptModel, "fit"),
+        (knn, "kneighbors"),
+        (structure, "louvain_numbers"),
+        (structure, "label_communities"),
+    )
+    return time_stages(dict(zip(STAGES, targets, strict=True)))
 
 
 def worker(n: int) -> dict:

@@ -394,7 +394,7 @@ def _language_hits(model: Any) -> tuple[np.ndarray, list[tuple[frozenset[str], n
     from ..text import STOP_WORDS
 
     english = STOP_WORDS | ENGLISH_STOP_WORDS
-    column = dict(model._stems)  # folded single words and phrases -> column
+    column = model._stems  # folded single words and phrases -> column (read only)
     X = model.matrix_.tocsr()
     n_rows, n_terms = X.shape
 

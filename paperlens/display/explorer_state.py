@@ -87,7 +87,7 @@ def relevance_to_labels(state: ExplorerState) -> np.ndarray:
 NATURAL_ASCENDING = {"relevance": False, "title": True, "authors": True, "year": False, "venue": True}
 NATURAL_ASCENDING.update({"citations": False, "id": True})
 # The share of "find topics" done when each of its stages starts (fit, neighbours, Louvain, labels), from
-# bench_topics.py at 74,728 papers: fit 7.2 s, neighbour search 13.3 s, Louvain 0.4 s, labels 5.2 s.
+# bench_topics.py at 74,728 papers: fit 7.3 s, neighbour search 13.3 s, Louvain 0.4 s, labels 4.5-5.2 s.
 TOPIC_STAGES = (0.0, 0.27, 0.78, 0.8)
 _COMMUNITY_AUTO_LIMIT = 5000  # find topics at open time up to this many papers; beyond, on request
 _CONCEPT_AUTO_LIMIT = 20_000  # fit the concept model without being asked up to this many papers
@@ -833,7 +833,7 @@ class ExplorerState(traitlets.HasTraits):
             ),
         ]
         try:
-            for (stage, run), done in zip(stages, TOPIC_STAGES, strict=False):
+            for (stage, run), done in zip(stages, TOPIC_STAGES[:-1], strict=True):
                 step(done, stage)
                 run()
             step(TOPIC_STAGES[-1], "naming the topics by their concepts")

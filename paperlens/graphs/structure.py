@@ -402,7 +402,7 @@ def _language_hits(model: Any) -> tuple[np.ndarray, list[tuple[frozenset[str], n
         running = np.concatenate([[0], np.cumsum(weight_of_column[entries])])
         return running[X.indptr[1:]] - running[X.indptr[:-1]]
 
-    single = [j for term, j in column.items() if " " not in term]
+    single = np.array([j for term, j in column.items() if " " not in term], dtype=np.int64)
     words_of_paper = per_row(np.bincount(single, minlength=n_terms), X.indices)  # a column counts each time
     languages = []
     for language in LABEL_LANGUAGES:

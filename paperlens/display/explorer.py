@@ -494,7 +494,7 @@ class Explorer(ExplorerState, widgets.VBox):
         (at 75,000 papers it fits the concept model and runs Louvain: minutes on a busy machine)."""
         button = self.filters_box.find_topics
         bar = self.filters_box.topics_progress
-        button.disabled, button.description = True, "finding topics…"
+        button.disabled, button.description = True, "finding…"
         bar.value, bar.layout.display = 0.0, None
         self.status.value = esc(f"Finding the topics of {len(self.base):,} papers in the background…")
 

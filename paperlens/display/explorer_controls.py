@@ -138,11 +138,12 @@ class FilterControls(widgets.VBox):
             value=0.0,
             min=0.0,
             max=1.0,
-            description="topics",
             bar_style="info",
-            layout=widgets.Layout(width="14em", display="none"),
-            style={"description_width": "3.5em"},
+            tooltip="finding topics (the stage is named below the table)",
+            layout=widgets.Layout(width="8em", display="none"),
         )
+        self.find_topics.add_class("pl-find-topics")
+        self.topics_progress.add_class("pl-topics-progress")
         self.controls["min_citations"] = widgets.BoundedIntText(
             value=0,
             min=0,

@@ -645,6 +645,35 @@ def test_find_topics_runs_in_a_thread_and_fills_the_select(corpus):
     assert not button.disabled
 
 
+def test_load_topics_stages_do_each_piece_of_work_once(monkeypatch):
+    """The stages load_topics runs one by one are the ones community_table would run: nothing is done twice."""
+    import paperlens.graphs.knn as knn
+    from paperlens.display.explorer_state import ExplorerState
+    from paperlens.graphs.concepts import ConceptModel
+    from paperlens.graphs.structure import community_table
+
+    calls = {"fit": 0, "kneighbors": 0}
+    real_fit, real_search = ConceptModel.fit, knn.kneighbors
+
+    def fit(self, *args, **kwargs):
+        calls["fit"] += 1
+        return real_fit(self, *args, **kwargs)
+
+    def search(*args, **kwargs):
+        calls["kneighbors"] += 1
+        return real_search(*args, **kwargs)
+
+    monkeypatch.setattr(ConceptModel, "fit", fit)
+    monkeypatch.setattr(knn, "kneighbors", search)
+    fresh = pl.Corpus(_papers())
+    state = ExplorerState(fresh, communities=False)
+    assert calls == {"fit": 0, "kneighbors": 0}
+    assert state.load_topics(lambda done, stage: None)
+    assert calls == {"fit": 1, "kneighbors": 1}
+    community_table(fresh, kind="concept")  # what the stages filled is what community_table reads
+    assert calls == {"fit": 1, "kneighbors": 1}
+
+
 def test_topics_and_concept_neighbours(corpus):
     from paperlens.graphs.structure import community_table
 

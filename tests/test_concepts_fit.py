@@ -337,3 +337,15 @@ def test_the_mappings_made_on_first_use_follow_the_latest_fit(sample):
     model.fit(sample)
     assert model.vocabulary_ == reference_fit(sample).vocabulary_ != first[0]
     assert model._stems == reference_fit(sample)._stems != first[1]
+
+
+def test_folded_phrase_table_filled_in_slices_is_the_whole_dict(monkeypatch):
+    import paperlens.graphs.concepts as concepts
+
+    monkeypatch.setattr(concepts, "_DICT_SLICE", 7)  # many slices, the last one short
+    model = pl.ConceptModel().fit(pl.load_sample())
+    phrases = model._kept_phrases
+    folded = phrases.text(np.arange(len(phrases.words)), phrases.stems)
+    whole = dict(zip(folded, range(len(folded)), strict=True))
+    assert len(whole) > 7 * 3
+    assert list(model._stems.items()) == list(whole.items())  # the same keys, columns and order

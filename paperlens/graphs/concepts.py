@@ -214,6 +214,7 @@ class _Analyzer:
 # one document after the other, as :meth:`ConceptModel.transform` does (the tests compare the two).
 _COMPILED = True
 _CHUNK = 16384  # papers whose texts the compiled counting reads at once
+_DICT_SLICE = 100_000  # keys added to a big dict at once (the GIL is released between slices)
 
 
 class _Phrases:
@@ -687,7 +688,13 @@ class ConceptModel:
             self._check_fitted()
             phrases = self._kept_phrases
             folded = phrases.text(np.arange(len(phrases.words)), phrases.stems)
-            stems = self.__dict__["_stem_columns"] = dict(zip(folded, range(len(folded)), strict=True))
+            # Filled a slice at a time: one dict(zip(...)) of 1.45M new strings holds the GIL for half a second,
+            # which a thread finding the explorer's topics would take from the kernel (the same dict either way).
+            stems = {}
+            for lo in range(0, len(folded), _DICT_SLICE):
+                part = folded[lo : lo + _DICT_SLICE]
+                stems.update(zip(part, range(lo, lo + len(part)), strict=True))
+            self.__dict__["_stem_columns"] = stems
         return stems
 
     @_stems.setter

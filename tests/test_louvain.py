@@ -10,7 +10,7 @@ import pytest
 
 import paperlens as pl
 from paperlens.graphs import layout, structure
-from paperlens.graphs.concepts import concept_graph, concept_links, fitted_model, links_graph, model_neighbours
+from paperlens.graphs.concepts import concept_graph, concept_links, fitted_model, links_graph
 from paperlens.graphs.louvain import csr_from_edges, louvain_communities, louvain_csr_of, louvain_levels
 
 
@@ -103,11 +103,11 @@ def test_exact_search_cut_from_a_wider_one_is_the_narrower_search():
     fresh = pl.ConceptModel().fit(corpus)
     truth = {k: fresh.kneighbors(k, method="exact") for k in (1, 3, 10)}
     model = pl.ConceptModel().fit(corpus)
-    model_neighbours(model, 15, method="exact")
+    model.kneighbors(15, method="exact")
     for k, (indices, sims) in truth.items():
-        got_i, got_s = model_neighbours(model, k, method="exact")
+        got_i, got_s = model.kneighbors(k, method="exact")
         assert np.array_equal(got_i, indices) and np.array_equal(got_s, sims)
-        got_i, got_s = model_neighbours(model, k)  # "auto": exact at this size, cut too
+        got_i, got_s = model.kneighbors(k)  # "auto": exact at this size, cut too
         assert np.array_equal(got_i, indices) and np.array_equal(got_s, sims)
 
 

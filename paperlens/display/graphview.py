@@ -182,32 +182,28 @@ def _search_once(corpus: Corpus, concept_options: dict[str, Any]) -> None:
     """Search the neighbours the concept graph and the field map need at once, at the larger ``k``.
 
     The map wants :data:`~paperlens.graphs.layout.MAP_NEIGHBORS` per paper, the graph ``k``; the exact
-    search's first ``k`` of a wider search are the narrower one
-    (:func:`~paperlens.graphs.concepts.model_neighbours`), so one search serves both.
+    search's first ``k`` of a wider search are the narrower one (:meth:`ConceptModel.kneighbors
+    <paperlens.graphs.concepts.ConceptModel.kneighbors>` cuts it), so one search serves both.
     """
-    from ..graphs.concepts import fitted_model, model_neighbours
+    from ..graphs.concepts import fitted_model
     from ..graphs.layout import MAP_NEIGHBORS
 
     if any(key.startswith("layout.map_positions:") for key in corpus.cached_keys()):
         return  # the map is laid out already
     k = int(concept_options.get("k", 10))
-    model = fitted_model(corpus)
-    model_neighbours(model, max(k, MAP_NEIGHBORS))
+    fitted_model(corpus).kneighbors(max(k, MAP_NEIGHBORS))
 
 
 def _strongest_concept_graph(corpus: Corpus, concept_options: dict[str, Any]) -> tuple[nx.Graph, int]:
     """``strongest_edges(corpus.concept_graph(n_concepts=0, **concept_options), THIN_PER_NODE)``, from the
     links as arrays (the same graph: nodes, links in the same order, attributes; one graph object built)."""
     from ..graphs.concepts import concept_links, links_graph
-    from ..graphs.layout import strongest_mask
+    from ..graphs.layout import name_ranks, strongest_mask
 
     k = concept_options.get("k", 10)
     min_similarity = concept_options.get("min_similarity", 0.1)
     model, lo, hi, weight = concept_links(corpus, k, min_similarity)
-    ids = np.asarray(model.ids_, dtype=str)
-    rank = np.empty(len(ids), np.int64)
-    rank[np.argsort(ids, kind="stable")] = np.arange(len(ids))  # paper ids are unique: ties never happen
-    keep = strongest_mask(lo, hi, weight, rank, THIN_PER_NODE)
+    keep = strongest_mask(lo, hi, weight, name_ranks([str(i) for i in model.ids_]), THIN_PER_NODE)
     kept = int(keep.sum())
     graph = links_graph(
         corpus, model, lo[keep], hi[keep], weight[keep], [""] * kept, k=k, min_similarity=min_similarity

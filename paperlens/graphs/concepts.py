@@ -60,7 +60,6 @@ __all__ = [
     "find_fitted_model",
     "fitted_model",
     "links_graph",
-    "model_neighbours",
     "shared_concepts",
     "similar",
 ]
@@ -732,13 +731,23 @@ class ConceptModel:
         positions of the fitted corpus), neighbours are searched among those rows
         only, and indices are positions *within* ``rows``.
 
+        The exact search ranks each paper's neighbours in a total order (best first, equal
+        similarities by smaller row), so the first ``k`` of an exact search for more are the
+        search for ``k``: an exact search kept from an earlier call for a larger ``k`` is cut,
+        not repeated (the concept graph's 10 from the map's 15). The approximate search is
+        never cut (its candidates depend on ``k``).
+
         >>> import paperlens as pl
         >>> model = pl.ConceptModel().fit(pl.load_sample())
         >>> indices, similarities = model.kneighbors(3)
         >>> indices.shape, bool((similarities[:, 0] >= similarities[:, 2]).all())
         ((69, 3), True)
+        >>> wide, cut = model.kneighbors(8), model.kneighbors(5)  # the 5 cut from the 8
+        >>> searched = pl.ConceptModel().fit(pl.load_sample()).kneighbors(5)
+        >>> bool((cut[0] == wide[0][:, :5]).all() and (cut[0] == searched[0]).all())
+        True
         """
-        from .knn import kneighbors
+        from .knn import chosen_method, kneighbors
 
         self._check_fitted()
         k = int(self.n_neighbors if k is None else k)
@@ -748,7 +757,19 @@ class ConceptModel:
             return kneighbors(self.matrix_[np.asarray(rows, dtype=np.int64)], k, method=method, n_jobs=n_jobs)
         key = (k, method)  # not n_jobs: the neighbours do not depend on it
         if key not in self._knn:
-            self._knn[key] = kneighbors(self.matrix_, k, method=method, random_state=self.random_state, n_jobs=n_jobs)
+            n = self.matrix_.shape[0]
+            wider = [
+                kept
+                for kept in self._knn
+                if kept[0] > k and chosen_method(kept[1], n) == "exact" == chosen_method(method, n)
+            ]
+            if wider:
+                indices, sims = self._knn[min(wider)]
+                self._knn[key] = (np.ascontiguousarray(indices[:, :k]), np.ascontiguousarray(sims[:, :k]))
+            else:
+                self._knn[key] = kneighbors(
+                    self.matrix_, k, method=method, random_state=self.random_state, n_jobs=n_jobs
+                )
         return self._knn[key]
 
     @property
@@ -970,44 +991,13 @@ def _split_options(options: dict[str, Any]) -> tuple[dict[str, Any], dict[str, A
     return params, {k: v for k, v in options.items() if k in _SEARCH_OPTIONS}
 
 
-def model_neighbours(
-    model: ConceptModel, k: int, *, method: str | None = None, n_jobs: int | None = None
-) -> tuple[np.ndarray, np.ndarray]:
-    """``model.kneighbors(k, method=method, n_jobs=n_jobs)``, cut from a wider exact search already made.
-
-    The exact search ranks each paper's neighbours in a total order (best first, equal similarities by
-    smaller row), so the first ``k`` of a search for more are the search for ``k``: one search at the
-    largest ``k`` needed serves every smaller one (the concept graph's 10 and the map's 15). The
-    approximate search is not cut (its candidates depend on ``k``).
-
-    >>> import paperlens as pl
-    >>> model = pl.ConceptModel().fit(pl.load_sample())
-    >>> wide = model_neighbours(model, 8, method="exact")
-    >>> narrow = model_neighbours(model, 3, method="exact")
-    >>> bool((narrow[0] == wide[0][:, :3]).all()), bool((narrow[0] == model.kneighbors(3)[0]).all())
-    (True, True)
-    """
-    from .knn import AUTO_EXACT_MAX_ROWS
-
-    model._check_fitted()
-    k = int(k)
-    method = method or model.method
-    exact_methods = ("exact", "auto") if model.matrix_.shape[0] <= AUTO_EXACT_MAX_ROWS else ("exact",)
-    if method in exact_methods and (k, method) not in model._knn:
-        wider = [key for key in model._knn if key[0] > k and key[1] in exact_methods]
-        if wider:
-            indices, sims = model._knn[min(wider)]
-            model._knn[(k, method)] = (np.ascontiguousarray(indices[:, :k]), np.ascontiguousarray(sims[:, :k]))
-    return model.kneighbors(k, method=method, n_jobs=n_jobs)
-
-
 def _corpus_neighbours(
     corpus: Corpus, model: ConceptModel, k: int, search: dict[str, Any], params: dict[str, Any]
 ) -> tuple[np.ndarray, np.ndarray]:
     """Neighbours of the corpus's papers among the corpus's papers, as row positions in the root."""
     rows = corpus.root_positions
     if corpus.root is corpus:
-        return model_neighbours(model, k, **search)
+        return model.kneighbors(k, **search)
 
     def compute() -> tuple[np.ndarray, np.ndarray]:
         local, sims = model.kneighbors(k, rows=rows, **search)

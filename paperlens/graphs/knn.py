@@ -62,6 +62,7 @@ __all__ = [
     "AUTO_EXACT_MAX_ROWS",
     "METHODS",
     "approximate_kneighbors",
+    "chosen_method",
     "default_jobs",
     "exact_kneighbors",
     "kneighbors",
@@ -662,6 +663,19 @@ def _pair_dots(F: np.ndarray, left: np.ndarray, right: np.ndarray) -> np.ndarray
     return out
 
 
+def chosen_method(method: str, n_rows: int) -> str:
+    """The search :func:`kneighbors` runs for ``method`` on ``n_rows`` rows: ``"exact"`` or ``"approximate"``.
+
+    >>> chosen_method("auto", 10_000), chosen_method("auto", 10**6), chosen_method("exact", 10**6)
+    ('exact', 'approximate', 'exact')
+    """
+    if method not in METHODS:
+        raise InvalidArgumentError(f"unknown neighbour method {method!r}; use one of {', '.join(METHODS)}")
+    if method == "auto":
+        return "exact" if n_rows <= AUTO_EXACT_MAX_ROWS else "approximate"
+    return method
+
+
 def kneighbors(
     X: sparse.spmatrix,
     k: int,
@@ -677,13 +691,9 @@ def kneighbors(
     deterministic; ``random_state`` is accepted for API symmetry and unused.
     ``n_jobs`` is for the approximate method (see :func:`approximate_kneighbors`).
     """
-    if method not in METHODS:
-        raise InvalidArgumentError(f"unknown neighbour method {method!r}; use one of {', '.join(METHODS)}")
+    method = chosen_method(method, X.shape[0])
     if int(k) < 0:
         raise InvalidArgumentError(f"k must be a positive number of neighbours, not {k!r}")
-    n = X.shape[0]
-    if method == "auto":
-        method = "exact" if n <= AUTO_EXACT_MAX_ROWS else "approximate"
     if method == "exact":
         return exact_kneighbors(X, k)
     return approximate_kneighbors(X, k, n_jobs=n_jobs)

@@ -38,6 +38,7 @@ __all__ = [
     "map_layout",
     "map_links",
     "map_positions",
+    "name_ranks",
     "pack_components",
     "set_positions",
     "spread",
@@ -218,10 +219,9 @@ def pack_components(points: np.ndarray, graph: sparse.spmatrix, *, gap: float = 
 def _root_positions(root: Corpus, seed: int) -> pd.DataFrame:
     import pandas as pd
 
-    from .concepts import fitted_model, model_neighbours
+    from .concepts import fitted_model
 
-    model = fitted_model(root)
-    indices, sims = model_neighbours(model, MAP_NEIGHBORS)
+    indices, sims = fitted_model(root).kneighbors(MAP_NEIGHBORS)
     points = map_layout(indices, sims, seed=seed)
     community = np.full(len(root), -1, dtype=np.int64)
     position = root.identifier_index()
@@ -311,6 +311,17 @@ def set_positions(graph: nx.Graph, positions: pd.DataFrame) -> nx.Graph:
     return graph
 
 
+def name_ranks(names: list[str]) -> np.ndarray:
+    """Each name's place in ``str`` order (the tie-break :func:`strongest_edges` and :func:`strongest_mask` use).
+
+    >>> name_ranks(["b", "c", "a"]).tolist()
+    [1, 2, 0]
+    """
+    rank = np.empty(len(names), np.int64)
+    rank[sorted(range(len(names)), key=names.__getitem__)] = np.arange(len(names))
+    return rank
+
+
 def strongest_mask(
     source: np.ndarray, target: np.ndarray, weight: np.ndarray, rank: np.ndarray, per_node: int = 3
 ) -> np.ndarray:
@@ -371,9 +382,7 @@ def strongest_edges(graph: nx.Graph, per_node: int = 3, weight: str = "weight") 
     names = [str(node) for node in nodes]
     if len(set(names)) < len(names):  # two nodes print alike (1 and "1"): the loop's tie-break is theirs
         return _strongest_edges_loop(graph, per_node, weight)
-    rank = np.empty(len(nodes), np.int64)
-    rank[sorted(range(len(nodes)), key=names.__getitem__)] = np.arange(len(nodes))
-    keep = strongest_mask(source, target, strength, rank, per_node)
+    keep = strongest_mask(source, target, strength, name_ranks(names), per_node)
     kept = graph.__class__()
     kept.graph.update(graph.graph)
     kept.add_nodes_from(graph.nodes(data=True))

@@ -33,6 +33,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -75,6 +76,26 @@ def time_stages(targets: dict[str, tuple[object, str]]) -> dict[str, float]:
     for stage, (owner, name) in targets.items():
         wrap(owner, name, stage)
     return spent
+
+
+def fresh_runs(script: str, n: int, repeats: int, say: Callable[[dict], str] = lambda run: "") -> list[dict]:
+    """Run ``script --worker n`` ``repeats`` times, each in a fresh process; its last line is a JSON dict.
+
+    Prints each run's total and the load average before and after it (and ``say(run)``).
+    """
+    runs = []
+    for repeat in range(repeats):
+        out = subprocess.run(
+            [sys.executable, script, "--worker", str(n)], check=True, capture_output=True, text=True
+        ).stdout
+        run = json.loads(out.strip().splitlines()[-1])
+        runs.append(run)
+        print(
+            f"  run {repeat + 1}: {run['total']:.1f} s{say(run)} (load average {run['load before']:.2f} -> "
+            f"{run['load after']:.2f})",
+            flush=True,
+        )
+    return runs
 
 
 def _timed_stages() -> dict[str, float]:
@@ -133,18 +154,7 @@ def main() -> None:
         return
     print(f"load average at start: {os.getloadavg()}")
     for n in args.sizes:
-        runs = []
-        for repeat in range(args.repeats):
-            out = subprocess.run(
-                [sys.executable, __file__, "--worker", str(n)], check=True, capture_output=True, text=True
-            ).stdout
-            run = json.loads(out.strip().splitlines()[-1])
-            runs.append(run)
-            print(
-                f"  run {repeat + 1}: {run['total']:.1f} s (load average {run['load before']:.2f} -> "
-                f"{run['load after']:.2f})",
-                flush=True,
-            )
+        runs = fresh_runs(__file__, n, args.repeats)
         papers = runs[0]["papers"]
         print(f'\ncorpus.graph(kind="concept") at {papers:,} papers, median of {len(runs)} (s):')
         for name in ("load corpus", "total", *STAGES, "other"):

@@ -26,7 +26,6 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -119,18 +118,9 @@ def main() -> None:
         print(json.dumps(worker(args.worker)))
         return
     print(f"load average at start: {os.getloadavg()}")
-    runs = []
-    for repeat in range(args.repeats):
-        out = subprocess.run(
-            [sys.executable, __file__, "--worker", str(args.papers)], check=True, capture_output=True, text=True
-        ).stdout
-        run = json.loads(out.strip().splitlines()[-1])
-        runs.append(run)
-        print(
-            f"  run {repeat + 1}: {run['total']:.1f} s, {run['topics']:,} topics (load average "
-            f"{run['load before']:.2f} -> {run['load after']:.2f})",
-            flush=True,
-        )
+    from bench_graph_view import fresh_runs
+
+    runs = fresh_runs(__file__, args.papers, args.repeats, lambda run: f", {run['topics']:,} topics")
     print(f'\n"find topics" at {runs[0]["papers"]:,} papers, median of {len(runs)}:')
     for name in ("total", *STAGES):
         print(f"  {name:<28}{statistics.median(run[name] for run in runs):8.1f} s")

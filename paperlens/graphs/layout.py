@@ -1,11 +1,13 @@
 """Positions of papers on a 2-D map of the field, and edge thinning for readable graphs.
 
-The map places every paper by concept similarity: a UMAP embedding (umap-learn) of the concept kNN
-graph that :class:`~paperlens.graphs.concepts.ConceptModel` already computes, so the layout costs no
-neighbour search of its own (``benchmarks/bench_map.py`` measures it against umap-learn's defaults,
-openTSNE, PaCMAP, TruncatedSVD and a random layout). The layout is seeded and runs umap-learn's
-single-threaded optimiser from a start computed without threaded BLAS, so the same corpus and seed give
-the same positions on any machine and any number of threads.
+The map places every paper by concept similarity: a UMAP embedding of the concept kNN graph that
+:class:`~paperlens.graphs.concepts.ConceptModel` already computes, so the layout costs no neighbour
+search of its own (``benchmarks/bench_map.py`` measures it against umap-learn's defaults, openTSNE,
+PaCMAP, TruncatedSVD and a random layout). umap-learn builds the fuzzy graph; the epochs run in
+paperlens's own optimiser (:mod:`~paperlens.graphs._map_kernel`: umap-learn's steps, in two fixed
+blocks of papers that run in parallel without depending on the threads), from a seeded start computed
+without threaded BLAS, so the same corpus and seed give the same positions on any machine and any
+number of threads.
 
 Examples
 --------
@@ -102,11 +104,13 @@ def _fit_box(points: np.ndarray) -> np.ndarray:
 def map_layout(
     indices: np.ndarray, similarities: np.ndarray, *, seed: int = 0, n_epochs: int | None = None, min_dist: float = 0.1
 ) -> np.ndarray:
-    """2-D positions (``n x 2``, within [-1, 1]) from a kNN graph: umap-learn with a precomputed kNN.
+    """2-D positions (``n x 2``, within [-1, 1]) from a kNN graph: UMAP with a precomputed kNN.
 
     ``indices`` / ``similarities`` are what :meth:`ConceptModel.kneighbors` returns (cosine
-    similarities; -1: no neighbour). Parts of the graph with no link to the rest (papers without
-    neighbours among them) are packed beside the largest (:func:`pack_components`).
+    similarities; -1: no neighbour). umap-learn's fuzzy graph (``fuzzy_simplicial_set``), curve
+    (``find_ab_params``) and edge schedule (``make_epochs_per_sample``) are used as they are; the
+    epochs run in :func:`paperlens.graphs._map_kernel.optimise`. Parts of the graph with no link to
+    the rest (papers without neighbours among them) are packed beside the largest (:func:`pack_components`).
     ``n_epochs`` defaults to umap-learn's (200 above 10,000 points, 500 below).
 
     >>> import paperlens as pl
@@ -121,7 +125,9 @@ def map_layout(
     if n < 4 or indices.shape[1] == 0 or not (indices >= 0).any():
         # Too few papers (or links) for an embedding: a seeded scatter in the box.
         return _fit_box(np.random.default_rng(seed).standard_normal((n, 2)))
-    import umap
+    from umap.umap_ import find_ab_params, fuzzy_simplicial_set, make_epochs_per_sample
+
+    from . import _map_kernel
 
     _cache_umap_kernels()
 
@@ -132,41 +138,55 @@ def map_layout(
     knn_i = np.hstack([np.arange(n)[:, None], indices]).astype(np.int32)
     knn_d = np.hstack([np.zeros((n, 1), np.float32), np.where(indices >= 0, 1 - similarities, 0)]).astype(np.float32)
     knn_i[:, 1:][indices < 0] = -1
-    reducer = umap.UMAP(
-        n_neighbors=k + 1,
-        metric="cosine",
-        precomputed_knn=(knn_i, knn_d, None),
-        init=_start(graph + graph.T, seed),
-        random_state=seed,
-        n_epochs=n_epochs,
-        min_dist=min_dist,
-        verbose=False,
+    # The data are not read once the kNN graph is given: a one-column placeholder of the right length.
+    fuzzy, _, _ = fuzzy_simplicial_set(
+        np.zeros((n, 1), np.float32), k + 1, np.random.RandomState(seed), "cosine", knn_indices=knn_i, knn_dists=knn_d
     )
-    # The data are not read again once the kNN graph is given: a one-column placeholder of the right length.
-    import warnings
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # "n_jobs overridden by random_state", precomputed-kNN notes
-        points = reducer.fit_transform(np.zeros((n, 1), dtype=np.float32))
-    points = np.asarray(points, dtype=np.float64)
-    return _fit_box(pack_components(np.nan_to_num(points), graph))
+    default_epochs = 500 if n <= 10_000 else 200
+    n_epochs = int(n_epochs or default_epochs)
+    fuzzy = fuzzy.tocoo()
+    fuzzy.sum_duplicates()
+    # As umap-learn does: edges too weak to be sampled once in the epochs are left out.
+    fuzzy.data[fuzzy.data < fuzzy.data.max() / (n_epochs if n_epochs > 10 else default_epochs)] = 0.0
+    fuzzy.eliminate_zeros()
+    fuzzy = fuzzy.tocsr().tocoo()  # edges sorted by head
+    a, b = find_ab_params(1.0, min_dist)
+    start = _start(graph + graph.T, seed)
+    start = 10.0 * (start - start.min(axis=0)) / np.maximum(np.ptp(start, axis=0), 1e-12)  # umap-learn's scale
+    size = -(-n // _map_kernel.BLOCKS)
+    block_edges = np.searchsorted(fuzzy.row, np.arange(_map_kernel.BLOCKS + 1) * size)
+    incoming = np.argsort(fuzzy.col, kind="stable")
+    points = _map_kernel.optimise(
+        np.ascontiguousarray(start, dtype=np.float64),
+        fuzzy.row.astype(np.int64),
+        fuzzy.col.astype(np.int64),
+        block_edges.astype(np.int64),
+        incoming.astype(np.int64),
+        np.searchsorted(fuzzy.col[incoming], np.arange(n + 1)).astype(np.int64),
+        make_epochs_per_sample(fuzzy.data, n_epochs).astype(np.float64),
+        float(a),
+        float(b),
+        n_epochs,
+        int(seed),
+        5.0,  # negative samples per pull: umap-learn's negative_sample_rate
+    )
+    return _fit_box(pack_components(points, graph))
 
 
 @cache
 def _cache_umap_kernels() -> None:
-    """Keep umap-learn's compiled optimiser in numba's cache, as paperlens's own kernels are.
+    """Keep umap-learn's compiled fuzzy-graph kernels in numba's cache, as paperlens's own kernels are.
 
-    umap-learn compiles its layout kernels (``numba.njit`` without ``cache=True``) in every new process:
-    about 4 s before the first map of a session. With caching on, later processes load the same machine
+    umap-learn compiles its kernels (``numba.njit`` without ``cache=True``) in every new process:
+    seconds before the first map of a session. With caching on, later processes load the same machine
     code (the same positions) in a fraction of a second. Where no cache directory is writable, nothing changes.
     Done once per process (umap-learn compiles none of them with a cache of its own).
     """
-    import umap.layouts
     import umap.umap_
     import umap.utils
     from numba.core.registry import CPUDispatcher
 
-    for module in (umap.layouts, umap.umap_, umap.utils):
+    for module in (umap.umap_, umap.utils):
         for kernel in list(vars(module).values()):
             if isinstance(kernel, CPUDispatcher):
                 try:

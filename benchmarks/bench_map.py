@@ -6,7 +6,10 @@ layout runs on it and is scored:
 
 * ``random``: uniform random points (the floor);
 * ``svd``: TruncatedSVD to 2 dimensions of the TF-IDF matrix (PCA for sparse data);
-* ``umap-knn``: umap-learn with ``precomputed_knn`` = the concept kNN graph (what paperlens uses);
+* ``umap-knn``: what paperlens uses, ``map_layout``: umap-learn's fuzzy graph of the concept kNN graph,
+  its epochs in paperlens's own optimiser (two fixed blocks in parallel, the same on any thread count);
+* ``umap-learn-knn``: umap-learn's own optimiser (one thread, reproducible) on the same kNN graph
+  (``precomputed_knn``) from the same start: what paperlens used before (issue 15);
 * ``tsne-knn``: openTSNE on affinities built from the same kNN graph (``PrecomputedAffinities``);
 * ``pacmap``: PaCMAP on the 50-d SVD of the TF-IDF matrix (it takes no kNN graph);
 * ``umap-default``: umap-learn with its own defaults (its own neighbour search, cosine) on THE SAME
@@ -50,7 +53,7 @@ ROOT = HERE.parent
 K_GRAPH = 15
 K_TRUE = 10
 K_MAP = 30
-METHODS = ("random", "svd", "umap-knn", "tsne-knn", "pacmap", "umap-default")
+METHODS = ("random", "svd", "umap-knn", "umap-learn-knn", "tsne-knn", "pacmap", "umap-default")
 CHEAP = ("random", "svd")
 
 
@@ -70,8 +73,8 @@ def preservation(positions: np.ndarray, true_neighbours: np.ndarray) -> float:
 
 
 def run_method(name: str, model, indices: np.ndarray, sims: np.ndarray, seed: int) -> np.ndarray:
-    X = model.matrix_
-    n = X.shape[0]
+    X = model.matrix_ if model is not None else None
+    n = len(indices)
     if name == "random":
         return np.random.default_rng(seed).random((n, 2))
     if name == "svd":
@@ -82,6 +85,24 @@ def run_method(name: str, model, indices: np.ndarray, sims: np.ndarray, seed: in
         from paperlens.graphs.layout import map_layout
 
         return map_layout(indices, sims, seed=seed)
+    if name == "umap-learn-knn":
+        import umap
+
+        from paperlens.graphs.layout import _start, knn_matrix
+
+        graph = knn_matrix(indices, sims)
+        knn_i = np.hstack([np.arange(n)[:, None], indices]).astype(np.int32)
+        knn_d = np.hstack([np.zeros((n, 1)), np.where(indices >= 0, 1 - sims, 0)]).astype(np.float32)
+        knn_i[:, 1:][indices < 0] = -1
+        start = _start(graph + graph.T, seed)
+        reducer = umap.UMAP(
+            n_neighbors=indices.shape[1] + 1,
+            metric="cosine",
+            precomputed_knn=(knn_i, knn_d, None),
+            init=start,
+            random_state=seed,
+        )
+        return reducer.fit_transform(np.zeros((n, 1), np.float32))
     if name == "tsne-knn":
         from openTSNE import TSNEEmbedding, affinity, initialization
 
@@ -122,6 +143,7 @@ def warm_up() -> None:
     rng = np.random.default_rng(0)
     indices = np.array([rng.permutation([j for j in range(60) if j != i])[:15] for i in range(60)])
     map_layout(indices, np.full(indices.shape, 0.5), seed=0, n_epochs=5)
+    run_method("umap-learn-knn", None, indices, np.full(indices.shape, 0.5), 0)
 
 
 def bench_size(n: int, methods: list[str], repeats: int, seed: int) -> list[dict]:

@@ -7,7 +7,7 @@ functions that do them (the outermost stage running gets the time, so nothing co
 
 * ``fit``: the concept model (TF-IDF of titles and abstracts);
 * ``kNN search``: the neighbour search (one exact search at the map's k = 15; the graph's k = 10 is cut from it);
-* ``map layout (UMAP)``: umap-learn on that kNN graph (:func:`paperlens.graphs.layout.map_layout`);
+* ``map layout (UMAP)``: UMAP of that kNN graph (:func:`paperlens.graphs.layout.map_layout`);
 * ``Louvain``: the concept communities (compiled, the same partition as networkx);
 * ``community labels``: their top concepts (:func:`paperlens.graphs.structure.label_communities`);
 * ``thinned graph``: the concept graph's 3 strongest links per paper, as a networkx graph;

@@ -271,13 +271,18 @@ def shorten(text: str, limit: int) -> str:
     >>> shorten("  a   b  c ", 10), shorten("one two three four", 12)
     ('a b c', 'one two…')
     """
-    # Whitespace runs collapse, so twice the limit is plenty. Every white space but " " is unprintable (checked
-    # over all of Unicode), so printable text without double, leading or trailing spaces has nothing to collapse.
-    text = text[: 2 * limit + 40]
-    if not text.isprintable() or "  " in text or text[:1] == " " or text[-1:] == " ":
-        text = " ".join(text.split())
-    if len(text) <= limit:
-        return text
+    # Every white space but " " is unprintable (checked over all of Unicode), so printable text without double,
+    # leading or trailing spaces has nothing to collapse. When the first limit + 1 characters are such text, the
+    # collapsed text starts with them (their last word goes on): only they are checked, and the cut is made there.
+    head = text[: limit + 1]
+    if len(head) > limit and head[:1] != " " and head[-1:] != " " and head.isprintable() and "  " not in head:
+        text = head
+    else:  # whitespace runs collapse, so twice the limit is plenty
+        text = text[: 2 * limit + 40]
+        if not text.isprintable() or "  " in text or text[:1] == " " or text[-1:] == " ":
+            text = " ".join(text.split())
+        if len(text) <= limit:
+            return text
     cut = text[:limit].rsplit(" ", 1)[0]
     return (cut if len(cut) > limit // 2 else text[:limit]).rstrip(" ,.;:") + "…"
 

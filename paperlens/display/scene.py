@@ -271,13 +271,18 @@ def shorten(text: str, limit: int) -> str:
     >>> shorten("  a   b  c ", 10), shorten("one two three four", 12)
     ('a b c', 'one two…')
     """
-    # Whitespace runs collapse, so twice the limit is plenty. Every white space but " " is unprintable (checked
-    # over all of Unicode), so printable text without double, leading or trailing spaces has nothing to collapse.
-    text = text[: 2 * limit + 40]
-    if not text.isprintable() or "  " in text or text[:1] == " " or text[-1:] == " ":
-        text = " ".join(text.split())
-    if len(text) <= limit:
-        return text
+    # Every white space but " " is unprintable (checked over all of Unicode), so printable text without double,
+    # leading or trailing spaces has nothing to collapse. When the first limit + 1 characters are such text, the
+    # collapsed text starts with them (their last word goes on): only they are checked, and the cut is made there.
+    head = text[: limit + 1]
+    if len(head) > limit and head[:1] != " " and head[-1:] != " " and head.isprintable() and "  " not in head:
+        text = head
+    else:  # whitespace runs collapse, so twice the limit is plenty
+        text = text[: 2 * limit + 40]
+        if not text.isprintable() or "  " in text or text[:1] == " " or text[-1:] == " ":
+            text = " ".join(text.split())
+        if len(text) <= limit:
+            return text
     cut = text[:limit].rsplit(" ", 1)[0]
     return (cut if len(cut) > limit // 2 else text[:limit]).rstrip(" ,.;:") + "…"
 
@@ -334,7 +339,12 @@ def _is_arrow(graph: nx.Graph, kind: str) -> bool:
 
 def _edges(graph: nx.Graph, index: dict[Any, int]) -> _Edges:
     """One pass over the edges: endpoints as integers, kinds as small integers (in order of first use)."""
-    records = list(graph.edges(keys=True, data=True) if graph.is_multigraph() else graph.edges(data=True))
+    import networkx as nx  # loaded already: the graph is one
+
+    if type(graph) is nx.DiGraph:  # edges(data=True) walks the same dicts in the same order, 1.6x slower
+        records = [(u, v, data) for u, nbrs in graph._adj.items() for v, data in nbrs.items()]
+    else:
+        records = list(graph.edges(keys=True, data=True) if graph.is_multigraph() else graph.edges(data=True))
     kinds = [str(kind) if (kind := edge[-1].get("kind")) else "link" for edge in records]
     codes, uniques = pd.factorize(pd.Series(kinds, dtype=object), sort=False)
     kind_names = [str(kind) for kind in uniques]
@@ -815,7 +825,9 @@ def build_scene(
         multigraph=graph.is_multigraph(),
         graph_attrs=dict(graph.graph),
         node_attrs=[dict(graph.nodes[node]) for node in nodes],
-        edge_records=[(e[0], e[1], e[2] if len(e) == 4 else None, dict(e[-1])) for e in edges.records],
+        edge_records=[(u, v, key, dict(data)) for u, v, key, data in edges.records]
+        if graph.is_multigraph()
+        else [(u, v, None, dict(data)) for u, v, data in edges.records],
     )
 
 

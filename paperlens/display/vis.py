@@ -304,11 +304,14 @@ SCRIPT = r"""
 """
 
 
+def _arxiv_link(arxiv_id: str) -> list[str]:
+    return ["arXiv", "https://arxiv.org/abs/" + (arxiv_id if _PLAIN.match(arxiv_id) else quote(arxiv_id))]
+
+
 def _links(arxiv_id: Any, doi: Any, url: Any) -> list[list[str]]:
     out: list[list[str]] = []
     if arxiv_id and not missing(arxiv_id):
-        arxiv_id = str(arxiv_id)
-        out.append(["arXiv", "https://arxiv.org/abs/" + (arxiv_id if _PLAIN.match(arxiv_id) else quote(arxiv_id))])
+        out.append(_arxiv_link(str(arxiv_id)))
     if doi and not missing(doi):
         out.append(["DOI", f"https://doi.org/{quote(str(doi), safe='/.()-_;:')}"])
     url = safe_url(url)
@@ -320,24 +323,36 @@ def _links(arxiv_id: Any, doi: Any, url: Any) -> list[list[str]]:
 def paper_cards(papers: dict[str, list[Any]]) -> list[dict[str, Any]]:
     """The tooltip / details card of each paper of a scene (plain values; the page script escapes them)."""
     cards = []
+    append = cards.append
     columns = ("id", "title", "authors", "date", "year", "venue", "categories", "abstract", "arxiv_id", "doi", "url")
     for pid, title, authors, date, year, venue, categories, abstract, arxiv_id, doi, url in zip(
         *(papers[c] for c in columns), strict=True
     ):
-        shown = ", ".join(authors[:5]) + (f" +{len(authors) - 5} more" if len(authors) > 5 else "")
-        when = date.isoformat() if date else (str(year) if year else "no date")
-        card = {"id": pid, "title": readable(title) or pid, "authors": shown, "when": when}  # math read as text
+        # The common cases first (10,000 cards): at most five authors, an arXiv id without DOI or URL.
+        if len(authors) > 5:
+            shown = ", ".join(authors[:5]) + f" +{len(authors) - 5} more"
+        else:
+            shown = ", ".join(authors)
+        card = {
+            "id": pid,
+            "title": readable(title) or pid,
+            "authors": shown,
+            "when": date.isoformat() if date else (str(year) if year else "no date"),
+        }  # math read as text
         if venue and not missing(venue):
             card["venue"] = str(venue)
         if categories:
             card["categories"] = ", ".join(categories[:4])
         if isinstance(abstract, str) and abstract and not abstract.isspace():
             card["abstract"] = shorten(readable(abstract[:480]), 320)
-        if arxiv_id or doi or url:
+        if doi is None and url is None and type(arxiv_id) is str:
+            if arxiv_id:
+                card["links"] = [_arxiv_link(arxiv_id)]
+        elif arxiv_id or doi or url:
             links = _links(arxiv_id, doi, url)
             if links:
                 card["links"] = links
-        cards.append(card)
+        append(card)
     return cards
 
 

@@ -463,9 +463,12 @@ def test_language_hits_are_the_column_slice_counts(which: str) -> None:
     else:
         corpus = _mixed_corpus()
     model = pl.ConceptModel(min_df=1).fit(corpus)
+    words_of_paper, languages = _language_hits(model)  # from the phrases' word numbers (no _stems yet)
     column = dict(model._stems)
+    again = _language_hits(model)  # from _stems, now built
+    assert again[0].tolist() == words_of_paper.tolist()
+    assert [(w, h.tolist()) for w, h in again[1]] == [(w, h.tolist()) for w, h in languages]
     X = model.matrix_
-    words_of_paper, languages = _language_hits(model)
     single = [j for term, j in column.items() if " " not in term]
     assert words_of_paper.tolist() == X[:, single].getnnz(axis=1).tolist()
     assert len(languages) == len(LABEL_LANGUAGES)
@@ -478,6 +481,30 @@ def test_language_hits_are_the_column_slice_counts(which: str) -> None:
     assert counted > 0 or which == "sample"  # the counts compared hold something
     if which != "sample":
         assert _label_skip_words(model) & FOREIGN
+
+
+@pytest.mark.parametrize("ngram_range", [(1, 1), (1, 2), (1, 3), (2, 3)])
+def test_phrase_columns_and_skipped_phrases_match_the_text(ngram_range: tuple[int, int]) -> None:
+    import numpy as np
+
+    from paperlens.graphs.structure import _phrase_columns
+
+    papers = [*_mixed_corpus(), Paper.create(title="¿Por qué? Por qué los modelos", abstract="por qué no, qué por")]
+    model = pl.ConceptModel(min_df=1, ngram_range=ngram_range).fit(Corpus(papers))
+    stems = dict(model._stems)
+    fresh = pl.ConceptModel(min_df=1, ngram_range=ngram_range).fit(Corpus(papers))  # no _stems: the arrays
+    wanted = frozenset([*stems, "por qué", "qué por", "por qué no", "nope", "", "der und"])
+    found, single = _phrase_columns(fresh, wanted)
+    assert found == {phrase: stems[phrase] for phrase in wanted if phrase in stems}
+    assert "por qué" in found or ngram_range == (1, 1)
+    assert sorted(single.tolist()) == sorted(j for term, j in stems.items() if " " not in term)
+    for skip in (frozenset({"der", "les", "por"}), frozenset({"qué"}), frozenset({"nothing"})):
+        by_text = [not skip.intersection(term.split(" ")) for term in fresh.terms_.tolist()]
+        assert fresh._without_words(skip).tolist() == by_text
+        del fresh.__dict__["_kept_phrases"]  # the text's way, as a model without the word numbers does it
+        assert fresh._without_words(skip).tolist() == by_text
+        fresh._kept_phrases = model._kept_phrases
+    assert np.array_equal(fresh.matrix_.indices, model.matrix_.indices)
 
 
 def test_community_table_rejects_unknown_kinds() -> None:

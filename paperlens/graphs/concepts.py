@@ -445,18 +445,35 @@ def _word_sets(terms: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
 def _readable(terms: np.ndarray, scores: np.ndarray, n: int) -> list[tuple[str, float]]:
     """The ``n`` best terms by score, without repeating words (the rule of
     :func:`paperlens.graphs._phrase_kernel.pick_phrases`: "low rank" rather than "low rank" and "rank")."""
+    return _readable_rows(terms, [(np.arange(len(scores)), scores)], n)[0]
+
+
+def _readable_rows(
+    terms: np.ndarray, rows: Sequence[tuple[np.ndarray, np.ndarray]], n: int
+) -> list[list[tuple[str, float]]]:
+    """:func:`_readable` of many lists at once (one compiled pick): row ``r`` scores ``terms[rows[r][0]]``
+    with ``rows[r][1]``."""
     from ._phrase_kernel import pick_phrases
 
-    order = np.argsort(-scores, kind="stable")[: 4 * n + 10]
-    names = [str(terms[j]) for j in order]
-    picked, picked_scores = pick_phrases(
-        np.array([len(order)], dtype=np.int64),
-        np.arange(len(order), dtype=np.int64)[None, :],
-        np.asarray(scores, dtype=np.float64)[order][None, :],
-        *_word_sets(names),
-        n,
-    )
-    return [(names[t], s) for t, s in zip(picked[0].tolist(), picked_scores[0].tolist(), strict=True) if t >= 0]
+    width = 4 * n + 10
+    chosen, ranked = [], []  # each row's best columns and their scores, best first (equal scores in order)
+    for cols, scores in rows:
+        order = np.argsort(-scores, kind="stable")[:width]
+        chosen.append(np.asarray(cols, dtype=np.int64)[order])
+        ranked.append(np.asarray(scores, dtype=np.float64)[order])
+    counts = np.array([len(c) for c in chosen], dtype=np.int64)
+    every = np.concatenate(chosen) if chosen else np.zeros(0, dtype=np.int64)
+    used, local = np.unique(every, return_inverse=True)
+    names = [str(term) for term in terms[used]]
+    table = np.zeros((len(rows), int(counts.max()) if len(rows) else 0), dtype=np.int64)
+    values = np.zeros(table.shape, dtype=np.float64)
+    inside = np.arange(table.shape[1]) < counts[:, None]
+    table[inside], values[inside] = local.reshape(-1), np.concatenate(ranked) if ranked else every
+    picked, picked_scores = pick_phrases(counts, table, values, *_word_sets(names), n)
+    return [
+        [(names[t], s) for t, s in zip(row, row_scores, strict=True) if t >= 0]
+        for row, row_scores in zip(picked.tolist(), picked_scores.tolist(), strict=True)
+    ]
 
 
 # --------------------------------------------------------------------------- the estimator
@@ -889,15 +906,11 @@ class ConceptModel:
         if skip:  # kept for the next call with the same words (a pass over every phrase)
             held = self.__dict__.get("_allowed")
             if held is None or held[0] != skip:
-                terms = self.terms_.tolist()
-                held = (skip, np.array([not skip.intersection(term.split(" ")) for term in terms], dtype=bool))
+                held = (skip, self._without_words(skip))
                 self.__dict__["_allowed"] = held
             allowed = held[1]
-        out = []
+        rows = []
         for g, size in enumerate(sizes.tolist()):
-            if size == 0:
-                out.append([])
-                continue
             lo, hi = means.indptr[g], means.indptr[g + 1]
             cols, scores = means.indices[lo:hi], means.data[lo:hi]
             if size < n_rows:  # what sets the group apart; only its own phrases can score above 0
@@ -905,8 +918,18 @@ class ConceptModel:
             if allowed is not None:
                 keep = allowed[cols]
                 cols, scores = cols[keep], scores[keep]
-            out.append([phrase for phrase, _ in _readable(self.terms_[cols], scores, n)])
-        return out
+            rows.append((cols, scores))
+        return [[phrase for phrase, _ in row] for row in _readable_rows(self.terms_, rows, n)]
+
+    def _without_words(self, words: frozenset[str]) -> np.ndarray:
+        """Whether each phrase (as shown, :attr:`terms_`) has none of ``words``: from the phrases' word numbers
+        when the fit kept them (one pass over arrays), else from the phrases' text."""
+        phrases = self.__dict__.get("_kept_phrases")
+        if phrases is None or len(phrases.words) != len(self.terms_):
+            return np.array([not words.intersection(term.split(" ")) for term in self.terms_.tolist()], dtype=bool)
+        spelled = self._analyzer.spellings()  # how each folded word is shown, as fit wrote terms_
+        listed = np.array([spelled.get(word, word) in words for word in phrases.stems] + [False], dtype=bool)
+        return ~listed[phrases.words].any(axis=1)  # a -1 (no word) reads the last entry, False
 
 
 # --------------------------------------------------------------------------- corpus functions

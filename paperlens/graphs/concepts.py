@@ -35,7 +35,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -45,6 +45,8 @@ from ..record import Paper
 from ..text import STOP_WORDS, strip_latex
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     import networkx as nx
     import pandas as pd
     from scipy import sparse
@@ -212,7 +214,7 @@ class _Analyzer:
 # Fitting counts the phrases with compiled code (:func:`_count_phrases`); ``False`` counts them in Python,
 # one document after the other, as :meth:`ConceptModel.transform` does (the tests compare the two).
 _COMPILED = True
-_CHUNK = 16384  # papers whose texts the compiled counting reads at once
+_CHUNK = 8192  # papers whose texts the compiled counting reads at once (one chunk read while another is counted)
 _DICT_SLICE = 100_000  # keys added to a big dict at once (the GIL is released between slices)
 
 
@@ -279,36 +281,44 @@ def _count_phrases(analyzer: _Analyzer, docs: Sequence[tuple[Any, Any]]) -> _Phr
                 words[j, n] = stems.setdefault(word, len(stems))
         return _Phrases(counts, words, list(stems))
 
-    from .._words_kernel import count_terms, split_words
+    from concurrent.futures import ThreadPoolExecutor
+
+    from .._words_kernel import count_terms
     from ._concepts_kernel import GramTable
 
     table = GramTable(analyzer.low, analyzer.high, analyzer.title_weight)
-    folded, fold, encode = analyzer.folded, analyzer._fold, analyzer.encode
+    folded, fold = analyzer.folded, analyzer._fold
     term_of: dict[bytes, int] = {}  # token -> its folded word's number in stems, -1: not a term
     stems = {}
     indptrs, indices, values = [np.zeros(1, dtype=np.int64)], [], []
-    for start in range(0, len(docs), _CHUNK):
-        part = docs[start : start + _CHUNK]
-        pieces = [encode(text) if isinstance(text, str) else b"" for doc in part for text in doc]
-        ends = np.cumsum(np.fromiter(map(len, pieces), np.int64, len(pieces)) + 1)
-        joined = b" ".join(pieces)
-        del pieces
-        tokens, texts, first, lengths = split_words(np.frombuffer(joined, dtype=np.uint8), ends)
-        distinct = [joined[s : s + n] for s, n in zip(first.tolist(), lengths.tolist(), strict=True)]
-        for word in distinct:
-            if word not in term_of:  # a new token, in order of first sight
-                token = word.decode("utf-8", "surrogatepass")
-                term = folded.get(token, "")
-                if term == "":
-                    term = folded[token] = fold(token)
-                term_of[word] = -1 if term is None else stems.setdefault(term, len(stems))
-        term_of_token = np.fromiter(map(term_of.__getitem__, distinct), np.int64, len(distinct))
-        del joined, distinct
-        grams, doc_of = table.feed(tokens, texts, term_of_token)
-        indptr, columns, counts = count_terms(grams, doc_of, table.gram_column, len(part))
-        indptrs.append(indptr[1:] + indptrs[-1][-1])
-        indices.append(columns)
-        values.append(counts)
+    parts = [docs[start : start + _CHUNK] for start in range(0, len(docs), _CHUNK)]
+    # A chunk's reading (encoding, splitting) and counting (once its phrases are numbered) depend on no other
+    # chunk: one thread does them, the next chunk's reading while this one's phrases are numbered, in order.
+    # Words are folded and phrases numbered here, chunk after chunk, as one thread would: the same result.
+    with ThreadPoolExecutor(1) if len(parts) > 1 else _Now() as helper:
+        ahead = helper.submit(_read_chunk, analyzer.encode, parts[0]) if parts else None
+        counted = []
+        for i, part in enumerate(parts):
+            tokens, texts, distinct = ahead.result()
+            if i + 1 < len(parts):
+                ahead = helper.submit(_read_chunk, analyzer.encode, parts[i + 1])
+            for word in distinct:
+                if word not in term_of:  # a new token, in order of first sight
+                    token = word.decode("utf-8", "surrogatepass")
+                    term = folded.get(token, "")
+                    if term == "":
+                        term = folded[token] = fold(token)
+                    term_of[word] = -1 if term is None else stems.setdefault(term, len(stems))
+            term_of_token = np.fromiter(map(term_of.__getitem__, distinct), np.int64, len(distinct))
+            del distinct
+            grams, doc_of = table.feed(tokens, texts, term_of_token)
+            # gram_column's entries for this chunk's phrases are final: the next chunks only add phrases
+            counted.append(helper.submit(count_terms, grams, doc_of, table.gram_column, len(part)))
+        for done in counted:
+            indptr, columns, counts = done.result()
+            indptrs.append(indptr[1:] + indptrs[-1][-1])
+            indices.append(columns)
+            values.append(counts)
     counts = sparse.csr_matrix(
         (
             np.concatenate(values) if values else np.zeros(0, dtype=np.float32),
@@ -319,6 +329,38 @@ def _count_phrases(analyzer: _Analyzer, docs: Sequence[tuple[Any, Any]]) -> _Phr
     )
     counts.has_sorted_indices = True  # and no duplicates: canonical, as sum_duplicates leaves it
     return _Phrases(counts, table.words(), list(stems))
+
+
+def _read_chunk(
+    encode: Callable[[str], bytes], part: Sequence[tuple[Any, Any]]
+) -> tuple[np.ndarray, np.ndarray, list[bytes]]:
+    """A chunk of papers' tokens: ``(word, text, distinct)``, each occurrence's word number and text number
+    (:func:`paperlens._words_kernel.split_words`), and each word number's bytes."""
+    from .._words_kernel import split_words
+
+    pieces = [encode(text) if isinstance(text, str) else b"" for doc in part for text in doc]
+    ends = np.cumsum(np.fromiter(map(len, pieces), np.int64, len(pieces)) + 1)
+    joined = b" ".join(pieces)
+    del pieces
+    tokens, texts, first, lengths = split_words(np.frombuffer(joined, dtype=np.uint8), ends)
+    return tokens, texts, [joined[s : s + n] for s, n in zip(first.tolist(), lengths.tolist(), strict=True)]
+
+
+class _Now:
+    """An executor that runs each task when it is submitted (one chunk: nothing to overlap)."""
+
+    def __enter__(self) -> _Now:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def submit(self, task: Callable[..., Any], *args: Any) -> Future:
+        from concurrent.futures import Future
+
+        done = Future()
+        done.set_result(task(*args))
+        return done
 
 
 def _count(analyzer: _Analyzer, docs: Sequence[tuple[Any, Any]], vocabulary: dict[str, int] | None = None):

@@ -507,6 +507,23 @@ def test_phrase_columns_and_skipped_phrases_match_the_text(ngram_range: tuple[in
     assert np.array_equal(fresh.matrix_.indices, model.matrix_.indices)
 
 
+@pytest.mark.parametrize("ngram_range", [(1, 1), (1, 3), (2, 3)])
+def test_group_descriptions_from_word_numbers_match_the_text(ngram_range: tuple[int, int]) -> None:
+    corpus = pl.load_sample()
+    model = pl.ConceptModel(ngram_range=ngram_range).fit(corpus)
+    found = communities(corpus.concept_graph())
+    groups = [[i for i, c in found.items() if c == number] for number in sorted(set(found.values()))]
+    groups += [corpus.ids, [], corpus.ids[:1]]
+    for skip in ((), ("model", "learning")):
+        by_numbers = model.describe_groups(groups, 5, skip_words=skip)
+        kept = model.__dict__.pop("_kept_phrases")  # the terms' text instead
+        model.__dict__.pop("_allowed", None)
+        assert model.describe_groups(groups, 5, skip_words=skip) == by_numbers
+        model._kept_phrases = kept
+        model.__dict__.pop("_allowed", None)
+    assert [model.describe(g, 5) for g in groups[:3]] == model.describe_groups(groups[:3], 5)
+
+
 def test_community_table_rejects_unknown_kinds() -> None:
     with pytest.raises(PaperlensError, match="'concept' or 'citation'"):
         community_table(pl.load_sample(), kind="citations")

@@ -484,6 +484,16 @@ def _word_sets(terms: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     return np.array(ptr, dtype=np.int64), np.array(flat, dtype=np.int64)
 
 
+def _number_sets(words: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_word_sets` of terms given as rows of word numbers (padded with -1): each row sorted, distinct."""
+    rows = np.sort(words, axis=1)
+    keep = rows >= 0
+    keep[:, 1:] &= rows[:, 1:] != rows[:, :-1]
+    ptr = np.zeros(len(rows) + 1, dtype=np.int64)
+    np.cumsum(keep.sum(axis=1), out=ptr[1:])
+    return ptr, rows[keep].astype(np.int64)
+
+
 def _readable(terms: np.ndarray, scores: np.ndarray, n: int) -> list[tuple[str, float]]:
     """The ``n`` best terms by score, without repeating words (the rule of
     :func:`paperlens.graphs._phrase_kernel.pick_phrases`: "low rank" rather than "low rank" and "rank")."""
@@ -491,10 +501,11 @@ def _readable(terms: np.ndarray, scores: np.ndarray, n: int) -> list[tuple[str, 
 
 
 def _readable_rows(
-    terms: np.ndarray, rows: Sequence[tuple[np.ndarray, np.ndarray]], n: int
+    terms: np.ndarray, rows: Sequence[tuple[np.ndarray, np.ndarray]], n: int, words: np.ndarray | None = None
 ) -> list[list[tuple[str, float]]]:
     """:func:`_readable` of many lists at once (one compiled pick): row ``r`` scores ``terms[rows[r][0]]``
-    with ``rows[r][1]``."""
+    with ``rows[r][1]``. ``words``, if given, is each term's words as numbers (one per distinct word, padded
+    with -1), read instead of splitting the terms' text."""
     from ._phrase_kernel import pick_phrases
 
     width = 4 * n + 10
@@ -511,7 +522,8 @@ def _readable_rows(
     values = np.zeros(table.shape, dtype=np.float64)
     inside = np.arange(table.shape[1]) < counts[:, None]
     table[inside], values[inside] = local.reshape(-1), np.concatenate(ranked) if ranked else every
-    picked, picked_scores = pick_phrases(counts, table, values, *_word_sets(names), n)
+    sets = _word_sets(names) if words is None else _number_sets(words[used])
+    picked, picked_scores = pick_phrases(counts, table, values, *sets, n)
     return [
         [(names[t], s) for t, s in zip(row, row_scores, strict=True) if t >= 0]
         for row, row_scores in zip(picked.tolist(), picked_scores.tolist(), strict=True)
@@ -961,7 +973,11 @@ class ConceptModel:
                 keep = allowed[cols]
                 cols, scores = cols[keep], scores[keep]
             rows.append((cols, scores))
-        return [[phrase for phrase, _ in row] for row in _readable_rows(self.terms_, rows, n)]
+        # The phrases' stem numbers serve as their words: distinct stems are shown as distinct words (a stem is
+        # shown as a spelling that folds to it), so the picks are those of the shown words.
+        phrases = self.__dict__.get("_kept_phrases")
+        words = phrases.words if phrases is not None and len(phrases.words) == len(self.terms_) else None
+        return [[phrase for phrase, _ in row] for row in _readable_rows(self.terms_, rows, n, words)]
 
     def _without_words(self, words: frozenset[str]) -> np.ndarray:
         """Whether each phrase (as shown, :attr:`terms_`) has none of ``words``: from the phrases' word numbers

@@ -88,12 +88,10 @@ def run_method(name: str, model, indices: np.ndarray, sims: np.ndarray, seed: in
     if name == "umap-learn-knn":
         import umap
 
-        from paperlens.graphs.layout import _start, knn_matrix
+        from paperlens.graphs.layout import _start, knn_matrix, umap_knn
 
         graph = knn_matrix(indices, sims)
-        knn_i = np.hstack([np.arange(n)[:, None], indices]).astype(np.int32)
-        knn_d = np.hstack([np.zeros((n, 1)), np.where(indices >= 0, 1 - sims, 0)]).astype(np.float32)
-        knn_i[:, 1:][indices < 0] = -1
+        knn_i, knn_d = umap_knn(indices, sims)
         start = _start(graph + graph.T, seed)
         reducer = umap.UMAP(
             n_neighbors=indices.shape[1] + 1,

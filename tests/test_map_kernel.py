@@ -25,10 +25,10 @@ def _clip(value: float) -> float:
     return min(4.0, max(-4.0, value))
 
 
-def _reference(points, head, tail, block_edges, epochs_per_sample, a, b, n_epochs, seed, negative_rate):
+def _reference(points, head, tail, blocks, epochs_per_sample, a, b, n_epochs, seed, negative_rate):
     """The optimiser's rules, one edge at a time in plain Python floats (the blocks one after the other)."""
     points = [list(p) for p in points]
-    n, blocks = len(points), len(block_edges) - 1
+    n = len(points)
     size = -(-n // blocks)
     state = []
     for v in range(n):
@@ -46,7 +46,7 @@ def _reference(points, head, tail, block_edges, epochs_per_sample, a, b, n_epoch
             def other(k, low=low, high=high, start=start):
                 return points[k] if low <= k < high else start[k]
 
-            for e in range(block_edges[block], block_edges[block + 1]):
+            for e in (e for e in range(len(head)) if low <= head[e] < high):  # the block's edges, in order
                 if next_sample[e] > epoch:
                     continue
                 j, k = int(head[e]), int(tail[e])
@@ -102,13 +102,9 @@ def _small_graph(n: int, seed: int):
 def test_the_kernel_follows_its_rules_step_by_step(blocks):
     n = 40
     head, tail, epochs_per_sample, start = _small_graph(n, seed=blocks)
-    size = -(-n // blocks)
-    block_edges = np.searchsorted(head, np.arange(blocks + 1) * size).astype(np.int64)
-    incoming = np.argsort(tail, kind="stable").astype(np.int64)
-    incoming_ptr = np.searchsorted(tail[incoming], np.arange(n + 1)).astype(np.int64)
     rules = (epochs_per_sample, 1.58, 0.9, 30, 7, 5.0)  # a, b, epochs, seed, negative rate
-    expected = _reference(start, head, tail, block_edges, *rules)
-    got = _map_kernel.optimise(start.copy(), head, tail, block_edges, incoming, incoming_ptr, *rules)
+    expected = _reference(start, head, tail, blocks, *rules)
+    got = _map_kernel.run_epochs(start, head, tail, *rules, blocks=blocks)
     np.testing.assert_allclose(got, expected, rtol=0, atol=1e-9)
     assert not np.allclose(got, start)  # the epochs moved the points
 
@@ -131,14 +127,13 @@ def _kept_near(points: np.ndarray, indices: np.ndarray) -> float:
 def test_the_map_keeps_as_many_neighbours_near_as_umap_learn():
     import umap
 
-    from paperlens.graphs.layout import _start, knn_matrix
+    from paperlens.graphs.layout import _start, knn_matrix, umap_knn
 
     indices, sims = _clusters()
     ours = map_layout(indices, sims, seed=0)
     n = len(indices)
     graph = knn_matrix(indices, sims)
-    knn_i = np.hstack([np.arange(n)[:, None], indices]).astype(np.int32)
-    knn_d = np.hstack([np.zeros((n, 1)), 1 - sims]).astype(np.float32)
+    knn_i, knn_d = umap_knn(indices, sims)
     theirs = umap.UMAP(
         n_neighbors=16,
         metric="cosine",

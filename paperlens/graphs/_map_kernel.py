@@ -39,6 +39,42 @@ def _seeds(n, seed):  # pragma: no cover - compiled
     return state
 
 
+def run_epochs(
+    points: np.ndarray,
+    head: np.ndarray,
+    tail: np.ndarray,
+    epochs_per_sample: np.ndarray,
+    a: float,
+    b: float,
+    n_epochs: int,
+    seed: int,
+    negative_rate: float,
+    blocks: int = BLOCKS,
+) -> np.ndarray:
+    """:func:`optimise` over ``blocks`` blocks, with the edge orders it reads derived from ``head`` / ``tail``
+    (the edges sorted by head). ``points`` is copied, not changed."""
+    n = len(points)
+    head, tail = np.asarray(head, dtype=np.int64), np.asarray(tail, dtype=np.int64)
+    size = -(-n // blocks)
+    block_edges = np.searchsorted(head, np.arange(blocks + 1) * size).astype(np.int64)
+    incoming = np.argsort(tail, kind="stable").astype(np.int64)
+    incoming_ptr = np.searchsorted(tail[incoming], np.arange(n + 1)).astype(np.int64)
+    return optimise(
+        np.array(points, dtype=np.float64),
+        head,
+        tail,
+        block_edges,
+        incoming,
+        incoming_ptr,
+        np.asarray(epochs_per_sample, dtype=np.float64),
+        float(a),
+        float(b),
+        int(n_epochs),
+        int(seed),
+        float(negative_rate),
+    )
+
+
 @njit(parallel=True, cache=True, nogil=True)
 def optimise(  # pragma: no cover - compiled
     points, head, tail, block_edges, incoming, incoming_ptr, epochs_per_sample, a, b, n_epochs, seed, negative_rate

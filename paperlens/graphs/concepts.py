@@ -45,8 +45,6 @@ from ..record import Paper
 from ..text import STOP_WORDS, strip_latex
 
 if TYPE_CHECKING:
-    from concurrent.futures import Future
-
     import networkx as nx
     import pandas as pd
     from scipy import sparse
@@ -295,7 +293,7 @@ def _count_phrases(analyzer: _Analyzer, docs: Sequence[tuple[Any, Any]]) -> _Phr
     # A chunk's reading (encoding, splitting) and counting (once its phrases are numbered) depend on no other
     # chunk: one thread does them, the next chunk's reading while this one's phrases are numbered, in order.
     # Words are folded and phrases numbered here, chunk after chunk, as one thread would: the same result.
-    with ThreadPoolExecutor(1) if len(parts) > 1 else _Now() as helper:
+    with ThreadPoolExecutor(1) as helper:
         ahead = helper.submit(_read_chunk, analyzer.encode, parts[0]) if parts else None
         counted = []
         for i, part in enumerate(parts):
@@ -344,23 +342,6 @@ def _read_chunk(
     del pieces
     tokens, texts, first, lengths = split_words(np.frombuffer(joined, dtype=np.uint8), ends)
     return tokens, texts, [joined[s : s + n] for s, n in zip(first.tolist(), lengths.tolist(), strict=True)]
-
-
-class _Now:
-    """An executor that runs each task when it is submitted (one chunk: nothing to overlap)."""
-
-    def __enter__(self) -> _Now:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        return None
-
-    def submit(self, task: Callable[..., Any], *args: Any) -> Future:
-        from concurrent.futures import Future
-
-        done = Future()
-        done.set_result(task(*args))
-        return done
 
 
 def _count(analyzer: _Analyzer, docs: Sequence[tuple[Any, Any]], vocabulary: dict[str, int] | None = None):

@@ -46,6 +46,7 @@ __all__ = [
     "spread",
     "strongest_edges",
     "strongest_mask",
+    "umap_knn",
 ]
 
 MAP_NEIGHBORS = 15
@@ -134,10 +135,7 @@ def map_layout(
     k = min(indices.shape[1], n - 2)
     indices, similarities = indices[:, :k], similarities[:, :k]
     graph = knn_matrix(indices, similarities)
-    # umap-learn's kNN includes each point itself first (distance 0); distances are cosine distances.
-    knn_i = np.hstack([np.arange(n)[:, None], indices]).astype(np.int32)
-    knn_d = np.hstack([np.zeros((n, 1), np.float32), np.where(indices >= 0, 1 - similarities, 0)]).astype(np.float32)
-    knn_i[:, 1:][indices < 0] = -1
+    knn_i, knn_d = umap_knn(indices, similarities)
     # The data are not read once the kNN graph is given: a one-column placeholder of the right length.
     fuzzy, _, _ = fuzzy_simplicial_set(
         np.zeros((n, 1), np.float32), k + 1, np.random.RandomState(seed), "cosine", knn_indices=knn_i, knn_dists=knn_d
@@ -153,24 +151,33 @@ def map_layout(
     a, b = find_ab_params(1.0, min_dist)
     start = _start(graph + graph.T, seed)
     start = 10.0 * (start - start.min(axis=0)) / np.maximum(np.ptp(start, axis=0), 1e-12)  # umap-learn's scale
-    size = -(-n // _map_kernel.BLOCKS)
-    block_edges = np.searchsorted(fuzzy.row, np.arange(_map_kernel.BLOCKS + 1) * size)
-    incoming = np.argsort(fuzzy.col, kind="stable")
-    points = _map_kernel.optimise(
-        np.ascontiguousarray(start, dtype=np.float64),
-        fuzzy.row.astype(np.int64),
-        fuzzy.col.astype(np.int64),
-        block_edges.astype(np.int64),
-        incoming.astype(np.int64),
-        np.searchsorted(fuzzy.col[incoming], np.arange(n + 1)).astype(np.int64),
-        make_epochs_per_sample(fuzzy.data, n_epochs).astype(np.float64),
-        float(a),
-        float(b),
+    points = _map_kernel.run_epochs(
+        start,
+        fuzzy.row,
+        fuzzy.col,
+        make_epochs_per_sample(fuzzy.data, n_epochs),
+        a,
+        b,
         n_epochs,
-        int(seed),
+        seed,
         5.0,  # negative samples per pull: umap-learn's negative_sample_rate
     )
     return _fit_box(pack_components(points, graph))
+
+
+def umap_knn(indices: np.ndarray, similarities: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """A kNN graph in umap-learn's form (its ``knn_indices`` / ``knn_dists``, ``precomputed_knn``): each point
+    itself first at distance 0, then its neighbours at cosine distance ``1 - similarity`` (-1: no neighbour).
+
+    >>> umap_knn(np.array([[1], [-1]]), np.array([[0.75], [0.0]]))[1].tolist()
+    [[0.0, 0.25], [0.0, 0.0]]
+    """
+    indices = np.asarray(indices, dtype=np.int64)
+    n = len(indices)
+    knn_i = np.hstack([np.arange(n)[:, None], indices]).astype(np.int32)
+    knn_d = np.hstack([np.zeros((n, 1)), np.where(indices >= 0, 1 - np.asarray(similarities), 0)]).astype(np.float32)
+    knn_i[:, 1:][indices < 0] = -1
+    return knn_i, knn_d
 
 
 @cache

@@ -64,6 +64,7 @@ def _reference(points, head, tail, blocks, epochs_per_sample, a, b, n_epochs, se
                         kept[e] = (-gx, -gy)
                 next_sample[e] += epochs_per_sample[e]
                 negatives = int((epoch - next_negative[e]) / negative_every[e])
+                pushed = [0.0, 0.0]  # the pushes, all from where the head stands now, added at the end
                 for _ in range(negatives):
                     x = state[j]
                     x ^= (x << 13) & MASK
@@ -77,8 +78,10 @@ def _reference(points, head, tail, blocks, epochs_per_sample, a, b, n_epochs, se
                     d2 = dx * dx + dy * dy
                     if d2 > 0.0:
                         grad = 2.0 * b / ((0.001 + d2) * (a * d2**b + 1.0))
-                        points[j][0] += alpha * _clip(grad * dx)
-                        points[j][1] += alpha * _clip(grad * dy)
+                        pushed[0] += alpha * _clip(grad * dx)
+                        pushed[1] += alpha * _clip(grad * dy)
+                points[j][0] += pushed[0]
+                points[j][1] += pushed[1]
                 next_negative[e] += negatives * negative_every[e]
         for v in range(n):  # each node's kept moves in the order of its edges (edge numbers, by tail)
             for e in sorted(e for e in kept if tail[e] == v):

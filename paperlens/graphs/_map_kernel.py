@@ -4,7 +4,10 @@ umap-learn's optimiser is either single-threaded (reproducible: 28-32 s for 75,0
 with races between threads (positions that change from run to run). This one runs umap-learn's
 stochastic gradient descent (each fuzzy-graph edge pulls its two ends together when its epoch comes,
 ``negative_rate`` random pushes on its head per pull, the step shrinking linearly to 0) so that the
-threads do not matter: the nodes are cut into :data:`BLOCKS` fixed blocks, and in an epoch the edges
+threads do not matter. One change to umap-learn's steps: a pull's pushes are all computed from where the
+head stands after the pull and added together (umap-learn moves the head after each push, so each push
+waits for the one before it): 18% faster at 75,000 papers, with as many concept neighbours kept near.
+Threads: the nodes are cut into :data:`BLOCKS` fixed blocks, and in an epoch the edges
 whose head lies in a block are run in order by one thread. A pull moves both ends at once when they
 share the block, as umap-learn does; when the tail lies in another block its move is kept with the
 edge and applied when the epoch ends (each node's kept moves in the order of its edges), and the head
@@ -126,6 +129,12 @@ def optimise(  # pragma: no cover - compiled
                         pull[e, 1] = -gy
                 next_sample[e] += epochs_per_sample[e]
                 negatives = int((epoch - next_negative[e]) / negative_every[e])
+                # The pushes are all computed from where the head stands after its pull and applied
+                # together: no push waits for the one before it (umap-learn applies each at once).
+                px = points[j, 0]
+                py = points[j, 1]
+                push_x = 0.0
+                push_y = 0.0
                 for _ in range(negatives):
                     x = state[j]
                     x ^= x << np.uint64(13)
@@ -136,13 +145,15 @@ def optimise(  # pragma: no cover - compiled
                     if k == j:
                         continue
                     own = low <= k < high
-                    dx = points[j, 0] - (points[k, 0] if own else start[k, 0])
-                    dy = points[j, 1] - (points[k, 1] if own else start[k, 1])
+                    dx = px - (points[k, 0] if own else start[k, 0])
+                    dy = py - (points[k, 1] if own else start[k, 1])
                     d2 = dx * dx + dy * dy
                     if d2 > 0.0:
                         grad = 2.0 * b / ((0.001 + d2) * (a * d2**b + 1.0))
-                        points[j, 0] += alpha * min(_CLIP, max(-_CLIP, grad * dx))
-                        points[j, 1] += alpha * min(_CLIP, max(-_CLIP, grad * dy))
+                        push_x += alpha * min(_CLIP, max(-_CLIP, grad * dx))
+                        push_y += alpha * min(_CLIP, max(-_CLIP, grad * dy))
+                points[j, 0] = px + push_x
+                points[j, 1] = py + push_y
                 next_negative[e] += negatives * negative_every[e]
         for block in prange(blocks):  # the tails' moves, each node's in the order of its edges
             for v in range(block * size, min(n, (block + 1) * size)):

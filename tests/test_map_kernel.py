@@ -29,7 +29,15 @@ def _reference(points, head, tail, blocks, epochs_per_sample, a, b, n_epochs, se
     """The optimiser's rules, one edge at a time in plain Python floats (the blocks one after the other)."""
     points = [list(p) for p in points]
     n = len(points)
-    size = -(-n // blocks)
+    work = [0.0] * n  # pulls per epoch of each node's edges: the blocks are cut where the running sum passes i/blocks
+    for h, every in zip(head, epochs_per_sample, strict=True):
+        work[int(h)] += 1.0 / every
+    running, bounds = 0.0, [0]
+    for v in range(n):
+        running += work[v]
+        while len(bounds) < blocks and running >= sum(work) * len(bounds) / blocks:
+            bounds.append(v + 1)
+    bounds.append(n)
     state = []
     for v in range(n):
         x = (seed * 0x9E3779B97F4A7C15 + (v + 1) * 0xBF58476D1CE4E5B9) & MASK
@@ -41,7 +49,7 @@ def _reference(points, head, tail, blocks, epochs_per_sample, a, b, n_epochs, se
         start = [list(p) for p in points]
         kept = {}  # edge -> the move of its tail, applied when the epoch ends
         for block in range(blocks):
-            low, high = block * size, min(n, (block + 1) * size)
+            low, high = bounds[block], bounds[block + 1]
 
             def other(k, low=low, high=high, start=start):
                 return points[k] if low <= k < high else start[k]

@@ -487,14 +487,12 @@ def test_language_hits_are_the_column_slice_counts(which: str) -> None:
 def test_phrase_columns_and_skipped_phrases_match_the_text(ngram_range: tuple[int, int]) -> None:
     import numpy as np
 
-    from paperlens.graphs.structure import _phrase_columns
-
     papers = [*_mixed_corpus(), Paper.create(title="¿Por qué? Por qué los modelos", abstract="por qué no, qué por")]
     model = pl.ConceptModel(min_df=1, ngram_range=ngram_range).fit(Corpus(papers))
     stems = dict(model._stems)
     fresh = pl.ConceptModel(min_df=1, ngram_range=ngram_range).fit(Corpus(papers))  # no _stems: the arrays
     wanted = frozenset([*stems, "por qué", "qué por", "por qué no", "nope", "", "der und"])
-    found, single = _phrase_columns(fresh, wanted)
+    found, single = fresh._phrase_columns(wanted)
     assert found == {phrase: stems[phrase] for phrase in wanted if phrase in stems}
     assert "por qué" in found or ngram_range == (1, 1)
     assert sorted(single.tolist()) == sorted(j for term, j in stems.items() if " " not in term)

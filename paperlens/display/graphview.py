@@ -186,9 +186,9 @@ def _search_once(corpus: Corpus, concept_options: dict[str, Any]) -> None:
     <paperlens.graphs.concepts.ConceptModel.kneighbors>` cuts it), so one search serves both.
     """
     from ..graphs.concepts import fitted_model
-    from ..graphs.layout import MAP_NEIGHBORS
+    from ..graphs.layout import MAP_NEIGHBORS, has_map_positions
 
-    if any(key.startswith("layout.map_positions:") for key in corpus.cached_keys()):
+    if has_map_positions(corpus):
         return  # the map is laid out already
     k = int(concept_options.get("k", 10))
     fitted_model(corpus).kneighbors(max(k, MAP_NEIGHBORS))

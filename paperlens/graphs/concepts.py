@@ -960,6 +960,39 @@ class ConceptModel:
         words = phrases.words if phrases is not None and len(phrases.words) == len(self.terms_) else None
         return [[phrase for phrase, _ in row] for row in _readable_rows(self.terms_, rows, n, words)]
 
+    def _phrase_columns(self, phrases: frozenset[str]) -> tuple[dict[str, int], np.ndarray]:
+        """The column of each of ``phrases`` (folded) the model has, and the columns of its single words.
+
+        Read from the phrases' word numbers when the fit kept them (the model's folded phrases, 1.4 million strings
+        at 75,000 papers, are not built), else from :attr:`_stems` (made if need be).
+        """
+        kept = self.__dict__.get("_kept_phrases")
+        if kept is None or "_stem_columns" in self.__dict__:
+            stems = self._stems  # folded single words and phrases -> column (read only)
+            single = np.array([j for term, j in stems.items() if " " not in term], dtype=np.int64)
+            return {phrase: stems[phrase] for phrase in phrases if phrase in stems}, single
+        words = kept.words  # each column's words as stem numbers, padded with -1
+        single = np.flatnonzero(words[:, 1] < 0) if words.shape[1] > 1 else np.arange(len(words), dtype=np.int64)
+        single_column = np.full(len(kept.stems), -1, dtype=np.int64)
+        single_column[words[single, 0]] = single
+        number = {stem: i for i, stem in enumerate(kept.stems)}
+        found = {}
+        for phrase in phrases:
+            ids = [number.get(word, -1) for word in phrase.split(" ")]
+            if min(ids) < 0 or len(ids) > words.shape[1]:
+                continue
+            if len(ids) == 1:
+                hit = single_column[ids[0] : ids[0] + 1]
+                hit = hit[hit >= 0]
+            else:  # a stop word of several words ("por qué"): the column of exactly those words
+                match = (words[:, : len(ids)] == np.array(ids, dtype=np.int64)).all(axis=1)
+                if len(ids) < words.shape[1]:
+                    match &= words[:, len(ids)] < 0
+                hit = np.flatnonzero(match)
+            if len(hit):
+                found[phrase] = int(hit[0])
+        return found, single
+
     def _without_words(self, words: frozenset[str]) -> np.ndarray:
         """Whether each phrase (as shown, :attr:`terms_`) has none of ``words``: from the phrases' word numbers
         when the fit kept them (one pass over arrays), else from the phrases' text."""

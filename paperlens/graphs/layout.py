@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from ..corpus import Corpus
 
 __all__ = [
+    "has_map_positions",
     "knn_matrix",
     "map_layout",
     "map_links",
@@ -281,6 +282,9 @@ def community_labels(corpus: Corpus) -> dict[int, str]:
     return dict(zip(table["community"].tolist(), table["label"].tolist(), strict=True))
 
 
+_POSITIONS_KEY = "layout.map_positions:"  # + the seed: the root corpus's cache of its map
+
+
 def map_positions(corpus: Corpus, *, seed: int = 0) -> pd.DataFrame:
     """Every paper's place on the field map: a DataFrame with ``id``, ``x``, ``y`` and ``community``.
 
@@ -299,8 +303,19 @@ def map_positions(corpus: Corpus, *, seed: int = 0) -> pd.DataFrame:
     """
     seed = int(seed)
     root = corpus.root
-    table = root.cached(f"layout.map_positions:{seed}", lambda: _root_positions(root, seed))
+    table = root.cached(f"{_POSITIONS_KEY}{seed}", lambda: _root_positions(root, seed))
     return table.iloc[corpus.root_positions].reset_index(drop=True)
+
+
+def has_map_positions(corpus: Corpus) -> bool:
+    """Whether the field map of ``corpus`` (its root's) is laid out already, for any seed (nothing is computed).
+
+    >>> import paperlens as pl
+    >>> corpus = pl.Corpus(list(pl.load_sample()))  # a corpus of its own: nothing cached yet
+    >>> has_map_positions(corpus), len(map_positions(corpus)), has_map_positions(corpus.filter(year=2024))
+    (False, 69, True)
+    """
+    return any(key.startswith(_POSITIONS_KEY) for key in corpus.root.cached_keys())
 
 
 def spread(points: np.ndarray, evenness: float = 0.75) -> np.ndarray:

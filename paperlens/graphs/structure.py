@@ -395,7 +395,7 @@ def _language_hits(model: Any) -> tuple[np.ndarray, list[tuple[frozenset[str], n
 
     english = STOP_WORDS | ENGLISH_STOP_WORDS
     stop_words = [frozenset({w.lower() for w in get_stop_words(language)} - english) for language in LABEL_LANGUAGES]
-    column, single = _phrase_columns(model, frozenset().union(*stop_words))
+    column, single = model._phrase_columns(frozenset().union(*stop_words))
     X = model.matrix_.tocsr()
     n_rows, n_terms = X.shape
 
@@ -418,40 +418,6 @@ def _language_hits(model: Any) -> tuple[np.ndarray, list[tuple[frozenset[str], n
         wanted[cols] = True
         hits.append((words, np.bincount(rows[wanted[picked_cols]], minlength=n_rows)))
     return words_of_paper, hits
-
-
-def _phrase_columns(model: Any, phrases: frozenset[str]) -> tuple[dict[str, int], np.ndarray]:
-    """The column of each of ``phrases`` (folded) the model has, and the columns of its single words.
-
-    Read from the phrases' word numbers when the fit kept them (the model's folded phrases, 1.4 million strings
-    at 75,000 papers, are not built), else from :attr:`ConceptModel._stems`.
-    """
-    kept = model.__dict__.get("_kept_phrases")
-    if kept is None or "_stem_columns" in model.__dict__:
-        stems = model._stems  # folded single words and phrases -> column (read only)
-        single = np.array([j for term, j in stems.items() if " " not in term], dtype=np.int64)
-        return {phrase: stems[phrase] for phrase in phrases if phrase in stems}, single
-    words = kept.words  # each column's words as stem numbers, padded with -1
-    single = np.flatnonzero(words[:, 1] < 0) if words.shape[1] > 1 else np.arange(len(words), dtype=np.int64)
-    single_column = np.full(len(kept.stems), -1, dtype=np.int64)
-    single_column[words[single, 0]] = single
-    number = {stem: i for i, stem in enumerate(kept.stems)}
-    found = {}
-    for phrase in phrases:
-        ids = [number.get(word, -1) for word in phrase.split(" ")]
-        if min(ids) < 0 or len(ids) > words.shape[1]:
-            continue
-        if len(ids) == 1:
-            hit = single_column[ids[0] : ids[0] + 1]
-            hit = hit[hit >= 0]
-        else:  # a stop word of several words ("por qué"): the column of exactly those words
-            match = (words[:, : len(ids)] == np.array(ids, dtype=np.int64)).all(axis=1)
-            if len(ids) < words.shape[1]:
-                match &= words[:, len(ids)] < 0
-            hit = np.flatnonzero(match)
-        if len(hit):
-            found[phrase] = int(hit[0])
-    return found, single
 
 
 def _label_skip_words(model: Any) -> frozenset[str]:

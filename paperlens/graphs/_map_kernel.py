@@ -44,8 +44,8 @@ def _seeds(n, seed):  # pragma: no cover - compiled
 def block_bounds(head: np.ndarray, epochs_per_sample: np.ndarray, n: int, blocks: int) -> np.ndarray:
     """Where the ``blocks`` runs of nodes begin and end (``blocks + 1`` numbers from 0 to ``n``), cut so that
     each holds about the same share of the pulls (an edge pulls once every ``epochs_per_sample`` epochs; each
-    pull brings its pushes): equal numbers of nodes left one of two threads waiting 13% of every epoch at 75k
-    papers. The cut depends on the graph only, never on the threads.
+    pull brings its pushes); at 75k papers equal numbers of nodes held 53.5% and 46.5% of the pulls. The cut
+    depends on the graph only, never on the threads.
 
     >>> block_bounds(np.array([0, 0, 0, 1, 2, 3]), np.ones(6), 4, 2).tolist()
     [0, 1, 4]
@@ -53,7 +53,7 @@ def block_bounds(head: np.ndarray, epochs_per_sample: np.ndarray, n: int, blocks
     work = np.bincount(head, weights=1.0 / np.asarray(epochs_per_sample, dtype=np.float64), minlength=n)
     total = np.cumsum(work)
     inner = np.searchsorted(total, total[-1] * np.arange(1, blocks) / blocks, side="left") + 1 if n else []
-    return np.concatenate([[0], np.minimum(inner, n), [n]]).astype(np.int64)
+    return np.concatenate([[0], inner, [n]]).astype(np.int64)  # each inner cut is at most n (its share < total)
 
 
 def run_epochs(
